@@ -1,0 +1,64 @@
+# The course's commands. Only Python 3.11 and make are needed; everything else is installed into .venv.
+#   make lab     install everything and open JupyterLab on the first notebook
+#   make test    install everything plus the test tools and run the whole test suite
+#   make course  execute every notebook headless and export it to HTML (build/course/)
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8888
+SEED ?= 2024
+TRAINEES ?= trainee01 trainee02 trainee03
+
+.PHONY: lab test course install install-test lint bench trainee-notebooks workshop data clean help
+
+help:
+	@sed -n '2,5p' Makefile
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+# Reinstall only when a requirements file or pyproject.toml changes.
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	# rfc3987-syntax (pulled in by jupyter-events) compiles a grammar on import and adds ~2.5 s to
+	# every process that imports nbformat (papermill, nbval, JupyterLab). Nothing needs it: without it
+	# jsonschema merely skips one URI format check. See README, "Why these dependencies".
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+lab: install
+	$(BIN)/python -m ipykernel install --user --name customer-course --display-name "Customer course (.venv)" >/dev/null
+	$(BIN)/jupyter lab --port=$(PORT) notebooks/00-welcome.ipynb
+
+test: install-test
+	$(BIN)/ruff check helpers tests benchmarks
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+course: install
+	$(BIN)/python -m helpers.course run-all --out build/course
+
+trainee-notebooks: install
+	$(BIN)/python -m helpers.course make-trainee
+
+workshop: install
+	$(BIN)/python -m helpers.course workshop --out build/workshop $(TRAINEES)
+
+data: install
+	$(BIN)/python -m helpers.simulate --seed $(SEED) --out datasets
+
+bench: install-test
+	$(BIN)/python -m pytest benchmarks --benchmark-only -p no:xdist
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

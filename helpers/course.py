@@ -1,0 +1,224 @@
+"""Running, exporting and preparing the course: the instructor's commands.
+
+``python -m helpers.course run-all``        execute every notebook with papermill, export HTML
+``python -m helpers.course make-trainee``   write trainee copies (solutions stripped) to notebooks/
+``python -m helpers.course check-trainee``  fail if notebooks/ is out of step with solutions/
+``python -m helpers.course workshop A B``   per-trainee folders: own dataset + trainee notebooks
+
+Solutions live in ``solutions/``: the full notebooks an instructor teaches from. In them, the
+code that answers an exercise sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
+(nbgrader's markers); markdown answers sit between ``<!-- BEGIN SOLUTION -->`` and
+``<!-- END SOLUTION -->``. The trainee copy in ``notebooks/`` replaces each such block: every
+top-level assignment ``name = ...`` in it becomes ``name = None  # YOUR CODE HERE`` so the
+notebook still runs top to bottom and ``check(...)`` reports "not answered yet".
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from helpers.paths import NOTEBOOKS_DIR, PROJECT_DIR, SOLUTIONS_DIR
+
+CODE_BLOCK = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*\n?",
+                        re.S | re.M)
+MD_BLOCK = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.S)
+ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)", re.M)
+TRAINEE_MD = "*(Write your answer here.)*\n"
+
+
+def course_notebooks(folder: Path = SOLUTIONS_DIR) -> list[Path]:
+    """The course's notebooks in teaching order (``NN-name.ipynb``)."""
+    return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb"))
+
+
+def _strip_code(source: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        indent = re.match(r"[ \t]*", match.group(0)).group(0)
+        names = list(dict.fromkeys(ASSIGNMENT.findall(match.group(1))))
+        if not names:
+            return f"{indent}# YOUR CODE HERE\n"
+        return "".join(f"{indent}{n} = None  # YOUR CODE HERE\n" for n in names)
+
+    return CODE_BLOCK.sub(replace, source)
+
+
+def trainee_copy(notebook: dict[str, Any]) -> dict[str, Any]:
+    """Return the trainee version of a solution notebook (a new dict; outputs cleared)."""
+    nb = copy.deepcopy(notebook)
+    for cell in nb["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "code":
+            source = _strip_code(source)
+            cell["outputs"], cell["execution_count"] = [], None
+        elif cell["cell_type"] == "markdown":
+            source = MD_BLOCK.sub(TRAINEE_MD, source)
+        cell["source"] = source
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "solution" in tags:
+            cell["metadata"]["tags"] = [t for t in tags if t != "solution"]
+    nb.setdefault("metadata", {})["course"] = {"copy": "trainee"}
+    return nb
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _dump(nb: dict[str, Any]) -> str:
+    return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def make_trainee(solutions: Path = SOLUTIONS_DIR, out: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Write the trainee copy of every solution notebook into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for src in course_notebooks(solutions):
+        target = out / src.name
+        target.write_text(_dump(trainee_copy(_read(src))), encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def out_of_step(solutions: Path = SOLUTIONS_DIR, trainee: Path = NOTEBOOKS_DIR) -> list[str]:
+    """Names of notebooks whose trainee copy differs from the stripped solution (or is missing)."""
+    problems = []
+    for src in course_notebooks(solutions):
+        target = trainee / src.name
+        if not target.exists() or _read(target) != json.loads(_dump(trainee_copy(_read(src)))):
+            problems.append(src.name)
+    extra = {p.name for p in course_notebooks(trainee)} - {p.name for p in
+                                                           course_notebooks(solutions)}
+    return problems + sorted(f"{n} (no solution notebook)" for n in extra)
+
+
+def run_notebook(
+    source: Path, out_dir: Path, parameters: dict[str, Any] | None = None, cwd: Path | None = None
+) -> Path:
+    """Execute one notebook with papermill into ``out_dir``; return the executed copy's path."""
+    import papermill as pm
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / source.name
+    pm.execute_notebook(
+        str(source),
+        str(target),
+        parameters=parameters or {},
+        cwd=str(cwd or out_dir),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    return target
+
+
+def export_html(notebook: Path) -> Path:
+    """Export an executed notebook to HTML beside it (widget state and plots included)."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_filename(str(notebook))
+    html = notebook.with_suffix(".html")
+    html.write_text(body, encoding="utf-8")
+    return html
+
+
+def run_all(
+    out: Path,
+    which: str = "solutions",
+    parameters: dict[str, Any] | None = None,
+    only: Sequence[str] = (),
+) -> list[tuple[str, float]]:
+    """Execute every course notebook and export each to HTML; return (name, seconds) pairs."""
+    folder = SOLUTIONS_DIR if which == "solutions" else NOTEBOOKS_DIR
+    timings = []
+    for nb in course_notebooks(folder):
+        if only and not any(nb.name.startswith(o) for o in only):
+            continue
+        start = time.perf_counter()
+        executed = run_notebook(nb, out / which, parameters, cwd=out / which)
+        export_html(executed)
+        timings.append((nb.name, time.perf_counter() - start))
+        print(f"{nb.name:45s} {timings[-1][1]:6.1f} s", flush=True)
+    return timings
+
+
+def workshop(out: Path, trainees: Sequence[str], base_seed: int = 1000) -> list[Path]:
+    """Prepare one folder per trainee: their own dataset (own seed) and trainee notebooks.
+
+    Each trainee's notebooks get ``data_dir`` pointing at their own data, so exercises check
+    against their data, and no two trainees can copy each other's numbers.
+    """
+    from helpers.simulate import write_datasets
+
+    folders = []
+    for i, trainee in enumerate(trainees):
+        folder = out / trainee
+        if folder.exists():
+            raise FileExistsError(f"{folder} exists already; choose another --out or remove it")
+        seed = base_seed + i
+        write_datasets(folder / "data", seed=seed)
+        nb_dir = folder / "notebooks"
+        nb_dir.mkdir(parents=True)
+        for src in course_notebooks(SOLUTIONS_DIR):
+            nb = trainee_copy(_read(src))
+            _set_default_parameter(nb, "data_dir", str((folder / "data").resolve()))
+            _set_default_parameter(nb, "seed", seed)
+            (nb_dir / src.name).write_text(_dump(nb), encoding="utf-8")
+        (folder / "SEED.txt").write_text(f"{trainee}: dataset seed {seed}\n", encoding="utf-8")
+        folders.append(folder)
+    return folders
+
+
+def _set_default_parameter(nb: dict[str, Any], name: str, value: Any) -> None:
+    for cell in nb["cells"]:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            pattern = re.compile(rf"^{name}\s*=.*?(\s+#.*)?$", re.M)
+            cell["source"] = pattern.sub(
+                lambda m: f"{name} = {value!r}{m.group(1) or ''}", cell["source"], count=1
+            )
+            return
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point (see module docstring)."""
+    parser = argparse.ArgumentParser(prog="python -m helpers.course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run-all", help="execute every notebook and export HTML")
+    run.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "course")
+    run.add_argument("--which", choices=["solutions", "trainee"], default="solutions")
+    run.add_argument("--only", nargs="*", default=[], help="notebook number prefixes, e.g. 00 03")
+    sub.add_parser("make-trainee", help="write trainee copies into notebooks/")
+    sub.add_parser("check-trainee", help="fail if notebooks/ is out of step with solutions/")
+    ws = sub.add_parser("workshop", help="per-trainee datasets and notebooks")
+    ws.add_argument("trainees", nargs="+")
+    ws.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "workshop")
+    ws.add_argument("--base-seed", type=int, default=1000)
+    args = parser.parse_args(argv)
+
+    if args.command == "run-all":
+        timings = run_all(args.out, args.which, only=args.only)
+        print(f"{len(timings)} notebooks executed; HTML in {args.out / args.which}")
+    elif args.command == "make-trainee":
+        for path in make_trainee():
+            print(f"wrote {path.relative_to(PROJECT_DIR)}")
+    elif args.command == "check-trainee":
+        problems = out_of_step()
+        if problems:
+            print("out of step (run `make trainee-notebooks`): " + ", ".join(problems))
+            return 1
+        print("trainee notebooks match the solutions")
+    elif args.command == "workshop":
+        for folder in workshop(args.out, args.trainees, args.base_seed):
+            print(f"prepared {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
