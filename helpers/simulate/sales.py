@@ -1,0 +1,177 @@
+"""Transactions: orders over 2023-2025 with seasonality, type-dependent frequency and value."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.simulate._common import AS_OF, SPRING_FESTIVAL, START, days, ids, pick_by
+
+# category: (typical unit price in CNY, gross margin on list price)
+CATEGORIES = {
+    "electronics": (1200.0, 0.12),
+    "home appliances": (800.0, 0.20),
+    "home goods": (120.0, 0.35),
+    "apparel": (200.0, 0.45),
+    "food and beverage": (60.0, 0.25),
+    "office supplies": (80.0, 0.30),
+    "personal care": (90.0, 0.40),
+}
+CATEGORY_P = {
+    "individual": [0.12, 0.1, 0.2, 0.2, 0.18, 0.05, 0.15],
+    "organisation": [0.22, 0.12, 0.1, 0.04, 0.2, 0.27, 0.05],
+}
+#: Orders per year while active.
+ORDER_RATE = {
+    "loyal": 6.5,
+    "occasional": 1.6,
+    "new": 7.0,
+    "lapsed": 4.0,
+    "bargain_hunter": 4.0,
+    "high_value_org": 7.5,
+    "chronic_late_payer": 3.5,
+}
+#: Typical value of one order line before the customer's own multiplier, in CNY.
+LINE_VALUE = {
+    "loyal": 500.0,
+    "occasional": 250.0,
+    "new": 300.0,
+    "lapsed": 300.0,
+    "bargain_hunter": 200.0,
+    "high_value_org": 2200.0,
+    "chronic_late_payer": 700.0,
+}
+RETURN_P = {
+    "loyal": 0.025,
+    "occasional": 0.04,
+    "new": 0.05,
+    "lapsed": 0.06,
+    "bargain_hunter": 0.10,
+    "high_value_org": 0.02,
+    "chronic_late_payer": 0.05,
+}
+
+
+def day_weights() -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers from START to AS_OF and their relative sales weight (seasonality).
+
+    Peaks: the run-up to "Double 11" (1-11 November, highest on the 11th) and the three weeks
+    before the Spring Festival; a lull during the festival week; weekends a little busier; a
+    gentle growth trend.
+    """
+    d = np.arange(days(START), days(AS_OF) + 1)
+    dates = pd.to_datetime(d.astype("datetime64[D]"))
+    w = np.ones(len(d))
+    w *= np.where(dates.day_of_week >= 5, 1.15, 1.0)
+    w *= 1 + 0.12 * (dates.year - 2023) + 0.01 * (dates.month - 1)
+    nov = (dates.month == 11) & (dates.day <= 12)
+    w = np.where(nov, w * (1.6 + 0.15 * dates.day.to_numpy()), w)
+    w = np.where((dates.month == 11) & (dates.day == 11), w * 2.0, w)
+    for sf in SPRING_FESTIVAL:
+        offset = (dates - pd.Timestamp(sf)).days.to_numpy()
+        w = np.where((offset >= -21) & (offset < -2), w * 1.9, w)
+        w = np.where((offset >= -2) & (offset <= 5), w * 0.5, w)
+    return d, w
+
+
+def activity_windows(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Each customer's buying window: from signup (or START) to AS_OF, or the lapse date."""
+    start = np.maximum(customers.signup_date.to_numpy(), days(START))
+    end = np.full(len(customers), days(AS_OF))
+    lapsed = customers.true_type.to_numpy() == "lapsed"
+    # lapsed customers stop 9-18 months before the as-of date
+    end[lapsed] = days(AS_OF) - rng.integers(280, 540, size=int(lapsed.sum()))
+    start = np.minimum(start, end)
+    return pd.DataFrame({"start": start, "end": end}, index=customers.index)
+
+
+def sample_days(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray,
+                day_numbers: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Draw one day per row in ``[lo, hi]`` following the seasonal ``weights`` (inverse CDF)."""
+    cum = np.concatenate([[0.0], np.cumsum(weights)])
+    first = day_numbers[0]
+    a = cum[np.clip(lo - first, 0, len(weights))]
+    b = cum[np.clip(hi - first + 1, 0, len(weights))]
+    u = a + rng.random(len(lo)) * (b - a)
+    idx = np.searchsorted(cum, u, side="right") - 1
+    return day_numbers[np.clip(idx, 0, len(day_numbers) - 1)]
+
+
+def generate_transactions(customers: pd.DataFrame, windows: pd.DataFrame,
+                          rng: np.random.Generator) -> pd.DataFrame:
+    """Order lines and returns for every customer; one row per line."""
+    ttype = customers.true_type.to_numpy()
+    is_org = customers.customer_kind.to_numpy() == "organisation"
+    years = (windows.end - windows.start + 1).to_numpy() / 365.25
+    rate = pd.Series(ttype).map(ORDER_RATE).to_numpy() * np.exp(rng.normal(0, 0.45, len(ttype)))
+    n_orders = np.maximum(1, rng.poisson(rate * years))
+    # a customer's spending level: heavy-tailed (log-normal) around the type's typical value
+    level = pd.Series(ttype).map(LINE_VALUE).to_numpy() * np.exp(rng.normal(0, 0.7, len(ttype)))
+
+    cust = np.repeat(np.arange(len(customers)), n_orders)
+    n = len(cust)
+    d, w = day_weights()
+    order_day = sample_days(rng, windows.start.to_numpy()[cust], windows.end.to_numpy()[cust], d, w)
+    # lapsed customers' last order falls on their lapse date
+    first_of_block = np.r_[0, np.cumsum(n_orders)[:-1]]
+    lapsed_first = first_of_block[ttype == "lapsed"]
+    order_day[lapsed_first] = windows.end.to_numpy()[ttype == "lapsed"]
+    hour = np.where(is_org[cust], rng.integers(8, 18, n), rng.integers(8, 23, n))
+    seconds = hour * 3600 + rng.integers(0, 3600, n)
+
+    orders = pd.DataFrame({"cust": cust, "day": order_day, "sec": seconds})
+    orders = orders.sort_values(["day", "sec", "cust"], kind="stable").reset_index(drop=True)
+    orders["order_id"] = ids("O", len(orders), 7)
+    o_org = is_org[orders.cust.to_numpy()]
+    lines = 1 + rng.poisson(np.where(o_org, 0.7, 0.25))
+    li = np.repeat(np.arange(len(orders)), lines)
+    t = orders.iloc[li].reset_index(drop=True)
+    m = len(t)
+    c = t.cust.to_numpy()
+    kind = np.where(is_org[c], "organisation", "individual")
+    cats = list(CATEGORIES)
+    category = pick_by(rng, kind, CATEGORY_P, cats)
+    base_price = pd.Series(category).map({k: v[0] for k, v in CATEGORIES.items()}).to_numpy()
+    margin = pd.Series(category).map({k: v[1] for k, v in CATEGORIES.items()}).to_numpy()
+    unit = np.round(base_price * np.exp(rng.normal(0, 0.35, m)), 1)
+    target = level[c] * np.exp(rng.normal(0, 0.5, m))
+    quantity = np.maximum(1, np.round(target / unit)).astype(int)
+    quantity = np.minimum(quantity, 5000)
+    list_value = quantity * unit
+    bargain = ttype[c] == "bargain_hunter"
+    discounted = rng.random(m) < np.where(bargain, 0.8, 0.12)
+    rate_off = np.where(bargain, rng.uniform(0.15, 0.4, m), rng.uniform(0.05, 0.2, m))
+    discount = np.round(np.where(discounted, list_value * rate_off, 0.0), 2)
+    amount = np.round(list_value - discount, 2)
+    cost = np.round(list_value * (1 - margin) * np.exp(rng.normal(0, 0.05, m)), 2)
+    channel_p = {
+        "individual": [0.45, 0.45, 0.1, 0.0],
+        "organisation": [0.05, 0.25, 0.25, 0.45],
+    }
+    channel = pick_by(rng, kind, channel_p, ["store", "online", "phone", "field_sales"])
+    sales = pd.DataFrame({
+        "cust": c,
+        "order_id": t.order_id.to_numpy(),
+        "day": t.day.to_numpy(),
+        "sec": t.sec.to_numpy(),
+        "quantity": quantity,
+        "amount": amount,
+        "discount": discount,
+        "cost": cost,
+        "product_category": category,
+        "sales_channel": channel,
+        "is_return": False,
+    })
+    # returns: a copy of some lines, negative, 2-30 days later (only those before the as-of date)
+    is_ret = rng.random(m) < pd.Series(ttype[c]).map(RETURN_P).to_numpy()
+    ret = sales.loc[is_ret].copy()
+    ret["day"] = ret.day + rng.integers(2, 31, len(ret))
+    ret["sec"] = 9 * 3600 + rng.integers(0, 9 * 3600, len(ret))
+    ret = ret.assign(quantity=-ret.quantity, amount=-ret.amount, cost=-ret.cost, discount=0.0,
+                     is_return=True)
+    ret = ret.loc[ret.day <= days(AS_OF)]
+    allrows = pd.concat([sales, ret], ignore_index=True)
+    allrows = allrows.sort_values(["day", "sec", "cust", "is_return", "order_id"],
+                                  kind="stable").reset_index(drop=True)
+    allrows["transaction_id"] = ids("T", len(allrows), 7)
+    return allrows
