@@ -20,6 +20,7 @@ import copy
 import json
 import re
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,7 +43,7 @@ def course_notebooks(folder: Path = SOLUTIONS_DIR) -> list[Path]:
 def _strip_code(source: str) -> str:
     def replace(match: re.Match[str]) -> str:
         indent = re.match(r"[ \t]*", match.group(0)).group(0)
-        names = list(dict.fromkeys(ASSIGNMENT.findall(match.group(1))))
+        names = list(dict.fromkeys(ASSIGNMENT.findall(textwrap.dedent(match.group(1)))))
         if not names:
             return f"{indent}# YOUR CODE HERE\n"
         return "".join(f"{indent}{n} = None  # YOUR CODE HERE\n" for n in names)
