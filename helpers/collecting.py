@@ -72,7 +72,7 @@ MISSING_TOKENS = {"", "na", "n/a", "nan", "null", "none", "-", "--", "—", "无
 TRUE_TOKENS = {"true", "t", "yes", "y", "1", "是", "对", "有", "√", "1.0"}
 FALSE_TOKENS = {"false", "f", "no", "n", "0", "否", "错", "无", "×", "0.0"}
 MAPPING_KEYS = {"table", "description", "read", "columns", "formats", "values", "derive"}
-READ_KEYS = {"sep", "encoding", "header", "skiprows", "sheet", "decimal", "thousands"}
+READ_KEYS = {"sep", "encoding", "header", "skiprows", "sheet", "decimal", "thousands", "names"}
 DERIVE_OPS = {"multiply", "add", "subtract", "startswith", "copy", "row_number"}
 
 
@@ -880,6 +880,20 @@ def load_table(
             df.columns = [str(c) for c in df.columns]
             rownum = pd.Series(np.arange(1, len(df) + 1), index=df.index)
             row_word = "row (counting from 1)"
+        elif opts.get("names"):
+            # a file without a header line: the mapping names its columns (e.g. CDNOW_sample.txt)
+            given = [normalise_header(n) for n in opts["names"]]
+            if grid.shape[1] != len(given):
+                raise _fail(file, [Problem(
+                    "bad_names", detail=f"the mapping names {len(given)} columns but the file has "
+                    f"{grid.shape[1]}.", fix="list one name per column under read: names:",
+                    fatal=True)], table)
+            blank = _blank_cells(grid).all(axis=1)
+            df = grid.loc[~blank.to_numpy()].copy()
+            df.columns = given
+            rownum = pd.Series(df.index.to_numpy() + 1, index=df.index)
+            row_word = "row"
+            report.notes.append("the file has no header row; columns named by the mapping.")
         else:
             blank_cells = _blank_cells(grid)
             keep_cols = ~blank_cells.all(axis=0)

@@ -590,3 +590,19 @@ def test_raw_crm_export_utf8_and_gbk_load_identically(bundled_dir):
     assert b.attrs["load_report"].encoding == "gb18030"
     pd.testing.assert_frame_equal(a, b)
     assert len(a) == len(pd.read_csv(raw / "crm_export.csv", dtype=str))
+
+
+def test_headerless_file_is_named_by_the_mapping(tmp_path):
+    path = tmp_path / "cdnow_like.txt"
+    path.write_text("1 20240105 2 29.33\n1 20240107 1 11.77\n2 20240105 5 80.00\n")
+    mapping = {"table": "transactions",
+               "read": {"sep": r"\s+", "names": ["cust", "date", "cds", "dollars"]},
+               "columns": {"cust": "customer_id", "date": "purchase_date", "cds": "quantity",
+                           "dollars": "amount"},
+               "formats": {"purchase_date": "%Y%m%d"}}
+    tx = load_table(path, "transactions", mapping=mapping)
+    assert list(tx["customer_id"]) == ["1", "1", "2"]
+    assert tx["amount"].sum() == pytest.approx(121.10)
+    mapping["read"]["names"] = ["cust", "date", "cds"]
+    with pytest.raises(DataProblem, match="names 3 columns but the file has 4"):
+        load_table(path, "transactions", mapping=mapping)
