@@ -43,7 +43,7 @@ lab: install
 
 test: install-test
 	$(BIN)/ruff check helpers tests benchmarks
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 course: install
 	$(BIN)/python -m helpers.course run-all --out build/course

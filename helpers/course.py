@@ -24,6 +24,7 @@ import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_DIR, SOLUTIONS_DIR
@@ -100,11 +101,42 @@ def out_of_step(solutions: Path = SOLUTIONS_DIR, trainee: Path = NOTEBOOKS_DIR) 
     return problems + sorted(f"{n} (no solution notebook)" for n in extra)
 
 
+def _poll_in_slices() -> None:
+    """Make the kernel client re-check its sockets every half second while it waits.
+
+    nbclient waits for a cell's reply with ``get_msg(timeout=None)``; with widgets in play that
+    wait can miss the socket's wake-up and hang forever although the kernel has answered
+    (jupyter/nbclient#312, seen here in about one notebook run in a hundred). Polling in short
+    slices, each starting with a non-blocking check, cannot miss a message. Applied once, only in
+    the process that runs notebooks (tests, ``make course``), never in a trainee's kernel.
+    """
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    if getattr(AsyncZMQSocketChannel.get_msg, "_course_sliced", False):
+        return
+
+    async def get_msg(self: Any, timeout: float | None = None) -> dict[str, Any]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if await self.socket.poll(0):
+                return await self._recv()
+            left = 0.5 if deadline is None else min(0.5, deadline - time.monotonic())
+            if left <= 0:
+                raise Empty
+            if await self.socket.poll(int(left * 1000)):
+                return await self._recv()
+
+    get_msg._course_sliced = True  # type: ignore[attr-defined]
+    AsyncZMQSocketChannel.get_msg = get_msg  # type: ignore[method-assign]
+
+
 def run_notebook(
     source: Path, out_dir: Path, parameters: dict[str, Any] | None = None, cwd: Path | None = None
 ) -> Path:
     """Execute one notebook with papermill into ``out_dir``; return the executed copy's path."""
     import papermill as pm
+
+    _poll_in_slices()
 
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / source.name
@@ -115,6 +147,7 @@ def run_notebook(
         cwd=str(cwd or out_dir),
         kernel_name="python3",
         progress_bar=False,
+        execution_timeout=900,  # seconds per cell: a stuck cell fails instead of hanging CI
     )
     return target
 
