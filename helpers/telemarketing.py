@@ -58,10 +58,8 @@ TIER_ORDER = ("diamond", "gold", "silver", "low")
 
 def _problem(message: str) -> ValueError:
     """Build the package's data error (``helpers.collecting.DataProblem``, a ValueError)."""
-    try:
-        from helpers.collecting import DataProblem
-    except ImportError:  # pragma: no cover - only while the loader is being written
-        return ValueError(message)
+    from helpers.collecting import DataProblem
+
     return DataProblem(message)
 
 

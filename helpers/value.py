@@ -31,13 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-try:  # the loader's error type, so one ``except DataProblem`` catches every data problem
-    from helpers.collecting import DataProblem
-except ImportError:  # pragma: no cover - only while helpers.collecting is being written
-
-    class DataProblem(ValueError):  # type: ignore[no-redef]
-        """Input data or configuration that cannot be used as given (message says how to fix)."""
-
+from helpers.collecting import DataProblem
 
 __all__ = [
     "DEFAULT_CUTS",
