@@ -7,6 +7,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8888
+# JupyterLab refuses to run as root (containers, CI) unless told it may
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SEED ?= 2024
 TRAINEES ?= trainee01 trainee02 trainee03
 
@@ -39,7 +41,7 @@ install-test: $(VENV)/.installed-test
 
 lab: install
 	$(BIN)/python -m ipykernel install --user --name customer-course --display-name "Customer course (.venv)" >/dev/null
-	$(BIN)/jupyter lab --port=$(PORT) notebooks/00-welcome.ipynb
+	$(BIN)/jupyter lab --port=$(PORT) $(LAB_ROOT) --ServerApp.root_dir="$(CURDIR)" notebooks/00-welcome.ipynb
 
 test: install-test
 	$(BIN)/ruff check helpers tests benchmarks

@@ -36,6 +36,15 @@ class NotebookRun:
                              "".join(out.get("data", {}).get("text/plain", "")))
         return "\n".join(p if isinstance(p, str) else "".join(p) for p in parts)
 
+    def rich_text(self) -> str:
+        """Every rich output's HTML and plain text (tables, check results), without streams."""
+        parts = []
+        for cell in self.notebook["cells"]:
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                parts.append("".join(data.get("text/html", "")) + "".join(data.get("text/plain", "")))
+        return "\n".join(parts)
+
 
 _CACHE: dict[tuple, NotebookRun] = {}
 

@@ -17,10 +17,6 @@ from tests.conftest import ALT_SEED
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("nb02")]
 
 
-def _needs_data(folder: Path) -> None:
-    pytest.importorskip("helpers.collecting", reason="helpers.collecting is not written yet")
-    if not (folder / "transactions.csv").exists():
-        pytest.skip(f"no course data in {folder} (run `python -m helpers.simulate`)")
 
 
 def expected(folder: Path) -> dict:
@@ -87,7 +83,6 @@ def check_run(results: dict, exp: dict) -> None:
 
 
 def test_bundled(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("02")
     text = run.outputs_text()
     assert text.count(": right.") >= 4 and "not yet" not in text  # solutions pass checks
@@ -96,16 +91,12 @@ def test_bundled(execute, bundled_dir):
 
 
 def test_other_seed(execute, request):
-    pytest.importorskip("helpers.simulate", reason="helpers.simulate is not written yet")
-    pytest.importorskip("helpers.collecting", reason="helpers.collecting is not written yet")
     alt_data_dir = request.getfixturevalue("alt_data_dir")
-    _needs_data(alt_data_dir)
     run = execute("02", data_dir=str(alt_data_dir), seed=ALT_SEED)
     check_run(run.results, expected(alt_data_dir))
 
 
 def test_trainee_copy_runs_unanswered(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("02", which="trainee")
     text = run.outputs_text()
     assert text.count("not answered") >= 4 and "right." not in text

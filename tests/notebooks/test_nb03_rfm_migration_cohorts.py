@@ -19,10 +19,6 @@ from tests.conftest import ALT_SEED, shared_file
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("nb03")]
 
 
-def _needs_data(folder: Path) -> None:
-    pytest.importorskip("helpers.collecting", reason="helpers.collecting is not written yet")
-    if not (folder / "transactions.csv").exists():
-        pytest.skip(f"no course data in {folder} (run `python -m helpers.simulate`)")
 
 
 def expected(folder: Path) -> dict:
@@ -67,7 +63,6 @@ def check_run(results: dict, exp: dict, truth: dict | None = None) -> None:
 
 
 def test_bundled(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("03")
     truth = json.loads((bundled_dir / "truth.json").read_text())
     text = run.outputs_text()
@@ -77,17 +72,13 @@ def test_bundled(execute, bundled_dir):
 
 
 def test_other_seed(execute, request):
-    pytest.importorskip("helpers.simulate", reason="helpers.simulate is not written yet")
-    pytest.importorskip("helpers.collecting", reason="helpers.collecting is not written yet")
     alt_data_dir = request.getfixturevalue("alt_data_dir")
-    _needs_data(alt_data_dir)
     run = execute("03", data_dir=str(alt_data_dir), seed=ALT_SEED)
     check_run(run.results, expected(alt_data_dir),
               json.loads((alt_data_dir / "truth.json").read_text()))
 
 
 def test_trainee_copy_runs_unanswered(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("03", which="trainee")
     text = run.outputs_text()
     assert text.count("not answered") >= 4 and "right." not in text
@@ -111,7 +102,6 @@ derive:
 def test_online_retail_against_duckdb(execute, tmp_path_factory):
     """The analyst path: a real export, a mapping file, papermill parameters."""
     duckdb = pytest.importorskip("duckdb")
-    pytest.importorskip("helpers.collecting", reason="helpers.collecting is not written yet")
     path = shared_file("online_retail", "online_retail.csv.gz")
     mapping = MAPPINGS_DIR / "online_retail.yaml"
     if not mapping.exists():  # the project's own mapping, else the one written here

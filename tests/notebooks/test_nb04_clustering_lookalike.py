@@ -13,10 +13,6 @@ from tests.conftest import ALT_SEED
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("nb04")]
 
 
-def _needs_data(folder: Path) -> None:
-    pytest.importorskip("helpers.collecting", reason="helpers.collecting is not written yet")
-    if not (folder / "transactions.csv").exists():
-        pytest.skip(f"no course data in {folder} (run `python -m helpers.simulate`)")
 
 
 def expected(folder: Path) -> dict:
@@ -52,7 +48,6 @@ def check_run(results: dict, exp: dict, k: int = 4) -> None:
 
 
 def test_bundled(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("04")
     text = run.outputs_text()
     assert text.count(": right.") >= 4 and "not yet" not in text  # solutions pass checks
@@ -61,16 +56,12 @@ def test_bundled(execute, bundled_dir):
 
 
 def test_other_seed(execute, request):
-    pytest.importorskip("helpers.simulate", reason="helpers.simulate is not written yet")
-    pytest.importorskip("helpers.collecting", reason="helpers.collecting is not written yet")
     alt_data_dir = request.getfixturevalue("alt_data_dir")
-    _needs_data(alt_data_dir)
     run = execute("04", data_dir=str(alt_data_dir), seed=ALT_SEED, k=3)
     check_run(run.results, expected(alt_data_dir), k=3)
 
 
 def test_trainee_copy_runs_unanswered(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("04", which="trainee")
     text = run.outputs_text()
     assert text.count("not answered") >= 4 and "right." not in text

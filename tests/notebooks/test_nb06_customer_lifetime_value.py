@@ -23,9 +23,6 @@ pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("nb06")]
 MARGIN, HORIZON, STEP, RATE = 0.25, 52, 4.35, 0.01
 
 
-def _needs_data(folder: Path) -> None:
-    if not (folder / "transactions.csv").exists():
-        pytest.skip(f"no course data in {folder} (run `python -m helpers.simulate`)")
 
 
 def independent_summary(folder: Path) -> tuple[pd.DataFrame, pd.Timestamp, pd.DataFrame]:
@@ -94,7 +91,6 @@ def check_run(run, folder: Path) -> None:
 
 
 def test_bundled(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("06")
     text = run.outputs_text()
     assert text.count(": right.") == 4 and "not yet" not in text
@@ -109,14 +105,12 @@ def test_bundled(execute, bundled_dir):
 
 
 def test_other_seed(execute, alt_data_dir):
-    _needs_data(alt_data_dir)
     run = execute("06", data_dir=str(alt_data_dir), seed=ALT_SEED)
     assert run.outputs_text().count(": right.") == 4
     check_run(run, alt_data_dir)
 
 
 def test_trainee_copy_runs_unanswered(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("06", which="trainee")
     text = run.outputs_text()
     assert text.count("not answered yet") == 4 and ": right." not in text

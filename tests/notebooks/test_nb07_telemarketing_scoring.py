@@ -17,10 +17,6 @@ from tests.conftest import ALT_SEED, shared_file
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("nb07")]
 
 
-def _needs_data(folder: Path) -> None:
-    pytest.importorskip("helpers.collecting", reason="helpers.collecting is not written yet")
-    if not (folder / "calls.csv").exists():
-        pytest.skip(f"no course data in {folder} (run `python -m helpers.simulate`)")
 
 
 def expected(folder: Path) -> dict:
@@ -67,12 +63,10 @@ def check_run(run, folder: Path) -> None:
 
 
 def test_bundled_data(execute, bundled_dir):
-    _needs_data(bundled_dir)
     check_run(execute("07"), bundled_dir)
 
 
 def test_bank_marketing_leakage_section(execute, bundled_dir):
-    _needs_data(bundled_dir)
     shared_file("bank_marketing", "bank-full.csv")
     r = execute("07").results
     assert r["bank_rows"] == 45_211 and r["bank_base_rate"] == pytest.approx(0.117, abs=5e-4)
@@ -82,7 +76,6 @@ def test_bank_marketing_leakage_section(execute, bundled_dir):
 
 
 def test_another_seed(execute, alt_data_dir):
-    _needs_data(alt_data_dir)
     run = execute("07", data_dir=str(alt_data_dir), seed=ALT_SEED)
     check_run(run, alt_data_dir)
     truth = json.loads((alt_data_dir / "truth.json").read_text())
@@ -90,7 +83,6 @@ def test_another_seed(execute, alt_data_dir):
 
 
 def test_scoring_runs_on_bank_marketing_through_its_mapping(execute, bundled_dir):
-    _needs_data(bundled_dir)
     bank = shared_file("bank_marketing", "bank-full.csv")
     run = execute("07", scoring_file=str(bank),
                   scoring_mapping=str(MAPPINGS_DIR / "bank_marketing.yaml"))
@@ -101,6 +93,5 @@ def test_scoring_runs_on_bank_marketing_through_its_mapping(execute, bundled_dir
 
 
 def test_trainee_copy_runs_unanswered(execute, bundled_dir):
-    _needs_data(bundled_dir)
     text = execute("07", which="trainee").outputs_text()
     assert text.count("not answered yet") == 4 and ": right." not in text

@@ -26,10 +26,6 @@ pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("nb08")]
 PLANTED_DIP = ["2025-06-10", "2025-06-11", "2025-06-12"]
 
 
-def _needs_data(folder: Path) -> None:
-    pytest.importorskip("helpers.collecting", reason="helpers.collecting is not written yet")
-    if not (folder / "calls.csv").exists():
-        pytest.skip(f"no course data in {folder} (run `python -m helpers.simulate`)")
 
 
 def _truth_effect(truth: dict) -> tuple[float, float]:
@@ -75,17 +71,14 @@ def check_run(run, folder: Path) -> None:
 
 
 def test_bundled_data(execute, bundled_dir):
-    _needs_data(bundled_dir)
     check_run(execute("08"), bundled_dir)
 
 
 def test_another_seed(execute, alt_data_dir):
-    _needs_data(alt_data_dir)
     check_run(execute("08", data_dir=str(alt_data_dir), seed=ALT_SEED), alt_data_dir)
 
 
 def test_trainee_copy_runs_unanswered(execute, bundled_dir):
-    _needs_data(bundled_dir)
     text = execute("08", which="trainee").outputs_text()
     assert text.count("not answered yet") == 4 and ": right." not in text
 
@@ -98,7 +91,6 @@ def _free_port() -> int:
 
 def test_dashboard_renders_under_voila(bundled_dir, tmp_path):
     """Start Voilà on a free localhost port, fetch the rendered page, stop it (< ~40 s)."""
-    _needs_data(bundled_dir)
     if shutil.which("voila", path=str(Path(sys.executable).parent)) is None:
         pytest.skip("voila is not installed in this environment")
     port = _free_port()

@@ -22,9 +22,6 @@ PAY_0_PUBLISHED = {"-2": 2759, "-1": 5686, "0": 14737, "1": 3688, "2": 2667, "3"
                    "5": 26, "6": 11, "7": 9, "8": 19}
 
 
-def _needs_data(folder: Path) -> None:
-    if not (folder / "invoices.csv").exists():
-        pytest.skip(f"no course data in {folder} (run `python -m helpers.simulate`)")
 
 
 def expected(folder: Path) -> dict:
@@ -115,21 +112,13 @@ def check_credit(results: dict) -> None:
     assert rate["M0"] < rate["M1"] < rate["M2"]
 
 
-def exercises_text(run) -> str:
-    out = []
-    for cell in run.notebook["cells"]:
-        for o in cell.get("outputs", []):
-            data = o.get("data", {})
-            out.append("".join(data.get("text/html", "")) + "".join(data.get("text/plain", "")))
-    return "\n".join(out)
 
 
 def test_bundled(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("09")
     check_run(run.results, expected(bundled_dir))
     check_credit(run.results)
-    text = exercises_text(run)
+    text = run.rich_text()
     for k in ("09.1", "09.2", "09.3", "09.4"):
         assert f"Exercise {k}: right" in text, k
     assert (run.out_dir / "output" / "aging_by_customer.csv").exists()
@@ -142,9 +131,8 @@ def test_other_seed(execute, alt_data_dir):
 
 
 def test_trainee_copy_runs_unanswered(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("09", which="trainee")
-    text = exercises_text(run)
+    text = run.rich_text()
     for k in ("09.1", "09.2", "09.3"):
         assert f"Exercise {k}: not answered yet" in text, k
     assert "right." not in text

@@ -18,9 +18,6 @@ from tests.conftest import ALT_SEED
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("nb10")]
 
 
-def _needs_data(folder: Path) -> None:
-    if not (folder / "invoices.csv").exists():
-        pytest.skip(f"no course data in {folder} (run `python -m helpers.simulate`)")
 
 
 def expected(folder: Path, lapsed_days: int = 180) -> dict:
@@ -67,21 +64,13 @@ def check_run(run, exp: dict) -> None:
     assert not {"name", "phone", "email", "id_number"} & set(queue.columns)
 
 
-def text(run) -> str:
-    out = []
-    for cell in run.notebook["cells"]:
-        for o in cell.get("outputs", []):
-            data = o.get("data", {})
-            out.append("".join(data.get("text/html", "")) + "".join(data.get("text/plain", "")))
-    return "\n".join(out)
 
 
 def test_bundled(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("10")
     check_run(run, expected(bundled_dir))
     for k in ("10.1", "10.2", "10.3", "10.4"):
-        assert f"Exercise {k}: right" in text(run), k
+        assert f"Exercise {k}: right" in run.rich_text(), k
 
 
 def test_other_seed(execute, alt_data_dir):
@@ -90,7 +79,6 @@ def test_other_seed(execute, alt_data_dir):
 
 
 def test_smaller_team_gets_a_shorter_queue(execute, bundled_dir):
-    _needs_data(bundled_dir)
     full = execute("10").results
     small = execute("10", collectors=1, hours_per_collector=2.0).results
     assert small["queue_minutes"] <= 120
@@ -99,7 +87,6 @@ def test_smaller_team_gets_a_shorter_queue(execute, bundled_dir):
 
 
 def test_trainee_copy_runs_unanswered(execute, bundled_dir):
-    _needs_data(bundled_dir)
     run = execute("10", which="trainee")
     for k in ("10.1", "10.2", "10.3", "10.4"):
-        assert f"Exercise {k}: not answered yet" in text(run), k
+        assert f"Exercise {k}: not answered yet" in run.rich_text(), k
