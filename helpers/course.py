@@ -130,6 +130,29 @@ def _poll_in_slices() -> None:
     AsyncZMQSocketChannel.get_msg = get_msg  # type: ignore[method-assign]
 
 
+def _ipc_kernel_manager() -> type:
+    """A kernel manager whose kernel talks over Unix sockets instead of TCP ports.
+
+    With TCP, two notebooks started at the same moment (the test suite runs two workers) can pick
+    the same free port, and one kernel dies with "Address already in use". IPC socket files are
+    named after each kernel's unique connection file, so they cannot collide.
+    """
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum, default
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            # an absolute path: the kernel runs in the notebook's folder, the client does not
+            return str(Path(tempfile.mkdtemp(prefix="course-kernel-")) / "k")
+
+    return IPCKernelManager
+
+
 def run_notebook(
     source: Path, out_dir: Path, parameters: dict[str, Any] | None = None, cwd: Path | None = None
 ) -> Path:
@@ -140,6 +163,8 @@ def run_notebook(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / source.name
+    # Windows has no Unix sockets: keep jupyter's default TCP transport there
+    ipc = {} if sys.platform == "win32" else {"kernel_manager_class": _ipc_kernel_manager()}
     pm.execute_notebook(
         str(source),
         str(target),
@@ -148,6 +173,7 @@ def run_notebook(
         kernel_name="python3",
         progress_bar=False,
         execution_timeout=900,  # seconds per cell: a stuck cell fails instead of hanging CI
+        **ipc,
     )
     return target
 

@@ -102,3 +102,19 @@ def test_strip_keeps_indentation_and_removes_markdown_answers():
                      "Q?\n<!-- BEGIN SOLUTION -->\nBecause.\n<!-- END SOLUTION -->\n"}],
           "metadata": {}}
     assert course.trainee_copy(nb)["cells"][0]["source"] == "Q?\n" + course.TRAINEE_MD
+
+
+def test_workshop_gives_each_trainee_own_data_and_notebooks(tmp_path):
+    import papermill as pm
+
+    folders = course.workshop(tmp_path / "ws", ["wang", "li"], base_seed=500)
+    customers = [(f / "data" / "customers.csv").read_bytes() for f in folders]
+    assert customers[0] != customers[1], "two trainees got the same dataset"
+    for folder, seed in zip(folders, (500, 501), strict=True):
+        nb = folder / "notebooks" / SOLUTIONS[3].name
+        params = pm.inspect_notebook(str(nb))
+        assert params["seed"]["default"] == str(seed)
+        assert str((folder / "data").resolve()) in params["data_dir"]["default"]
+        assert "BEGIN SOLUTION" not in nb.read_text(encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        course.workshop(tmp_path / "ws", ["wang"])
