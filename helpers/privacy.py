@@ -168,17 +168,26 @@ def mask_value(value: Any, kind: str) -> Any:
                          ) from None
 
 
+def map_distinct(s: pd.Series, func: Any) -> pd.Series:
+    """Apply a text function once per distinct value of ``s`` (missing stays missing), as strings.
+
+    Customer columns repeat values a lot (cities, masked phones), so this is much faster than
+    ``s.map(func)`` on large tables.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    done = np.array([func(str(u)) for u in uniques], dtype=object)
+    out = np.full(len(s), None, dtype=object)
+    ok = codes >= 0
+    out[ok] = done[codes[ok]]
+    return pd.Series(out, index=s.index, name=s.name, dtype="string")
+
+
 def mask_series(s: pd.Series, kind: str) -> pd.Series:
     """Mask every value of a column (computed once per distinct value), as strings."""
     func = MASKERS.get(kind)
     if func is None:
         raise ValueError(f"unknown kind of personal data {kind!r}; known are {sorted(MASKERS)}")
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    masked = np.array([func(str(u)) for u in uniques], dtype=object)
-    out = np.full(len(s), None, dtype=object)
-    ok = codes >= 0
-    out[ok] = masked[codes[ok]]
-    return pd.Series(out, index=s.index, name=s.name, dtype="string")
+    return map_distinct(s, func)
 
 
 def _kind_by_name(column: str) -> str | None:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.collecting import DataProblem, to_halfwidth
+from helpers.privacy import map_distinct
 from helpers.tables import TABLES
 
 __all__ = [
@@ -70,15 +71,6 @@ COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", 
 # standardising single columns (vectorised: computed once per distinct value)
 
 
-def _per_unique(s: pd.Series, func) -> pd.Series:
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    done = np.array([func(str(u)) for u in uniques], dtype=object)
-    out = np.full(len(s), None, dtype=object)
-    ok = codes >= 0
-    out[ok] = done[codes[ok]]
-    return pd.Series(out, index=s.index, name=s.name, dtype="string")
-
-
 def _phone(text: str) -> str | None:
     t = to_halfwidth(text).lower()
     t = re.split(r"转|ext\.?|x(?=\d)|分机|#", t)[0]  # drop an extension
@@ -107,7 +99,7 @@ def standardise_phone(s: pd.Series) -> pd.Series:
     ...                               "0512 75774818 转 110", "12"])).tolist()
     ['13800138000', '13800138000', '01072967499', '051275774818', <NA>]
     """
-    return _per_unique(s, _phone)
+    return map_distinct(s, _phone)
 
 
 def standardise_email(s: pd.Series) -> pd.Series:
@@ -117,7 +109,7 @@ def standardise_email(s: pd.Series) -> pd.Series:
         t = re.sub(r"\s+", "", to_halfwidth(text)).lower()
         return t if re.match(EMAIL_RE, t) else None
 
-    return _per_unique(s, one)
+    return map_distinct(s, one)
 
 
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -149,7 +141,7 @@ def standardise_id_number(s: pd.Series) -> pd.Series:
         t = re.sub(r"[\s-]", "", to_halfwidth(text)).upper()
         return t if _id_ok(t) else None
 
-    return _per_unique(s, one)
+    return map_distinct(s, one)
 
 
 def load_city_aliases(path: str | Path | None = None) -> dict[str, str]:
@@ -217,7 +209,7 @@ def standardise_city(s: pd.Series, aliases: Mapping[str, str] | str | Path | Non
             return key + "市"
         return to_halfwidth(text).strip()
 
-    return _per_unique(s, one)
+    return map_distinct(s, one)
 
 
 def normalise_company_name(s: pd.Series) -> pd.Series:
@@ -232,7 +224,7 @@ def normalise_company_name(s: pd.Series) -> pd.Series:
                 break
         return re.sub(r"[()（）.,·\-]", "", t)
 
-    return _per_unique(s, one)
+    return map_distinct(s, one)
 
 
 def to_halfwidth_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -240,7 +232,7 @@ def to_halfwidth_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object:
-            out[col] = _per_unique(out[col], lambda t: re.sub(r"\s+", " ", to_halfwidth(t))
+            out[col] = map_distinct(out[col], lambda t: re.sub(r"\s+", " ", to_halfwidth(t))
                                    .strip() or None)
     return out
 
@@ -269,7 +261,7 @@ def clean_customers(df: pd.DataFrame, city_aliases: Mapping[str, str] | str | Pa
     if "city" in out:
         out["city"] = standardise_city(out["city"], city_aliases)
     if "name" in out:
-        out["name"] = _per_unique(out["name"], lambda t: re.sub(r"\s+", "", t) or None)
+        out["name"] = map_distinct(out["name"], lambda t: re.sub(r"\s+", "", t) or None)
     return out
 
 
