@@ -37,7 +37,7 @@ import json
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ __all__ = [
     "load_table",
     "load_course_data",
     "write_table",
+    "require_columns",
     "read_mapping",
     "normalise_header",
     "to_halfwidth",
@@ -1291,6 +1292,35 @@ def load_course_data(
 
 # --------------------------------------------------------------------------------------------
 # writing
+
+
+MAPPING_FIX = ("load the file with helpers.collecting.load_table(path, table, mapping=...) so its "
+               "headers are mapped to the course's column names (examples in mappings/*.yaml).")
+
+
+def require_columns(frame: Any, columns: Sequence[str], what: str, fix: str = MAPPING_FIX) -> None:
+    """Raise a :class:`DataProblem` naming the columns ``frame`` lacks, what it has, and a fix.
+
+    Every helper that needs certain columns calls this, so an analyst whose export is not mapped
+    yet gets the same kind of message everywhere.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table handed to a helper.
+    columns : sequence of str
+        Course column names the helper needs.
+    what : str
+        What is being computed or which table, named at the start of the message.
+    fix : str
+        How to fix it; by default, map the export with a mapping file.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise DataProblem(f"{what}: expected a table (DataFrame), got {type(frame).__name__}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataProblem(f"{what}: column(s) {missing} missing; the table has "
+                          f"{list(frame.columns)[:15]}. Fix: {fix}")
 
 
 def write_table(

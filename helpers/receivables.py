@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.collecting import DataProblem
+from helpers.collecting import DataProblem, require_columns
 
 __all__ = [
     "DataProblem",
@@ -105,15 +105,7 @@ def _invoice_rows(invoice_ids: pd.Series, payment_invoice_ids: pd.Series) -> np.
 
 
 def _need(frame: Any, cols: Sequence[str], what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise DataProblem(f"{what}: expected a DataFrame, got {type(frame).__name__}.")
-    missing = [c for c in cols if c not in frame.columns]
-    if missing:
-        raise DataProblem(
-            f"{what}: column(s) {missing} missing; the table has {list(frame.columns)}. "
-            f"Load the file with helpers.collecting.load_table(path, {what!r}, mapping=...) so "
-            "its headers are mapped to the course columns."
-        )
+    require_columns(frame, cols, what)
 
 
 def _dates(values: pd.Series, what: str, col: str) -> pd.Series:

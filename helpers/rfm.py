@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.collecting import DataProblem
+from helpers.collecting import DataProblem, require_columns
 
 __all__ = [
     "FREQ_DAYS",
@@ -69,13 +69,9 @@ def config_problem(source: Any, key: str, message: str) -> DataProblem:
 # customer summary
 # --------------------------------------------------------------------------------------------
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataProblem(
-            f"{what}: column(s) {missing} not found; the table has {list(frame.columns)}. "
-            "Fix: map your export's columns to the course names (a mapping file in mappings/) "
-            "or pass the right column names (customer_col=, date_col=, amount_col=)."
-        )
+    require_columns(frame, columns, what, fix="map your export's columns to the course names (a "
+                    "mapping file in mappings/) or pass the right column names (customer_col=, "
+                    "date_col=, amount_col=).")
 
 
 def _as_datetime(values: pd.Series, col: str) -> pd.Series:

@@ -69,11 +69,9 @@ def _rows(frame: pd.DataFrame, mask: pd.Series, cols: list[str], n: int = 5) -> 
 
 
 def _need(frame: pd.DataFrame, cols: list[str], what: str) -> None:
-    missing = [c for c in cols if c not in frame.columns]
-    if missing:
-        raise _problem(f"{what}: column(s) {missing} missing (found {list(frame.columns)[:12]}). "
-                       "Load the file with helpers.collecting.load_table and a mapping file so the "
-                       "course's column names are used.")
+    from helpers.collecting import require_columns
+
+    require_columns(frame, cols, what)
 
 
 # --------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.collecting import DataProblem
+from helpers.collecting import DataProblem, require_columns
 
 __all__ = [
     "DEFAULT_CUTS",
@@ -280,13 +280,7 @@ def _get(data: Any, name: str) -> pd.DataFrame | None:
 
 
 def _need(frame: pd.DataFrame, table: str, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataProblem(
-            f"{table}: column(s) {missing} are needed for customer profitability but the table "
-            f"has {list(frame.columns)}. Fix: map your export's columns to these names "
-            "(mappings/*.yaml) or load it with helpers.collecting.load_table."
-        )
+    require_columns(frame, columns, f"{table} (customer profitability)")
 
 
 def _numbers(frame: pd.DataFrame, table: str, col: str, allow_missing: bool = False) -> np.ndarray:

@@ -609,3 +609,15 @@ def test_headerless_file_is_named_by_the_mapping(tmp_path):
     mapping["read"]["names"] = ["cust", "date", "cds"]
     with pytest.raises(DataProblem, match="names 3 columns but the file has 4"):
         load_table(path, "transactions", mapping=mapping)
+
+
+def test_require_columns_names_what_is_missing_and_how_to_fix():
+    from helpers.collecting import require_columns
+
+    frame = pd.DataFrame({"客户编号": ["a"], "金额": [1.0]})
+    require_columns(frame, ["客户编号"], "rfm")  # present: no error
+    with pytest.raises(DataProblem, match=r"rfm: column\(s\) \['customer_id'\] missing") as err:
+        require_columns(frame, ["customer_id", "客户编号"], "rfm")
+    assert "金额" in str(err.value) and "mapping" in str(err.value)
+    with pytest.raises(DataProblem, match="expected a table"):
+        require_columns([1, 2], ["customer_id"], "rfm")
