@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import lifetime_value as lv
-from helpers import value as v
+from helpers.value import profitability as v
+from helpers.value import clv as lv
 from tests.conftest import shared_file
 
 
@@ -44,9 +44,9 @@ def synthetic_summary(n: int, seed: int = 0) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def cdnow_master() -> pd.DataFrame:
-    from helpers.collecting import load_table
+    from helpers.data.loading import load_table
     from helpers.paths import MAPPINGS_DIR
-    from helpers.rfm import customer_summary
+    from helpers.segments.rfm import customer_summary
 
     tx = load_table(shared_file("cdnow", "CDNOW_master.txt"), "transactions",
                     mapping=MAPPINGS_DIR / "cdnow_master.yaml")

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.collecting import load_table
-from helpers.privacy import mask_frame
-from helpers.quality import duplicate_candidates
+from helpers.data.loading import load_table
+from helpers.data.privacy import mask_frame
+from helpers.data.quality import duplicate_candidates
 
 N = 1_000_000
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import collection as co
-from helpers import receivables as rc
+from helpers.receivables import aging as rc
+from helpers.receivables import strategy as co
 
 _CACHE: dict[tuple, object] = {}
 

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.clustering import cluster_view
-from helpers.rfm import load_segment_map, rfm_view
-from helpers.segmenting import load_standard, rules_view
+from helpers.segments.clustering import cluster_view
+from helpers.segments.rfm import load_segment_map, rfm_view
+from helpers.segments.rules import load_standard, rules_view
 
 N = 100_000
 

@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.lead_scoring import capacity_view, fit_and_score, gains_table
-from helpers.team_dashboard import (
+from helpers.calls.dashboard import (
     daily_kpis,
     dashboard_view,
     evaluate_alerts,
@@ -22,7 +21,8 @@ from helpers.team_dashboard import (
     load_kpi_config,
     prepare_calls,
 )
-from helpers.telemarketing import build_call_queue
+from helpers.calls.lead_scoring import capacity_view, fit_and_score, gains_table
+from helpers.calls.telemarketing import build_call_queue
 
 N_LEADS = 1_000_000
 N_AGENTS = 200

@@ -95,7 +95,7 @@ def show(
     reveal_personal : bool
         Show personal data unmasked (opt-in; only for users entitled to see it).
     """
-    from helpers.privacy import mask_frame
+    from helpers.data.privacy import mask_frame
 
     head = frame.head(rows)
     return head if reveal_personal else mask_frame(head, table=table)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.data.privacy import load_access_levels, view_for_role
+from helpers.data.quality import flag_stale, quality_report
 from helpers.exercises import exercise
-from helpers.privacy import load_access_levels, view_for_role
-from helpers.quality import flag_stale, quality_report
 
 
 @exercise("01.1", hint="Use the quality report of the raw export: the row for 'email' has a "

@@ -20,7 +20,7 @@ def richest_cluster(profile: pd.DataFrame) -> int:
 @exercise("04.3", hint="Use compare_labels(clusters, segments['segment']) and keep the first "
                        "value it returns.", rel_tol=1e-6)
 def ari_with_rfm(clusters: pd.Series, segments: pd.DataFrame) -> float:
-    from helpers.clustering import compare_labels
+    from helpers.segments.clustering import compare_labels
 
     return compare_labels(clusters, segments["segment"])[0]
 

@@ -1,7 +1,7 @@
 """Expected answers for lesson 06 (customer lifetime value).
 
 The BG/NBD expectation is computed here from the paper's original formula (Fader, Hardie & Lee
-2005, eq. 10) with scipy, independently of helpers.lifetime_value (which uses a transformed one).
+2005, eq. 10) with scipy, independently of helpers.value.clv (which uses a transformed one).
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.calls.lead_scoring import capacity_view
+from helpers.calls.telemarketing import contact_rates_by_time
 from helpers.exercises import exercise
-from helpers.lead_scoring import capacity_view
-from helpers.telemarketing import contact_rates_by_time
 
 
 @exercise("07.1", hint="Count the rows of `classified` whose response_class is "

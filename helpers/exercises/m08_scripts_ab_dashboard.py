@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.calls.dashboard import evaluate_alerts
+from helpers.calls.experiments import arms_from_calls, sample_size_per_arm, two_proportion_test
 from helpers.exercises import exercise
-from helpers.experiments import arms_from_calls, sample_size_per_arm, two_proportion_test
-from helpers.team_dashboard import evaluate_alerts
 
 
 def _test(calls: pd.DataFrame, alpha: float) -> dict:

@@ -1,7 +1,7 @@
 """Notebook 03 (RFM, migration, cohorts) on bundled data, another seed, and Online Retail.
 
 Expected numbers come from plain pandas (bundled data) and from a DuckDB query (Online Retail),
-written here independently of helpers.rfm.
+written here independently of helpers.segments.rfm.
 """
 
 from __future__ import annotations

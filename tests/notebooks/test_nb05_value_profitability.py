@@ -1,7 +1,7 @@
 """Notebook 05 (value, profitability, whale curve) on the bundled data and on another seed.
 
 The profit of every customer is recomputed here with plain pandas from the CSV files and the
-cost-rate YAML, independently of helpers.value, and the notebook's key numbers are compared.
+cost-rate YAML, independently of helpers.value.profitability, and the notebook's key numbers are compared.
 """
 
 from __future__ import annotations

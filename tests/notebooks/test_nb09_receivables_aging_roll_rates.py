@@ -1,7 +1,7 @@
 """Notebook 09 (aging, roll rates, behaviour, pay model, credit default) on two datasets.
 
 Expected figures are recomputed here with plain pandas from the CSV files (independently of
-helpers.receivables), compared with the generator's planted truth (truth.json), and with the
+helpers.receivables.aging), compared with the generator's planted truth (truth.json), and with the
 published counts of the UCI credit-card default data.
 """
 

@@ -1,0 +1,184 @@
+"""Is this machine ready for the course? A table of checks with ok/problem and how to fix each.
+
+Used in notebook 00::
+
+    from helpers.data.setup_check import run_checks
+    run_checks()          # one row per check: check, status, detail, fix
+
+Checks: the Python version, every package pinned in ``requirements.txt`` (installed, same version),
+the bundled datasets (present, row counts equal to ``datasets/truth.json``), ipywidgets (a widget
+can be built), and a writable output folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths
+from helpers.tables import TABLES
+
+__all__ = ["read_pins", "check_python", "check_packages", "check_datasets", "check_widgets",
+           "check_output", "run_checks"]
+
+MIN_PYTHON = (3, 11)
+
+
+def read_pins(path: str | Path | None = None) -> dict[str, str]:
+    """Package -> pinned version from ``requirements.txt`` (``name==version`` lines)."""
+    f = Path(path) if path else paths.PROJECT_DIR / "requirements.txt"
+    pins = {}
+    if not f.is_file():
+        return pins
+    for line in f.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\s*([A-Za-z0-9_.\-\[\]]+)\s*==\s*([^\s#;]+)", line)
+        if m:
+            pins[re.sub(r"\[.*\]", "", m.group(1)).lower()] = m.group(2)
+    return pins
+
+
+def _row(check: str, ok: bool, detail: str, fix: str = "") -> dict[str, str]:
+    return {"check": check, "status": "ok" if ok else "problem", "detail": detail,
+            "fix": "" if ok else fix}
+
+
+def check_python(minimum: tuple[int, int] = MIN_PYTHON) -> list[dict[str, str]]:
+    """Python is recent enough."""
+    v = sys.version_info
+    ok = (v.major, v.minor) >= minimum
+    return [_row("python", ok, f"Python {v.major}.{v.minor}.{v.micro}",
+                 f"install Python {minimum[0]}.{minimum[1]} or newer, then `make lab`")]
+
+
+def check_packages(pins: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """Each pinned package is installed at its pinned version."""
+    pins = read_pins() if pins is None else pins
+    rows = []
+    for name, wanted in sorted(pins.items()):
+        try:
+            have = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            rows.append(_row(f"package {name}", False, "not installed",
+                             f"pip install {name}=={wanted}  (or run `make lab`)"))
+            continue
+        rows.append(_row(f"package {name}", have == wanted, f"{have} (pinned {wanted})",
+                         f"pip install {name}=={wanted}; a different version may give other "
+                         "numbers than the lessons show"))
+    return rows
+
+
+def check_datasets(data_dir: str | Path | None = None) -> list[dict[str, str]]:
+    """Every course table is present and has the row count ``truth.json`` promises."""
+    try:
+        folder = paths.data_dir(data_dir)
+    except FileNotFoundError as exc:
+        return [_row("datasets", False, str(exc), "run `python -m helpers.simulate` or give the "
+                                                  "right data_dir")]
+    truth_file = folder / "truth.json"
+    counts = {}
+    if truth_file.is_file():
+        counts = json.loads(truth_file.read_text(encoding="utf-8")).get("counts", {})
+    rows = []
+    for name in TABLES:
+        f = folder / f"{name}.csv"
+        if not f.is_file():
+            rows.append(_row(f"table {name}", False, f"{f} missing",
+                             "regenerate the data: `python -m helpers.simulate`"))
+            continue
+        with f.open("rb") as fh:
+            n = sum(1 for _ in fh) - 1
+        expected = counts.get(name)
+        ok = expected is None or n == expected
+        detail = f"{n} rows" + (f" (truth.json: {expected})" if expected is not None else "")
+        rows.append(_row(f"table {name}", ok, detail,
+                         "the file was changed or truncated; regenerate it with "
+                         "`python -m helpers.simulate` (inputs are never edited by the course)"))
+    rows.append(_row("truth.json", truth_file.is_file(), str(truth_file),
+                     "regenerate the data: `python -m helpers.simulate`"))
+    return rows
+
+
+def check_widgets() -> list[dict[str, str]]:
+    """ipywidgets imports and a widget can be built (it shows in JupyterLab 4 without set-up)."""
+    try:
+        widgets = importlib.import_module("ipywidgets")
+        widgets.IntSlider(value=1)
+        return [_row("widgets", True, f"ipywidgets {widgets.__version__}")]
+    except Exception as exc:
+        return [_row("widgets", False, f"cannot build a widget: {exc}",
+                     "pip install ipywidgets==8.1.9, then restart JupyterLab")]
+
+
+def check_output(output_dir: str | Path | None = "output") -> list[dict[str, str]]:
+    """The output folder can be created and written."""
+    try:
+        folder = paths.output_dir(output_dir)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+        return [_row("output folder", True, f"{folder} is writable")]
+    except (OSError, ValueError) as exc:
+        return [_row("output folder", False, str(exc),
+                     "choose another output_dir in the parameters cell (a folder you can write)")]
+
+
+def run_checks(data_dir: str | Path | None = None, output_dir: str | Path | None = "output"
+               ) -> pd.DataFrame:
+    """All checks as one table: ``check, status (ok/problem), detail, fix``."""
+    rows = (check_python() + check_packages() + check_datasets(data_dir) + check_widgets()
+            + check_output(output_dir))
+    return pd.DataFrame(rows, columns=["check", "status", "detail", "fix"])
+
+
+def signup_view(customers: pd.DataFrame, year: int) -> dict[str, int]:
+    """Customers whose record was created in ``year``, by kind (the pure part of the widget)."""
+    if "signup_date" not in customers or "customer_kind" not in customers:
+        from helpers.errors import DataProblem
+
+        raise DataProblem("signup_view needs the columns signup_date and customer_kind")
+    in_year = customers[pd.to_datetime(customers["signup_date"]).dt.year == year]
+    counts = in_year["customer_kind"].value_counts()
+    return {"individual": int(counts.get("individual", 0)),
+            "organisation": int(counts.get("organisation", 0))}
+
+
+def explore_signups(customers: pd.DataFrame) -> object:
+    """Widget: a year slider; the text below says how many customers signed up that year."""
+    import ipywidgets as w
+
+    years = pd.to_datetime(customers["signup_date"]).dt.year
+    slider = w.IntSlider(value=int(years.max()), min=int(years.min()), max=int(years.max()),
+                         description="Year")
+    label = w.HTML()
+
+    def redraw(*_: object) -> None:
+        v = signup_view(customers, slider.value)
+        label.value = (f"<b>{slider.value}</b>: {v['individual']} individual and "
+                       f"{v['organisation']} organisational customers signed up")
+
+    slider.observe(redraw, names="value")
+    redraw()
+    return w.VBox([slider, label])
+
+
+def plot_table_sizes(sizes: pd.DataFrame, ax: object = None) -> object:
+    """Bar chart of rows per course table (log scale: the tables differ a hundredfold)."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3))
+    s = sizes.sort_values("rows")
+    ax.barh(s["table"], s["rows"], color="#4c72b0")
+    ax.set_xscale("log")
+    ax.set_xlabel("rows (log scale)")
+    ax.set_title("The course's tables")
+    return ax
+
+
+__all__ += ["signup_view", "explore_signups", "plot_table_sizes"]

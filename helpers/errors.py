@@ -1,0 +1,193 @@
+"""The package's one kind of error: :class:`DataProblem`, and the few helpers that build it.
+
+Every function in :mod:`helpers` that is handed unusable input (a file, a table or a
+configuration) raises :class:`DataProblem`: a :class:`ValueError` whose message says what is
+wrong, where (file, column or key, a few rows) and how to fix it. A trainee or analyst never sees
+a bare pandas traceback.
+
+This module imports nothing from the package, so every module can raise without importing the
+loader.
+
+>>> import pandas as pd
+>>> require_columns(pd.DataFrame({"customer_id": ["C1"]}), ["customer_id", "amount"], "RFM")
+Traceback (most recent call last):
+...
+helpers.errors.DataProblem: RFM: column(s) ['amount'] missing; the table has ['customer_id']. ...
+>>> did_you_mean("stagse", ["stages", "customer_types"])
+" (did you mean 'stages'?)"
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "ConfigProblem",
+    "DataProblem",
+    "MAPPING_FIX",
+    "Problem",
+    "config_problem",
+    "did_you_mean",
+    "require_columns",
+    "rows_preview",
+    "sample_rows",
+]
+
+#: The fix suggested when a helper is handed a table whose columns are not the course's names.
+MAPPING_FIX = ("load the file with helpers.data.load_table(path, table, mapping=...) so its "
+               "headers are mapped to the course's column names (examples in mappings/*.yaml).")
+
+
+@dataclass
+class Problem:
+    """One finding: what is wrong, where, and how to fix it.
+
+    Parameters
+    ----------
+    kind : str
+        A short machine-readable name (``"missing_column"``, ``"unparseable"`` …).
+    column, source_column : str, optional
+        The course column, and the column as named in the file.
+    count : int
+        How many rows are affected.
+    rows, values : list
+        A few of the affected rows (numbered as in the file, header = 1) and their values.
+    fix, detail : str
+        How to fix it, and what exactly is wrong.
+    fatal : bool
+        True when dropping rows cannot fix it (a missing column, say).
+    """
+
+    kind: str
+    column: str | None = None
+    source_column: str | None = None
+    count: int = 0
+    rows: list[int] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+    fix: str = ""
+    detail: str = ""
+    fatal: bool = False
+
+    def _where(self) -> str:
+        if self.source_column and self.column and self.source_column != self.column:
+            return f"column {self.source_column!r} (course column {self.column!r}): "
+        if self.column or self.source_column:
+            return f"column {self.source_column or self.column!r}: "
+        return ""
+
+    def text(self) -> str:
+        """One readable paragraph.
+
+        >>> Problem("unparseable", column="amount", count=3, rows=[4, 9], values=["1,2x", "?"],
+        ...         detail="3 values are not numbers.", fix="correct them").text()
+        "column 'amount': 3 values are not numbers. Rows: 4 ('1,2x'), 9 ('?') and 1 more.\\n   Fix: correct them"
+        """
+        out = f"{self._where()}{self.detail}"
+        if self.rows:
+            values = self.values or [None] * len(self.rows)
+            shown = ", ".join(f"{r} ({v!r})" if v is not None else str(r)
+                              for r, v in zip(self.rows, values, strict=False))
+            more = f" and {self.count - len(self.rows)} more" if self.count > len(self.rows) else ""
+            out += f" Rows: {shown}{more}."
+        if self.fix:
+            out += f"\n   Fix: {self.fix}"
+        return out
+
+
+class DataProblem(ValueError):
+    """Input data or configuration that cannot be used as given; the message says how to fix it.
+
+    Parameters
+    ----------
+    message : str
+        The full, readable explanation.
+    problems : iterable of Problem, optional
+        The individual findings (for code that wants to inspect them).
+    file : str, optional
+        The file (or table) concerned.
+    """
+
+    def __init__(self, message: str, problems: Iterable[Problem] = (), file: str | None = None):
+        super().__init__(message)
+        self.problems = list(problems)
+        self.file = file
+
+
+class ConfigProblem(DataProblem):
+    """A configuration file (YAML) that cannot be used: every finding as ``file: key.path: …``."""
+
+
+def sample_rows(values: Any, n: int = 5) -> list[Any]:
+    """A few offending values or row labels, as plain Python values, for error messages.
+
+    >>> sample_rows(np.array([3, 1, 4, 1, 5, 9]), n=3)
+    [3, 1, 4]
+    """
+    return [v.item() if isinstance(v, np.generic) else v for v in list(values)[:n]]
+
+
+def did_you_mean(word: Any, choices: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, else the list of allowed choices."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else f" (allowed: {list(choices)})"
+
+
+def config_problem(source: Any, key: str, message: str) -> ConfigProblem:
+    """A :class:`ConfigProblem` about one key of a configuration file.
+
+    >>> str(config_problem("stages.yaml", "stages.M1.max_days", "must be a whole number"))
+    "stages.yaml: key 'stages.M1.max_days' must be a whole number."
+    """
+    return ConfigProblem(f"{source}: key {key!r} {message}.", file=str(source))
+
+
+def rows_preview(frame: pd.DataFrame, mask: Any, columns: Sequence[str], n: int = 5) -> str:
+    """The first ``n`` rows where ``mask`` is true, as text (only the columns that exist).
+
+    >>> df = pd.DataFrame({"invoice_id": ["I1", "I2", "I3"], "amount": [10, -5, -7]})
+    >>> print(rows_preview(df, df["amount"] < 0, ["invoice_id", "amount"], n=1))
+    invoice_id  amount
+            I2      -5
+     (and 1 more)
+    """
+    flags = np.asarray(mask, dtype=bool)
+    bad = frame.loc[flags, [c for c in columns if c in frame.columns]]
+    total = int(flags.sum())
+    more = f"\n (and {total - n} more)" if total > n else ""
+    return bad.head(n).to_string(index=False, max_colwidth=30) + more
+
+
+def require_columns(frame: Any, columns: Sequence[str], what: str, fix: str = MAPPING_FIX) -> None:
+    """Raise a :class:`DataProblem` naming the columns ``frame`` lacks, what it has, and a fix.
+
+    Every helper that needs certain columns calls this, so an analyst whose export is not mapped
+    yet gets the same kind of message everywhere.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table handed to a helper.
+    columns : sequence of str
+        Course column names the helper needs.
+    what : str
+        What is being computed or which table, named at the start of the message.
+    fix : str
+        How to fix it; by default, map the export with a mapping file.
+
+    Raises
+    ------
+    DataProblem
+        If ``frame`` is not a DataFrame or lacks any of ``columns``.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise DataProblem(f"{what}: expected a table (DataFrame), got {type(frame).__name__}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataProblem(f"{what}: column(s) {missing} missing; the table has "
+                          f"{list(frame.columns)[:15]}. Fix: {fix}")

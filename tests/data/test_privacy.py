@@ -1,0 +1,198 @@
+"""Tests of helpers.data.privacy: masking rules, pseudonyms, role-based views."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.data.loading import DataProblem
+from helpers.data.privacy import (
+    KEY_ENV,
+    load_access_levels,
+    mask_address,
+    mask_email,
+    mask_frame,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    personal_columns_of,
+    pseudonymise,
+    view_for_role,
+)
+
+digits = st.text(alphabet="0123456789", min_size=1, max_size=20)
+phones = st.builds(lambda a, b, c, sep: f"{a}{sep}{b}{sep}{c}", st.from_regex(r"1[3-9][0-9]",
+                   fullmatch=True), st.from_regex(r"[0-9]{4}", fullmatch=True),
+                   st.from_regex(r"[0-9]{4}", fullmatch=True), st.sampled_from(["", "-", " "]))
+names = st.text(min_size=0, max_size=15)
+
+
+def test_documented_examples():
+    assert mask_name("张三丰") == "张**"
+    assert mask_name("王五") == "王*"
+    assert mask_phone("13812348000") == "138****8000"
+    assert mask_phone("+86 138-1234-8000") == "+86 1**-****-8000"  # the first 3 digits include 86
+    assert mask_email("zhang.san@example.com") == "z********@example.com"
+    assert mask_id_number("11010119900307123X") == "110101********123X"
+    assert mask_address("上海市浦东新区世纪大道100号") == "上海市浦东新" + "*" * 9
+    assert mask_phone("12345") == "***45"
+    assert mask_name(None) is None and pd.isna(mask_phone(pd.NA))
+
+
+@settings(max_examples=200)
+@given(phones)
+def test_phone_mask_leaks_at_most_seven_digits(phone):
+    masked = mask_phone(phone)
+    shown = [ch for ch in masked if ch.isdigit()]
+    all_digits = [ch for ch in phone if ch.isdigit()]
+    assert len(shown) == 7
+    assert shown == all_digits[:3] + all_digits[-4:]
+
+
+@settings(max_examples=200)
+@given(digits)
+def test_phone_mask_rule_on_any_digit_string(number):
+    masked = mask_phone(number)
+    visible = sum(ch.isdigit() for ch in masked)
+    assert visible == (7 if len(number) >= 8 else min(2, len(number)))
+
+
+@settings(max_examples=200)
+@given(st.sampled_from([mask_name, mask_phone, mask_email, mask_id_number, mask_address]), names)
+def test_masks_keep_length_and_are_idempotent(func, value):
+    once = func(value)
+    assert len(once) == len(value)
+    assert func(once) == once
+
+
+@settings(max_examples=200)
+@given(names)
+def test_name_mask_shows_only_first_character(value):
+    masked = mask_name(value)
+    visible = [ch for ch in masked[1:] if ch not in "* "]
+    assert visible == []
+    if len(value) > 1:
+        assert masked[0] == value[0]
+
+
+@settings(max_examples=200)
+@given(st.from_regex(r"[0-9]{17}[0-9X]", fullmatch=True))
+def test_id_number_mask_hides_birth_date(idn):
+    masked = mask_id_number(idn)
+    assert masked[:6] == idn[:6] and masked[-4:] == idn[-4:]
+    assert masked[6:14] == "*" * 8  # the eight digits of the birth date
+
+
+@settings(max_examples=200)
+@given(st.emails())
+def test_email_mask_keeps_domain_and_first_letter_only(email):
+    masked = mask_email(email)
+    local, _, domain = email.rpartition("@")
+    assert masked.endswith("@" + domain)
+    assert masked[: len(local)] == local[0] + "*" * (len(local) - 1)
+
+
+def test_mask_frame_by_table_marks_and_by_name():
+    df = pd.DataFrame({"customer_id": ["C1"], "name": ["张三丰"], "phone": ["13812348000"],
+                       "key_contact": ["李四"], "city": ["上海"], "联系电话": ["13900001111"],
+                       "客户姓名": ["王小明"], "身份证号": ["11010119900307123X"],
+                       "Email Address": ["a.b@c.cn"], "product_name": ["Widget"]})
+    out = mask_frame(df, table="customers")
+    assert out.loc[0, "name"] == "张**" and out.loc[0, "key_contact"] == "李*"
+    assert out.loc[0, "phone"] == "138****8000" and out.loc[0, "联系电话"] == "139****1111"
+    assert out.loc[0, "客户姓名"] == "王**" and out.loc[0, "身份证号"].count("*") == 8
+    assert out.loc[0, "Email Address"] == "a**@c.cn"
+    assert out.loc[0, "customer_id"] == "C1" and out.loc[0, "city"] == "上海"
+    assert out.loc[0, "product_name"] == "Widget"
+    assert df.loc[0, "name"] == "张三丰"  # the input is not changed
+    # without a table, the same columns are found by name
+    assert set(personal_columns_of(df)) == {"name", "phone", "key_contact", "联系电话", "客户姓名",
+                                            "身份证号", "Email Address"}
+
+
+def test_mask_frame_keeps_missing_values_missing():
+    df = pd.DataFrame({"phone": ["13812348000", None]})
+    out = mask_frame(df)
+    assert out["phone"].isna().tolist() == [False, True]
+
+
+def test_pseudonyms_are_keyed_hmac():
+    s = pd.Series(["C1", "C2", "C1", None])
+    p = pseudonymise(s, key="k1")
+    expected = "P" + hmac.new(b"k1", b"C1", hashlib.sha256).hexdigest()[:16]
+    assert p.iloc[0] == expected == p.iloc[2]
+    assert p.iloc[1] != p.iloc[0] and pd.isna(p.iloc[3])
+    assert pseudonymise(s, key="k2").iloc[0] != expected
+
+
+def test_pseudonym_key_from_environment(monkeypatch):
+    monkeypatch.setenv(KEY_ENV, "env-key")
+    a = pseudonymise(pd.Series(["C1"]))
+    assert a.iloc[0] == pseudonymise(pd.Series(["C1"]), key="env-key").iloc[0]
+    monkeypatch.delenv(KEY_ENV)
+    with pytest.raises(DataProblem, match=KEY_ENV):
+        pseudonymise(pd.Series(["C1"]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=10), min_size=1, max_size=300, unique=True),
+       st.text(min_size=1, max_size=10), st.text(min_size=1, max_size=10))
+def test_pseudonyms_stable_distinct_and_key_dependent(ids, k1, k2):
+    s = pd.Series(ids)
+    a = pseudonymise(s, key=k1)
+    assert a.equals(pseudonymise(s, key=k1))
+    assert a.nunique() == len(ids)  # no collisions
+    if k1 != k2:
+        b = pseudonymise(s, key=k2)
+        assert (a != b).all()
+
+
+def test_no_collisions_on_a_large_sample():
+    s = pd.Series([f"C{i:07d}" for i in range(200_000)])
+    assert pseudonymise(s, key="k").nunique() == len(s)
+
+
+def customers() -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": ["C1", "C2"], "name": ["张三丰", "李四"],
+                         "phone": ["13812348000", "13900001111"], "email": ["a@b.cn", None],
+                         "id_number": ["11010119900307123X", None], "city": ["上海", "北京"],
+                         "income_band": ["high", "low"], "true_type": ["loyal", "new"]})
+
+
+def test_roles_see_what_the_config_says():
+    roles = load_access_levels()
+    assert {"agent", "team_lead", "analyst", "admin"} <= set(roles)
+    df = customers()
+    agent = view_for_role(df, "agent", table="customers")
+    assert "id_number" not in agent and "email" not in agent and "income_band" not in agent
+    assert agent["phone"].tolist() == ["13812348000", "13900001111"]  # agents dial
+    assert agent["name"].tolist() == ["张**", "李*"]
+    lead = view_for_role(df, "team_lead", table="customers")
+    assert lead["name"].tolist() == ["张三丰", "李四"] and lead["id_number"].iloc[0].count("*") == 8
+    analyst = view_for_role(df, "analyst", table="customers", key="k")
+    assert not {"name", "phone", "email", "id_number"} & set(analyst.columns)
+    assert analyst["customer_id"].str.startswith("P").all()
+    admin = view_for_role(df, "admin", table="customers")
+    assert admin.drop(columns=[]).equals(df)
+    with pytest.raises(DataProblem, match="unknown role"):
+        view_for_role(df, "intern", table="customers")
+
+
+def test_access_levels_validation_names_file_and_key(tmp_path):
+    bad = tmp_path / "levels.yaml"
+    bad.write_text("roles:\n  agent:\n    personal: {phone: visible, shoe_size: clear}\n"
+                   "    hidden: city\n")
+    with pytest.raises(DataProblem) as err:
+        load_access_levels(bad)
+    msg = str(err.value)
+    assert "levels.yaml" in msg and "roles.agent.personal.phone" in msg
+    assert "roles.agent.personal.shoe_size" in msg and "roles.agent.hidden" in msg
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("{}\n")
+    with pytest.raises(DataProblem, match="roles"):
+        load_access_levels(empty)

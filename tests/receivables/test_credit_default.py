@@ -1,0 +1,86 @@
+"""The UCI credit-card default data (Yeh & Lien 2009) read, staged and rolled by helpers.receivables.
+
+Published figures (datasets README): 6,636 of 30,000 clients default; PAY_0 counts below.
+Stage distributions and roll rates are recomputed independently with plain pandas / DuckDB.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.receivables.aging import DataProblem
+from helpers.receivables import aging as rc
+from tests.conftest import shared_file
+
+PAY_0_PUBLISHED = {-2: 2759, -1: 5686, 0: 14737, 1: 3688, 2: 2667, 3: 322, 4: 76, 5: 26, 6: 11,
+                   7: 9, 8: 19}
+
+
+@pytest.fixture(scope="module")
+def credit() -> pd.DataFrame:
+    return rc.read_credit_default(shared_file("credit_default",
+                                              "default of credit card clients.csv"))
+
+
+def test_published_counts(credit):
+    assert len(credit) == 30_000
+    assert int(credit["defaulted"].sum()) == 6_636
+    assert round(credit["defaulted"].mean(), 4) == 0.2212
+    assert credit["PAY_0"].value_counts().to_dict() == PAY_0_PUBLISHED
+    assert credit["client_id"].is_unique
+
+
+def test_stage_distribution_against_plain_pandas(credit):
+    stages = rc.credit_default_stages(credit)
+    for col, month in zip(rc.CREDIT_STATUS, rc.CREDIT_MONTHS, strict=True):
+        s = credit[col]
+        expected = {"M0": int((s <= 0).sum()), "M1": int((s == 1).sum()),
+                    "M2": int((s == 2).sum()), "M3": int((s == 3).sum()),
+                    "M3+": int((s >= 4).sum())}
+        got = stages[month].value_counts().reindex(list(expected)).to_dict()
+        assert got == expected
+    # September from the published PAY_0 counts
+    sept = stages["2005-09"].value_counts()
+    assert sept["M1"] == 3688 and sept["M3"] == 322 and sept["M3+"] == 76 + 26 + 11 + 9 + 19
+
+
+def test_roll_rates_against_duckdb(credit):
+    duckdb = pytest.importorskip("duckdb")
+    rates = rc.roll_rates(transitions=rc.credit_default_transitions(credit))
+    stage_sql = ("CASE WHEN {c} <= 0 THEN 'M0' WHEN {c} = 1 THEN 'M1' WHEN {c} = 2 THEN 'M2' "
+                 "WHEN {c} = 3 THEN 'M3' ELSE 'M3+' END")
+    pairs = [("PAY_6", "PAY_5"), ("PAY_5", "PAY_4"), ("PAY_4", "PAY_3"), ("PAY_3", "PAY_2"),
+             ("PAY_2", "PAY_0")]
+    union = " UNION ALL ".join(
+        f"SELECT {stage_sql.format(c=a)} AS f, {stage_sql.format(c=b)} AS t FROM credit"
+        for a, b in pairs)
+    con = duckdb.connect()
+    con.register("credit", credit[rc.CREDIT_STATUS])
+    ref = con.execute(f"SELECT f, t, count(*) * 1.0 / sum(count(*)) OVER (PARTITION BY f) AS r "
+                      f"FROM ({union}) GROUP BY f, t").df()
+    for f, t, r in ref.itertuples(index=False):
+        assert rates.loc[f, t] == pytest.approx(r)
+    live = rates.dropna()
+    np.testing.assert_allclose(live.sum(axis=1), 1.0)
+    assert (rates["paid"].fillna(0) == 0).all()
+    # the worse the stage in August, the higher the share of defaulters next month
+    aug = rc.credit_default_stages(credit)["2005-09"]
+    by_stage = credit.groupby(aug, observed=True)["defaulted"].mean()
+    assert by_stage["M0"] < by_stage["M2"] < by_stage["M3"]
+
+
+def test_bad_files_are_reported(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ID,LIMIT_BAL,PAY_0\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(DataProblem, match="header"):
+        rc.read_credit_default(bad)
+    with pytest.raises(DataProblem, match="not found"):
+        rc.read_credit_default(tmp_path / "missing.csv")
+    src = shared_file("credit_default", "default of credit card clients.csv")
+    text = src.read_text(encoding="utf-8-sig").splitlines()
+    broken = text[:2] + [text[2].replace(",2,2,-1,", ",2,x,-1,", 1)] + text[3:10]
+    (tmp_path / "broken.csv").write_text("\n".join(broken), encoding="utf-8")
+    with pytest.raises(DataProblem, match="non-integer"):
+        rc.read_credit_default(tmp_path / "broken.csv")
