@@ -1,6 +1,6 @@
 # The course's commands. Only Python 3.11 and make are needed; everything else is installed into .venv.
 #   make lab     install everything and open JupyterLab on the first notebook
-#   make test    install everything plus the test tools and run the whole test suite
+#   make test    install everything plus the test tools; lint, type-check and run the test suite
 #   make course  execute every notebook headless and export it to HTML (build/course/)
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -43,8 +43,14 @@ lab: install
 	$(BIN)/python -m ipykernel install --user --name customer-course --display-name "Customer course (.venv)" >/dev/null
 	$(BIN)/jupyter lab --port=$(PORT) $(LAB_ROOT) --ServerApp.root_dir="$(CURDIR)" notebooks/00-welcome.ipynb
 
-test: install-test
-	$(BIN)/ruff check helpers tests benchmarks
+# ruff reads the notebooks in solutions/ natively; mypy's files and options are in pyproject.toml
+lint: install-test
+	$(BIN)/ruff check helpers tests benchmarks solutions
+	$(BIN)/mypy
+
+# the unit tests, the doctests of helpers/ and every notebook (tests/notebooks, one xdist group
+# per notebook); one notebook's tests: $(BIN)/python -m pytest tests/notebooks -k nb03
+test: lint
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 course: install
@@ -59,8 +65,9 @@ workshop: install
 data: install
 	$(BIN)/python -m helpers.simulate --seed $(SEED) --out datasets
 
+# the files are named bench_*.py (not collected by `make test`), so they are given explicitly
 bench: install-test
-	$(BIN)/python -m pytest benchmarks --benchmark-only -p no:xdist
+	$(BIN)/python -m pytest benchmarks/bench_*.py --benchmark-only -p no:xdist
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.value import profitability as v
-from helpers.value import clv as lv
+from helpers import value
+from helpers.data import load_table
+from helpers.paths import MAPPINGS_DIR
+from helpers.segments import customer_summary
 from tests.conftest import shared_file
 
 
@@ -44,13 +46,9 @@ def synthetic_summary(n: int, seed: int = 0) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def cdnow_master() -> pd.DataFrame:
-    from helpers.data.loading import load_table
-    from helpers.paths import MAPPINGS_DIR
-    from helpers.segments.rfm import customer_summary
-
     tx = load_table(shared_file("cdnow", "CDNOW_master.txt"), "transactions",
                     mapping=MAPPINGS_DIR / "cdnow_master.yaml")
-    return customer_summary(tx, observation_end="1997-09-30", freq="D", freq_multiplier=7)
+    return customer_summary(tx, as_of="1997-09-30", freq="D", freq_multiplier=7)
 
 
 @pytest.fixture(scope="module")
@@ -67,15 +65,15 @@ def _peak_mb(func, *args, **kwargs) -> float:
 
 
 def test_fit_cdnow_master(benchmark, cdnow_master):
-    fit = benchmark(lv.fit_bgnbd, cdnow_master)
+    fit = benchmark(value.fit_bgnbd, cdnow_master)
     assert fit.converged and len(cdnow_master) == 23570
     benchmark.extra_info["params"] = fit.params
-    benchmark.extra_info["peak_mb"] = _peak_mb(lv.fit_bgnbd, cdnow_master)
+    benchmark.extra_info["peak_mb"] = _peak_mb(value.fit_bgnbd, cdnow_master)
 
 
 def test_fit_cdnow_master_lifetimes(benchmark, cdnow_master):
     lifetimes = pytest.importorskip("lifetimes")
-    ours = lv.fit_bgnbd(cdnow_master)
+    ours = value.fit_bgnbd(cdnow_master)
 
     def fit():
         with warnings.catch_warnings():
@@ -89,10 +87,10 @@ def test_fit_cdnow_master_lifetimes(benchmark, cdnow_master):
 
 
 def test_fit_million(benchmark, million):
-    fit = benchmark.pedantic(lv.fit_bgnbd, args=(million,), rounds=3, iterations=1)
+    fit = benchmark.pedantic(value.fit_bgnbd, args=(million,), rounds=3, iterations=1)
     assert fit.converged
     assert fit.r == pytest.approx(0.5, rel=0.05) and fit.alpha == pytest.approx(6.0, rel=0.1)
-    benchmark.extra_info["peak_mb"] = _peak_mb(lv.fit_bgnbd, million)
+    benchmark.extra_info["peak_mb"] = _peak_mb(value.fit_bgnbd, million)
 
 
 def test_fit_million_lifetimes(benchmark, million):
@@ -105,13 +103,13 @@ def test_fit_million_lifetimes(benchmark, million):
                                                  million["T"])
 
     peer = benchmark.pedantic(fit, rounds=1, iterations=1)
-    ours = lv.fit_bgnbd(million)
+    ours = value.fit_bgnbd(million)
     for k in ("r", "alpha", "a", "b"):
         assert ours.params[k] == pytest.approx(peer.params_[k], rel=1e-3)
 
 
 def test_predict_million(benchmark, million):
-    fit = lv.BGNBDFit(0.5, 6.0, 0.8, 2.5, 0.0, 0)
+    fit = value.BGNBDFit(0.5, 6.0, 0.8, 2.5, 0.0, 0)
     out = benchmark.pedantic(fit.predict, args=(million, 52.0), rounds=3, iterations=1)
     assert np.isfinite(out.to_numpy()).all()
     benchmark.extra_info["peak_mb"] = _peak_mb(fit.predict, million, 52.0)
@@ -124,7 +122,7 @@ def test_value_view_100k(benchmark):
         "revenue": rng.gamma(1.2, 5000, n), "discounts": rng.gamma(1, 100, n),
         "returns": rng.gamma(0.3, 200, n), "n_returns": rng.poisson(0.5, n),
         "n_orders": rng.poisson(8, n), "cogs_unknown_sales": np.zeros(n),
-        **{f"n_{k}": rng.poisson(1, n) for k in v.SERVICE_KINDS},
+        **{f"n_{k}": rng.poisson(1, n) for k in value.SERVICE_KINDS},
         "service_minutes": rng.gamma(1, 20, n), "complaint_minutes": rng.gamma(0.3, 20, n),
         "n_calls": rng.poisson(5, n), "call_minutes": rng.gamma(1, 5, n),
         "n_collection_calls": rng.poisson(1, n), "collection_minutes": rng.gamma(0.5, 3, n),
@@ -132,8 +130,8 @@ def test_value_view_100k(benchmark):
         "doubtful_balance": rng.gamma(0.1, 1000, n)},
         index=pd.Index([f"C{i:06d}" for i in range(n)], name="customer_id"))
     drivers["cogs_known"] = drivers["revenue"] * 0.7
-    rates = v.load_cost_rates()
-    view = benchmark(v.value_view, drivers, cost_rates=rates, rate_scale={"service": 1.5})
+    rates = value.load_cost_rates()
+    view = benchmark(value.value_view, drivers, cost_rates=rates, rate_scale={"service": 1.5})
     assert len(view["profit"]) == n
     # target: well under 100 ms (38 ms measured on an idle machine); the bound here only guards
     # against a gross regression, since the shared machine makes timings noisy

@@ -1,4 +1,4 @@
-"""Benchmarks of the customer summary (helpers.segments.rfm.customer_summary) at 1M and 10M transactions.
+"""Benchmarks of the customer summary (helpers.segments.customer_summary) at 1M and 10M rows.
 
 Compared in the same run with a straightforward pandas groupby, DuckDB SQL and (1M only)
 ``lifetimes.utils.summary_data_from_transaction_data``. Peak memory (tracemalloc, Python and
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.segments.rfm import customer_summary
+from helpers.segments import customer_summary
 
 END = "2025-12-31"
 _CACHE: dict[int, pd.DataFrame] = {}
@@ -93,7 +93,7 @@ def lifetimes_summary(tx: pd.DataFrame) -> pd.DataFrame:
 
 
 IMPLEMENTATIONS = {
-    "customer_summary": lambda tx: customer_summary(tx, observation_end=END),
+    "customer_summary": lambda tx: customer_summary(tx, as_of=END),
     "pandas_groupby": plain_pandas,
     "duckdb": duckdb_summary,
     "lifetimes": lifetimes_summary,

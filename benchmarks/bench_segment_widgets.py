@@ -12,9 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.segments.clustering import cluster_view
-from helpers.segments.rfm import load_segment_map, rfm_view
-from helpers.segments.rules import load_standard, rules_view
+from helpers.segments import cluster_view, load_segment_map, load_standard, rfm_view, rules_view
 
 N = 100_000
 

@@ -20,6 +20,7 @@ import copy
 import json
 import re
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ from queue import Empty
 from typing import Any
 
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_DIR, SOLUTIONS_DIR
+from helpers.simulate import write_datasets
 
 CODE_BLOCK = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*\n?",
                         re.S | re.M)
@@ -37,13 +39,30 @@ TRAINEE_MD = "*(Write your answer here.)*\n"
 
 
 def course_notebooks(folder: Path = SOLUTIONS_DIR) -> list[Path]:
-    """The course's notebooks in teaching order (``NN-name.ipynb``)."""
+    """The course's notebooks in teaching order (``NN-name.ipynb``).
+
+    Parameters
+    ----------
+    folder : Path
+        ``solutions/`` (default) or ``notebooks/``.
+
+    Returns
+    -------
+    list of Path
+        The notebooks whose names start with a two-digit lesson number, sorted.
+    """
     return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb"))
 
 
 def _strip_code(source: str) -> str:
+    r"""Replace every solution block by ``name = None  # YOUR CODE HERE`` lines.
+
+    >>> print(_strip_code("x = 1\n    ### BEGIN SOLUTION\n    answer = 42\n    ### END SOLUTION\n"), end="")
+    x = 1
+        answer = None  # YOUR CODE HERE
+    """
     def replace(match: re.Match[str]) -> str:
-        indent = re.match(r"[ \t]*", match.group(0)).group(0)
+        indent = match.group(0)[: len(match.group(0)) - len(match.group(0).lstrip(" \t"))]
         names = list(dict.fromkeys(ASSIGNMENT.findall(textwrap.dedent(match.group(1)))))
         if not names:
             return f"{indent}# YOUR CODE HERE\n"
@@ -53,7 +72,26 @@ def _strip_code(source: str) -> str:
 
 
 def trainee_copy(notebook: dict[str, Any]) -> dict[str, Any]:
-    """Return the trainee version of a solution notebook (a new dict; outputs cleared)."""
+    r"""Return the trainee version of a solution notebook (a new dict; outputs cleared).
+
+    Parameters
+    ----------
+    notebook : dict
+        A solution notebook, as read from its JSON file.
+
+    Returns
+    -------
+    dict
+        The copy: solution blocks replaced (code: ``name = None  # YOUR CODE HERE``; markdown:
+        a placeholder), outputs and execution counts cleared, marked ``course.copy = trainee``.
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "markdown", "metadata": {},
+    ...                  "source": "Why? <!-- BEGIN SOLUTION -->Because.<!-- END SOLUTION -->"}]}
+    >>> trainee_copy(nb)["cells"][0]["source"]
+    'Why? *(Write your answer here.)*\n'
+    """
     nb = copy.deepcopy(notebook)
     for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
@@ -79,7 +117,18 @@ def _dump(nb: dict[str, Any]) -> str:
 
 
 def make_trainee(solutions: Path = SOLUTIONS_DIR, out: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """Write the trainee copy of every solution notebook into ``out``."""
+    """Write the trainee copy of every solution notebook into ``out``.
+
+    Parameters
+    ----------
+    solutions, out : Path
+        Where the solution notebooks are, and where their trainee copies go.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for src in course_notebooks(solutions):
@@ -90,7 +139,18 @@ def make_trainee(solutions: Path = SOLUTIONS_DIR, out: Path = NOTEBOOKS_DIR) -> 
 
 
 def out_of_step(solutions: Path = SOLUTIONS_DIR, trainee: Path = NOTEBOOKS_DIR) -> list[str]:
-    """Names of notebooks whose trainee copy differs from the stripped solution (or is missing)."""
+    """Names of notebooks whose trainee copy differs from the stripped solution (or is missing).
+
+    Parameters
+    ----------
+    solutions, trainee : Path
+        The solution notebooks and their trainee copies.
+
+    Returns
+    -------
+    list of str
+        Notebook names out of step, then trainee copies without a solution notebook.
+    """
     problems = []
     for src in course_notebooks(solutions):
         target = trainee / src.name
@@ -110,6 +170,7 @@ def _poll_in_slices() -> None:
     slices, each starting with a non-blocking check, cannot miss a message. Applied once, only in
     the process that runs notebooks (tests, ``make course``), never in a trainee's kernel.
     """
+    # deferred: jupyter_client is only needed to run notebooks, not to make trainee copies
     from jupyter_client.channels import AsyncZMQSocketChannel
 
     if getattr(AsyncZMQSocketChannel.get_msg, "_course_sliced", False):
@@ -137,8 +198,7 @@ def _ipc_kernel_manager() -> type:
     the same free port, and one kernel dies with "Address already in use". IPC socket files are
     named after each kernel's unique connection file, so they cannot collide.
     """
-    import tempfile
-
+    # deferred: jupyter_client and traitlets are only needed to run notebooks
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import CaselessStrEnum, default
 
@@ -156,7 +216,25 @@ def _ipc_kernel_manager() -> type:
 def run_notebook(
     source: Path, out_dir: Path, parameters: dict[str, Any] | None = None, cwd: Path | None = None
 ) -> Path:
-    """Execute one notebook with papermill into ``out_dir``; return the executed copy's path."""
+    """Execute one notebook with papermill into ``out_dir``; return the executed copy's path.
+
+    Parameters
+    ----------
+    source : Path
+        The notebook to run.
+    out_dir : Path
+        Where the executed copy is written (created if needed).
+    parameters : dict, optional
+        Papermill parameters (injected after the cell tagged ``parameters``).
+    cwd : Path, optional
+        The kernel's working folder (default: ``out_dir``).
+
+    Returns
+    -------
+    Path
+        The executed copy.
+    """
+    # deferred: papermill (and nbformat behind it) takes seconds to import; only runs need it
     import papermill as pm
 
     _poll_in_slices()
@@ -179,7 +257,19 @@ def run_notebook(
 
 
 def export_html(notebook: Path) -> Path:
-    """Export an executed notebook to HTML beside it (widget state and plots included)."""
+    """Export an executed notebook to HTML beside it (widget state and plots included).
+
+    Parameters
+    ----------
+    notebook : Path
+        An executed notebook.
+
+    Returns
+    -------
+    Path
+        The HTML file (same name, ``.html``).
+    """
+    # deferred: nbconvert is heavy and only needed by `run-all`
     from nbconvert import HTMLExporter
 
     body, _ = HTMLExporter().from_filename(str(notebook))
@@ -194,7 +284,24 @@ def run_all(
     parameters: dict[str, Any] | None = None,
     only: Sequence[str] = (),
 ) -> list[tuple[str, float]]:
-    """Execute every course notebook and export each to HTML; return (name, seconds) pairs."""
+    """Execute every course notebook and export each to HTML.
+
+    Parameters
+    ----------
+    out : Path
+        Output folder; the executed notebooks go to ``out / which``.
+    which : {"solutions", "trainee"}
+        Which copies to run.
+    parameters : dict, optional
+        Papermill parameters for every notebook.
+    only : sequence of str
+        Notebook name prefixes to run (e.g. ``["00", "03"]``); all when empty.
+
+    Returns
+    -------
+    list of (str, float)
+        Each notebook's name and how many seconds it took.
+    """
     folder = SOLUTIONS_DIR if which == "solutions" else NOTEBOOKS_DIR
     timings = []
     for nb in course_notebooks(folder):
@@ -213,9 +320,26 @@ def workshop(out: Path, trainees: Sequence[str], base_seed: int = 1000) -> list[
 
     Each trainee's notebooks get ``data_dir`` pointing at their own data, so exercises check
     against their data, and no two trainees can copy each other's numbers.
-    """
-    from helpers.simulate import write_datasets
 
+    Parameters
+    ----------
+    out : Path
+        Where the trainee folders are made.
+    trainees : sequence of str
+        The trainees' names (one folder each).
+    base_seed : int
+        Seed of the first trainee's dataset; the next ones count up from it.
+
+    Returns
+    -------
+    list of Path
+        The trainee folders.
+
+    Raises
+    ------
+    FileExistsError
+        If a trainee's folder exists already (nothing is overwritten).
+    """
     folders = []
     for i, trainee in enumerate(trainees):
         folder = out / trainee

@@ -13,6 +13,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from IPython.display import display
+
+from helpers.data.privacy import mask_frame
 
 RESULTS_MIMETYPE = "application/vnd.customer-course.results+json"
 
@@ -20,7 +23,23 @@ __all__ = ["RESULTS_MIMETYPE", "keep", "read_kept", "show", "to_jsonable"]
 
 
 def to_jsonable(value: Any) -> Any:
-    """Convert numpy/pandas scalars and containers into plain JSON values."""
+    """Convert numpy/pandas scalars and containers into plain JSON values.
+
+    Parameters
+    ----------
+    value : Any
+        A number, string, timestamp, list, dict, Series or DataFrame (nested freely).
+
+    Returns
+    -------
+    Any
+        The same content as plain JSON values (NaN and infinities become ``None``).
+
+    Examples
+    --------
+    >>> to_jsonable({"n": np.int64(3), "share": float("nan"), "when": pd.Timestamp("2025-12-31")})
+    {'n': 3, 'share': None, 'when': '2025-12-31T00:00:00'}
+    """
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
@@ -41,6 +60,19 @@ def to_jsonable(value: Any) -> Any:
 def keep(**results: Any) -> dict[str, Any]:
     """Show a lesson's key results and record them in the notebook's output.
 
+    The output carries the results twice: as a readable line, and under
+    :data:`RESULTS_MIMETYPE` for :func:`read_kept` (the notebook tests assert on them).
+
+    Parameters
+    ----------
+    **results : Any
+        Name and value of each key result (converted with :func:`to_jsonable`).
+
+    Returns
+    -------
+    dict
+        The results as plain JSON values.
+
     Examples
     --------
     >>> _ = keep(n_customers=3000, top20_share=0.74)  # doctest: +SKIP
@@ -48,12 +80,7 @@ def keep(**results: Any) -> dict[str, Any]:
     """
     clean = to_jsonable(results)
     shown = " · ".join(f"{k} = {_short(v)}" for k, v in clean.items())
-    try:
-        from IPython.display import display
-
-        display({"text/plain": f"Key results: {shown}", RESULTS_MIMETYPE: clean}, raw=True)
-    except ImportError:  # pragma: no cover - outside IPython
-        print(f"Key results: {shown}")
+    display({"text/plain": f"Key results: {shown}", RESULTS_MIMETYPE: clean}, raw=True)
     return clean
 
 
@@ -65,7 +92,24 @@ def _short(value: Any) -> str:
 
 
 def read_kept(notebook: dict | Any) -> dict[str, Any]:
-    """Collect every ``keep(...)`` result from an executed notebook (dict or nbformat node)."""
+    """Collect every ``keep(...)`` result from an executed notebook (dict or nbformat node).
+
+    Parameters
+    ----------
+    notebook : dict or nbformat.NotebookNode
+        An executed notebook.
+
+    Returns
+    -------
+    dict
+        Every kept name and value; a later ``keep`` of the same name wins.
+
+    Examples
+    --------
+    >>> cell = {"outputs": [{"data": {RESULTS_MIMETYPE: {"n_customers": 3000}}}]}
+    >>> read_kept({"cells": [cell, {"cell_type": "markdown"}]})
+    {'n_customers': 3000}
+    """
     found: dict[str, Any] = {}
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
@@ -94,8 +138,17 @@ def show(
         How many rows to show.
     reveal_personal : bool
         Show personal data unmasked (opt-in; only for users entitled to see it).
-    """
-    from helpers.data.privacy import mask_frame
 
+    Returns
+    -------
+    DataFrame
+        The first rows, personal columns masked unless ``reveal_personal``.
+
+    Examples
+    --------
+    >>> show(pd.DataFrame({"customer_id": ["C1"], "phone": ["13812345678"]}), table="customers")
+      customer_id        phone
+    0          C1  138****5678
+    """
     head = frame.head(rows)
     return head if reveal_personal else mask_frame(head, table=table)

@@ -82,11 +82,11 @@ class Problem:
         return ""
 
     def text(self) -> str:
-        """One readable paragraph.
+        r"""One readable paragraph.
 
         >>> Problem("unparseable", column="amount", count=3, rows=[4, 9], values=["1,2x", "?"],
         ...         detail="3 values are not numbers.", fix="correct them").text()
-        "column 'amount': 3 values are not numbers. Rows: 4 ('1,2x'), 9 ('?') and 1 more.\\n   Fix: correct them"
+        "column 'amount': 3 values are not numbers. Rows: 4 ('1,2x'), 9 ('?') and 1 more.\n   Fix: correct them"
         """
         out = f"{self._where()}{self.detail}"
         if self.rows:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.errors import DataProblem
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 DATASETS_DIR = PROJECT_DIR / "datasets"
@@ -19,26 +21,28 @@ SHARED_DATASETS_DIR = PROJECT_DIR.parent / "shared" / "datasets"
 def data_dir(path: str | Path | None = None) -> Path:
     """Folder holding the course tables: ``path`` if given, else the bundled ``datasets/``.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        The folder (``None`` or ``""``: the bundled data).
+
+    Returns
+    -------
+    Path
+        The folder.
+
     Raises
     ------
-    FileNotFoundError
+    DataProblem
         If the folder does not exist, saying which folder was expected.
     """
     folder = DATASETS_DIR if path in (None, "") else Path(path).expanduser()
     if not folder.is_dir():
-        raise FileNotFoundError(
+        raise DataProblem(
             f"data folder {folder} does not exist. Pass data_dir=None for the bundled data, or the "
             "folder where your exported tables are (e.g. made by `python -m helpers.simulate`)."
         )
     return folder
-
-
-def config_file(name: str, path: str | Path | None = None) -> Path:
-    """A YAML configuration file: ``path`` if the caller gives one, else the bundled ``name``."""
-    chosen = CONFIG_DIR / name if path in (None, "") else Path(path).expanduser()
-    if not chosen.is_file():
-        raise FileNotFoundError(f"configuration file {chosen} does not exist")
-    return chosen
 
 
 def output_dir(path: str | Path | None = "output") -> Path:
@@ -46,11 +50,26 @@ def output_dir(path: str | Path | None = "output") -> Path:
 
     Outputs never go into the bundled ``datasets/`` folder or the package, so no input can be
     overwritten by accident.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The folder (default ``output``, relative to the working folder).
+
+    Returns
+    -------
+    Path
+        The folder, resolved and created.
+
+    Raises
+    ------
+    DataProblem
+        If the folder is, or is inside, ``datasets/`` or the package.
     """
     folder = Path(path or "output").expanduser().resolve()
     for protected in (DATASETS_DIR.resolve(), PACKAGE_DIR.resolve()):
         if folder == protected or protected in folder.parents:
-            raise ValueError(
+            raise DataProblem(
                 f"refusing to write outputs into {folder}: it holds course inputs. "
                 "Choose a separate folder, e.g. output_dir='output'."
             )

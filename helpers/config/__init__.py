@@ -105,7 +105,8 @@ def read_yaml(path: str | Path) -> Any:
                             "Fix the indentation or quoting there.", file=str(file)) from None
 
 
-def read_config(schema: type[M], path: str | Path | None = None) -> M:
+def read_config(schema: type[M], path: str | Path | None = None,
+                context: Mapping[str, Any] | None = None) -> M:
     """Read a YAML configuration file and validate it against ``schema``.
 
     Parameters
@@ -114,6 +115,8 @@ def read_config(schema: type[M], path: str | Path | None = None) -> M:
         The schema; its ``file`` names the bundled default.
     path : str or Path, optional
         The user's own file; default: the bundled ``schema.file``.
+    context : mapping, optional
+        Handed to the schema's validators (e.g. the stages a playbook must cover).
 
     Returns
     -------
@@ -127,7 +130,7 @@ def read_config(schema: type[M], path: str | Path | None = None) -> M:
     """
     file = config_path(schema.file, path)
     raw = read_yaml(file)
-    return validate_config(schema, {} if raw is None else raw, str(file))
+    return validate_config(schema, {} if raw is None else raw, str(file), context)
 
 
 def validate_config(schema: type[M], raw: Any, source: str = "configuration",
@@ -155,7 +158,7 @@ def validate_config(schema: type[M], raw: Any, source: str = "configuration",
 
 
 def _error_lines(err: Mapping[str, Any], source: str, schema: type[BaseModel]) -> list[str]:
-    """One line per finding; a validator may report several findings, one per ``\\n- ``."""
+    """One line per finding; a validator may put several in one message, a line each."""
     loc = [str(part) for part in err.get("loc", ())]
     where = f"{source}: {'.'.join(loc)}: " if loc else f"{source}: "
     if err.get("type") == "extra_forbidden":

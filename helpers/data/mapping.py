@@ -30,14 +30,14 @@ from helpers.config import ConfigModel, read_yaml, validate_config
 from helpers.errors import ConfigProblem, did_you_mean
 from helpers.tables import TABLES
 
-__all__ = ["ColumnMapping", "ReadOptions", "normalise_header", "read_mapping", "to_halfwidth"]
+__all__ = ["ColumnMapping", "ReadOptions", "header_key", "normalise_header", "read_mapping",
+           "to_halfwidth"]
 
 DeriveOp = Literal["multiply", "add", "subtract", "startswith", "copy", "row_number"]
 
 
 def to_halfwidth(text: str) -> str:
-    """Full-width letters, digits and punctuation to their ASCII forms (NFKC), ideographic space
-    to a plain space.
+    """Full-width letters, digits and punctuation as ASCII (NFKC); ideographic space as a space.
 
     >>> to_halfwidth("１３８ ＡＢＣ，")
     '138 ABC,'
@@ -52,6 +52,15 @@ def normalise_header(text: Any) -> str:
     '客户编号'
     """
     return re.sub(r"\s+", " ", to_halfwidth(str(text))).strip()
+
+
+def header_key(text: Any) -> str:
+    """A header as the loader matches it leniently: lower case, spaces and hyphens as ``_``.
+
+    >>> header_key(" Customer-ID "), header_key("ｃｕｓｔｏｍｅｒ＿ｉｄ")
+    ('customer_id', 'customer_id')
+    """
+    return re.sub(r"[\s\-]+", "_", normalise_header(text).lower())
 
 
 class ReadOptions(ConfigModel):
@@ -161,6 +170,17 @@ def _known_columns(info: ValidationInfo) -> list[str]:
     return TABLES[name].names if name in TABLES else []
 
 
+def _plain_column_map(raw: Any) -> bool:
+    """True for ``{file column: course column}`` written without the ``columns:`` key.
+
+    A dict whose values are sections (dicts, lists) is a mapping with misspelt keys, not a plain
+    column map: it is validated as a mapping so that ``colums:`` is reported as an unknown key.
+    """
+    if not isinstance(raw, Mapping) or not raw or set(map(str, raw)) & set(ColumnMapping.model_fields):
+        return False
+    return all(v is None or isinstance(v, str) for v in raw.values())
+
+
 def read_mapping(path: str | Path | Mapping[str, Any] | ColumnMapping,
                  table: str | None = None) -> ColumnMapping:
     """Read and validate a column mapping (a YAML file, a dict or a :class:`ColumnMapping`).
@@ -196,7 +216,7 @@ def read_mapping(path: str | Path | Mapping[str, Any] | ColumnMapping,
         raw = read_yaml(path) or {}
     else:
         raw, source = dict(path), "mapping"
-    if isinstance(raw, Mapping) and raw and not set(map(str, raw)) & set(ColumnMapping.model_fields):
+    if _plain_column_map(raw):
         raw = {"columns": dict(raw)}
     if table is not None and isinstance(raw, Mapping) and table not in TABLES:
         raise ConfigProblem(f"{source}: {table!r} is not a course table"

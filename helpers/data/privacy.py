@@ -27,15 +27,25 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field, model_validator
 
-from helpers import paths
+from helpers.config import ConfigModel, read_config
+from helpers.errors import DataProblem, did_you_mean
 from helpers.tables import TABLES, personal_columns
 
+if TYPE_CHECKING:
+    import ipywidgets
+
 __all__ = [
+    "AccessLevels",
+    "KEY_ENV",
+    "Role",
+    "explore_roles",
+    "map_distinct",
     "mask_name",
     "mask_phone",
     "mask_email",
@@ -49,7 +59,6 @@ __all__ = [
     "pseudonymise_frame",
     "load_access_levels",
     "view_for_role",
-    "KEY_ENV",
 ]
 
 KEY_ENV = "COURSE_PSEUDONYM_KEY"
@@ -159,20 +168,38 @@ MASKERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def mask_value(value: Any, kind: str) -> Any:
-    """Mask one value of the given kind (``name, phone, email, id_number, address``)."""
+def _masker(kind: str) -> Callable[[Any], Any]:
     try:
-        return MASKERS[kind](value)
+        return MASKERS[kind]
     except KeyError:
-        raise ValueError(f"unknown kind of personal data {kind!r}; known are {sorted(MASKERS)}"
-                         ) from None
+        raise DataProblem(f"unknown kind of personal data {kind!r}{did_you_mean(kind, list(MASKERS))}"
+                          ) from None
 
 
-def map_distinct(s: pd.Series, func: Any) -> pd.Series:
+def mask_value(value: Any, kind: str) -> Any:
+    """Mask one value of the given kind (``name, phone, email, id_number, address``).
+
+    Raises
+    ------
+    DataProblem
+        For an unknown kind.
+
+    Examples
+    --------
+    >>> mask_value("13812348000", "phone")
+    '138****8000'
+    """
+    return _masker(kind)(value)
+
+
+def map_distinct(s: pd.Series, func: Callable[[str], Any]) -> pd.Series:
     """Apply a text function once per distinct value of ``s`` (missing stays missing), as strings.
 
     Customer columns repeat values a lot (cities, masked phones), so this is much faster than
     ``s.map(func)`` on large tables.
+
+    >>> map_distinct(pd.Series(["a", "a", None]), str.upper).tolist()
+    ['A', 'A', <NA>]
     """
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     done = np.array([func(str(u)) for u in uniques], dtype=object)
@@ -183,11 +210,14 @@ def map_distinct(s: pd.Series, func: Any) -> pd.Series:
 
 
 def mask_series(s: pd.Series, kind: str) -> pd.Series:
-    """Mask every value of a column (computed once per distinct value), as strings."""
-    func = MASKERS.get(kind)
-    if func is None:
-        raise ValueError(f"unknown kind of personal data {kind!r}; known are {sorted(MASKERS)}")
-    return map_distinct(s, func)
+    """Mask every value of a column (computed once per distinct value), as strings.
+
+    Raises
+    ------
+    DataProblem
+        For an unknown kind.
+    """
+    return map_distinct(s, _masker(kind))
 
 
 def _kind_by_name(column: str) -> str | None:
@@ -247,8 +277,6 @@ def mask_frame(df: pd.DataFrame, table: str | None = None) -> pd.DataFrame:
 def _key_bytes(key: str | bytes | None) -> bytes:
     key = key if key not in (None, "") else os.environ.get(KEY_ENV)
     if not key:
-        from helpers.errors import DataProblem
-
         raise DataProblem(
             "pseudonymise needs a secret key: pass key='...' or set the environment variable "
             f"{KEY_ENV}. Keep the key out of notebooks you share; whoever has it can recompute "
@@ -276,7 +304,8 @@ def pseudonymise(s: pd.Series, key: str | bytes | None = None, length: int = 16,
     """
     k = _key_bytes(key)
     if not 8 <= length <= 64:
-        raise ValueError("length must be between 8 and 64 hex characters")
+        raise DataProblem(f"pseudonymise: length must be between 8 and 64 hex characters, got "
+                          f"{length}")
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     hashed = np.array(
         [prefix + hmac.new(k, str(u).encode("utf-8"), hashlib.sha256).hexdigest()[:length]
@@ -302,65 +331,99 @@ def pseudonymise_frame(df: pd.DataFrame, columns: Iterable[str] = ("customer_id"
 # --------------------------------------------------------------------------------------------
 # access levels
 
-LEVELS = ("clear", "masked", "pseudonym", "hidden")
+Level = Literal["clear", "masked", "hidden"]
 
 
-def load_access_levels(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
+class PersonalAccess(ConfigModel):
+    """How a role sees each kind of personal data (the kinds of :data:`MASKERS`)."""
+
+    name: Level = "masked"
+    phone: Level = "masked"
+    email: Level = "masked"
+    id_number: Level = "masked"
+    address: Level = "masked"
+
+
+class Role(ConfigModel):
+    """One role of ``access_levels.yaml``.
+
+    ``personal`` says, per kind of personal data, whether the role sees it ``clear``,
+    ``masked`` (the default) or not at all (``hidden``); ``hidden`` lists columns dropped and
+    ``pseudonymise`` ID columns replaced by keyed pseudonyms.
+    """
+
+    description: str = ""
+    personal: PersonalAccess = Field(default_factory=PersonalAccess)
+    hidden: list[str] = Field(default_factory=list)
+    pseudonymise: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: Any) -> Any:
+        """``personal:`` or ``hidden:`` left empty in the file means the default."""
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if v is not None}
+        return value
+
+    def level(self, kind: str) -> Level:
+        """``clear``, ``masked`` or ``hidden`` for a kind of personal data."""
+        level: Level = getattr(self.personal, kind)
+        return level
+
+
+class AccessLevels(ConfigModel):
+    """``helpers/config/access_levels.yaml``: who may see what ("graded access", 分级授权)."""
+
+    file = "access_levels.yaml"
+
+    roles: dict[str, Role] = Field(min_length=1)
+
+    def role(self, name: str) -> Role:
+        """The role called ``name``.
+
+        Raises
+        ------
+        DataProblem
+            For a role the file does not define.
+        """
+        if name not in self.roles:
+            raise DataProblem(f"unknown role {name!r}; the access levels define "
+                              f"{sorted(self.roles)}{did_you_mean(name, list(self.roles))}")
+        return self.roles[name]
+
+
+def load_access_levels(path: str | Path | None = None) -> AccessLevels:
     """Read and validate ``helpers/config/access_levels.yaml`` (or the file given).
 
     Each role has ``description``, ``personal`` (kind of personal data -> ``clear``, ``masked``
     or ``hidden``), optional ``hidden`` (columns dropped) and ``pseudonymise`` (ID columns replaced
     by pseudonyms).
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        Another access-levels file.
+
+    Returns
+    -------
+    AccessLevels
+        ``roles``: role name -> :class:`Role`.
+
     Raises
     ------
-    DataProblem
-        Naming the file and the key that is wrong.
+    ConfigProblem
+        Every problem at once, as ``file: roles.<role>.<key>: what is wrong``.
+
+    Examples
+    --------
+    >>> load_access_levels().role("agent").level("phone")
+    'clear'
     """
-    import yaml
-
-    from helpers.errors import DataProblem
-
-    f = paths.config_file("access_levels.yaml", path)
-    try:
-        raw = yaml.safe_load(f.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataProblem(f"{f} is not valid YAML: {exc}") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("roles"), dict) or not raw["roles"]:
-        raise DataProblem(f"{f}: expected a top-level key 'roles' with one entry per role")
-    errors = []
-    roles: dict[str, dict[str, Any]] = {}
-    for role, spec in raw["roles"].items():
-        if not isinstance(spec, dict):
-            errors.append(f"roles.{role}: expected a mapping with description/personal/hidden")
-            continue
-        unknown = set(spec) - {"description", "personal", "hidden", "pseudonymise"}
-        if unknown:
-            errors.append(f"roles.{role}: unknown key(s) {sorted(unknown)}")
-        personal = spec.get("personal") or {}
-        for kind, level in personal.items():
-            if kind not in MASKERS:
-                errors.append(f"roles.{role}.personal.{kind}: unknown kind; use {sorted(MASKERS)}")
-            if level not in ("clear", "masked", "hidden"):
-                errors.append(f"roles.{role}.personal.{kind}: level {level!r} must be clear, "
-                              "masked or hidden")
-        for key in ("hidden", "pseudonymise"):
-            if not isinstance(spec.get(key) or [], list):
-                errors.append(f"roles.{role}.{key}: expected a list of column names")
-        roles[str(role)] = {
-            "description": spec.get("description", ""),
-            "personal": {k: personal.get(k, "masked") for k in MASKERS},
-            "hidden": list(spec.get("hidden") or []),
-            "pseudonymise": list(spec.get("pseudonymise") or []),
-        }
-    if errors:
-        raise DataProblem(f"{f} has {len(errors)} problem(s):\n" + "\n".join(f"- {e}"
-                                                                             for e in errors))
-    return roles
+    return read_config(AccessLevels, path)
 
 
 def view_for_role(df: pd.DataFrame, role: str, table: str | None = None,
-                  config: str | Path | None = None, key: str | bytes | None = None
+                  config: str | Path | AccessLevels | None = None, key: str | bytes | None = None
                   ) -> pd.DataFrame:
     """What a role may see of a table: some columns dropped, personal data clear or masked.
 
@@ -373,51 +436,71 @@ def view_for_role(df: pd.DataFrame, role: str, table: str | None = None,
         ``admin`` in the bundled file).
     table : str, optional
         Course table name (for the personal-data marks).
-    config : str or Path, optional
-        Another access-levels file.
+    config : str, Path or AccessLevels, optional
+        Another access-levels file (or one already read).
     key : str or bytes, optional
         Key for roles that see pseudonyms (default: ``COURSE_PSEUDONYM_KEY``).
-    """
-    from helpers.errors import DataProblem
 
-    roles = load_access_levels(config)
-    if role not in roles:
-        raise DataProblem(f"unknown role {role!r}; the access levels define {sorted(roles)}")
-    spec = roles[role]
+    Returns
+    -------
+    DataFrame
+        The role's view of ``df``.
+
+    Raises
+    ------
+    DataProblem
+        For an unknown role, or a pseudonymising role without a key.
+    """
+    levels = config if isinstance(config, AccessLevels) else load_access_levels(config)
+    spec = levels.role(role)
     kinds = personal_columns_of(df, table)
-    drop = [c for c in spec["hidden"] if c in df.columns]
-    drop += [c for c, k in kinds.items() if spec["personal"][k] == "hidden" and c not in drop]
+    drop = [c for c in spec.hidden if c in df.columns]
+    drop += [c for c, k in kinds.items() if spec.level(k) == "hidden" and c not in drop]
     out = df.drop(columns=drop)
     for col, kind in kinds.items():
-        if col in out.columns and spec["personal"][kind] == "masked":
+        if col in out.columns and spec.level(kind) == "masked":
             out[col] = mask_series(out[col], kind)
-    pseudo = [c for c in spec["pseudonymise"] if c in out.columns]
+    pseudo = [c for c in spec.pseudonymise if c in out.columns]
     if pseudo:
         out = pseudonymise_frame(out, pseudo, key=key)
     return out
 
 
 def explore_roles(df: pd.DataFrame, table: str | None = None, rows: int = 5,
-                  key: str | bytes | None = None) -> Any:
-    """Widget: switch between the roles of ``access_levels.yaml`` and see what each one sees."""
+                  key: str | bytes | None = None) -> ipywidgets.Widget:
+    """Widget: switch between the roles of ``access_levels.yaml`` and see what each one sees.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table (its first ``rows`` rows are shown).
+    table : str, optional
+        Course table name (for the personal-data marks).
+    rows : int
+        Rows shown.
+    key : str or bytes, optional
+        Pseudonym key for the roles that see pseudonyms.
+
+    Returns
+    -------
+    ipywidgets.Widget
+    """
+    # deferred: ipywidgets is only needed for the widget (run_checks reports it when missing)
     import ipywidgets as w
     from IPython.display import display
 
-    roles = load_access_levels()
-    pick = w.ToggleButtons(options=list(roles), description="Role")
+    levels = load_access_levels()
+    pick = w.ToggleButtons(options=list(levels.roles), description="Role")
     note = w.HTML()
     out = w.Output()
     head = df.head(rows)
 
     def redraw(*_: Any) -> None:
-        note.value = f"<i>{roles[pick.value]['description']}</i>"
+        note.value = f"<i>{levels.role(pick.value).description}</i>"
         with out:
             out.clear_output(wait=True)
-            display(view_for_role(head, pick.value, table=table, key=key))
+            display(view_for_role(head, pick.value, table=table, config=levels, key=key))
 
     pick.observe(redraw, names="value")
     redraw()
     return w.VBox([pick, note, out])
-
-
-__all__.append("explore_roles")

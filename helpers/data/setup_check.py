@@ -2,7 +2,7 @@
 
 Used in notebook 00::
 
-    from helpers.data.setup_check import run_checks
+    from helpers.data import run_checks
     run_checks()          # one row per check: check, status, detail, fix
 
 Checks: the Python version, every package pinned in ``requirements.txt`` (installed, same version),
@@ -19,14 +19,21 @@ import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
 
 from helpers import paths
+from helpers.errors import DataProblem
 from helpers.tables import TABLES
 
-__all__ = ["read_pins", "check_python", "check_packages", "check_datasets", "check_widgets",
-           "check_output", "run_checks"]
+if TYPE_CHECKING:
+    import ipywidgets
+
+__all__ = ["check_datasets", "check_output", "check_packages", "check_python", "check_widgets",
+           "explore_signups", "plot_table_sizes", "read_pins", "run_checks", "signup_view"]
 
 MIN_PYTHON = (3, 11)
 
@@ -34,7 +41,7 @@ MIN_PYTHON = (3, 11)
 def read_pins(path: str | Path | None = None) -> dict[str, str]:
     """Package -> pinned version from ``requirements.txt`` (``name==version`` lines)."""
     f = Path(path) if path else paths.PROJECT_DIR / "requirements.txt"
-    pins = {}
+    pins: dict[str, str] = {}
     if not f.is_file():
         return pins
     for line in f.read_text(encoding="utf-8").splitlines():
@@ -78,7 +85,7 @@ def check_datasets(data_dir: str | Path | None = None) -> list[dict[str, str]]:
     """Every course table is present and has the row count ``truth.json`` promises."""
     try:
         folder = paths.data_dir(data_dir)
-    except FileNotFoundError as exc:
+    except DataProblem as exc:
         return [_row("datasets", False, str(exc), "run `python -m helpers.simulate` or give the "
                                                   "right data_dir")]
     truth_file = folder / "truth.json"
@@ -106,7 +113,7 @@ def check_datasets(data_dir: str | Path | None = None) -> list[dict[str, str]]:
 
 
 def check_widgets() -> list[dict[str, str]]:
-    """ipywidgets imports and a widget can be built (it shows in JupyterLab 4 without set-up)."""
+    """The widget library imports and a widget can be built (JupyterLab 4 shows it as is)."""
     try:
         widgets = importlib.import_module("ipywidgets")
         widgets.IntSlider(value=1)
@@ -130,17 +137,40 @@ def check_output(output_dir: str | Path | None = "output") -> list[dict[str, str
 
 def run_checks(data_dir: str | Path | None = None, output_dir: str | Path | None = "output"
                ) -> pd.DataFrame:
-    """All checks as one table: ``check, status (ok/problem), detail, fix``."""
+    """All checks as one table: Python, pinned packages, datasets, widgets, output folder.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        The course data folder to check (default: the bundled ``datasets/``).
+    output_dir : str or Path, optional
+        The folder the course writes to.
+
+    Returns
+    -------
+    DataFrame
+        ``check, status (ok/problem), detail, fix``, one row per check.
+    """
     rows = (check_python() + check_packages() + check_datasets(data_dir) + check_widgets()
             + check_output(output_dir))
     return pd.DataFrame(rows, columns=["check", "status", "detail", "fix"])
 
 
 def signup_view(customers: pd.DataFrame, year: int) -> dict[str, int]:
-    """Customers whose record was created in ``year``, by kind (the pure part of the widget)."""
-    if "signup_date" not in customers or "customer_kind" not in customers:
-        from helpers.errors import DataProblem
+    """Customers whose record was created in ``year``, by kind (the pure part of the widget).
 
+    Raises
+    ------
+    DataProblem
+        When ``signup_date`` or ``customer_kind`` is missing.
+
+    Examples
+    --------
+    >>> signup_view(pd.DataFrame({"signup_date": ["2024-01-05", "2023-02-01"],
+    ...                           "customer_kind": ["individual", "organisation"]}), 2024)
+    {'individual': 1, 'organisation': 0}
+    """
+    if "signup_date" not in customers or "customer_kind" not in customers:
         raise DataProblem("signup_view needs the columns signup_date and customer_kind")
     in_year = customers[pd.to_datetime(customers["signup_date"]).dt.year == year]
     counts = in_year["customer_kind"].value_counts()
@@ -148,8 +178,19 @@ def signup_view(customers: pd.DataFrame, year: int) -> dict[str, int]:
             "organisation": int(counts.get("organisation", 0))}
 
 
-def explore_signups(customers: pd.DataFrame) -> object:
-    """Widget: a year slider; the text below says how many customers signed up that year."""
+def explore_signups(customers: pd.DataFrame) -> ipywidgets.Widget:
+    """Widget: a year slider; the text below says how many customers signed up that year.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        The customers table (``signup_date``, ``customer_kind``).
+
+    Returns
+    -------
+    ipywidgets.Widget
+    """
+    # deferred: ipywidgets is only needed for the widget (run_checks reports it when missing)
     import ipywidgets as w
 
     years = pd.to_datetime(customers["signup_date"]).dt.year
@@ -167,10 +208,20 @@ def explore_signups(customers: pd.DataFrame) -> object:
     return w.VBox([slider, label])
 
 
-def plot_table_sizes(sizes: pd.DataFrame, ax: object = None) -> object:
-    """Bar chart of rows per course table (log scale: the tables differ a hundredfold)."""
-    import matplotlib.pyplot as plt
+def plot_table_sizes(sizes: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Bar chart of rows per course table (log scale: the tables differ a hundredfold).
 
+    Parameters
+    ----------
+    sizes : DataFrame
+        ``table, rows`` (from :meth:`helpers.data.CourseData.sizes`).
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3))
     s = sizes.sort_values("rows")
@@ -180,5 +231,3 @@ def plot_table_sizes(sizes: pd.DataFrame, ax: object = None) -> object:
     ax.set_title("The course's tables")
     return ax
 
-
-__all__ += ["signup_view", "explore_signups", "plot_table_sizes"]

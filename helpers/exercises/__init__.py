@@ -53,6 +53,7 @@ class CheckResult:
 
     @property
     def correct(self) -> bool:
+        """True when the answer is right."""
         return self.status == "right"
 
     def __bool__(self) -> bool:
@@ -107,7 +108,23 @@ def _load_lesson(key: str) -> None:
 
 
 def registered(key: str) -> Exercise:
-    """Return the exercise called ``key`` (importing its lesson's module on first use)."""
+    """Return the exercise called ``key`` (importing its lesson's module on first use).
+
+    Parameters
+    ----------
+    key : str
+        ``"NN.k"``, e.g. ``"03.2"``.
+
+    Returns
+    -------
+    Exercise
+        How the expected answer is computed and compared.
+
+    Raises
+    ------
+    KeyError
+        If no lesson module defines the exercise (a wrong number in the notebook).
+    """
     if key not in _REGISTRY:
         _load_lesson(key)
     try:
@@ -129,7 +146,29 @@ def _as_plain(value: Any) -> Any:
 
 
 def answers_match(answer: Any, expected: Any, ex: Exercise) -> bool:
-    """Compare an answer with the expected value under the exercise's tolerance rules."""
+    """Compare an answer with the expected value under the exercise's tolerance rules.
+
+    Numbers match within ``rel_tol``/``abs_tol``, text ignoring case and surrounding spaces,
+    lists element by element (in any order unless ``ordered``), dicts and tables key by key.
+
+    Parameters
+    ----------
+    answer, expected : Any
+        The trainee's answer and the computed expected one.
+    ex : Exercise
+        The exercise (its tolerances and ``ordered``).
+
+    Returns
+    -------
+    bool
+        True when they match.
+
+    Examples
+    --------
+    >>> ex = Exercise("00.0", expected=lambda: None, hint="", ordered=False)
+    >>> answers_match([3, 1.0000001], [1, 3], ex), answers_match(" Gold ", "gold", ex)
+    (True, True)
+    """
     answer, expected = _as_plain(answer), _as_plain(expected)
     if isinstance(expected, bool) or isinstance(answer, bool):
         return bool(answer) == bool(expected) and type(answer) is type(expected)
@@ -164,8 +203,26 @@ def answers_match(answer: Any, expected: Any, ex: Exercise) -> bool:
 def check(key: str, answer: Any, **data: Any) -> CheckResult:
     """Check a trainee's answer to exercise ``key`` against the data they are working on.
 
-    Returns a :class:`CheckResult` that shows itself as a coloured line in the notebook. The
-    expected answer is never shown; a wrong answer gets the exercise's hint.
+    The expected answer is never shown; a wrong answer gets the exercise's hint.
+
+    Parameters
+    ----------
+    key : str
+        The exercise, ``"NN.k"``.
+    answer : Any
+        The trainee's answer (``None`` or ``...``: not answered yet).
+    **data : Any
+        The tables the expected answer is computed from (as the exercise function names them).
+
+    Returns
+    -------
+    CheckResult
+        Shows itself as a coloured line in the notebook; truthy when right.
+
+    Examples
+    --------
+    >>> check("11.3", None, crm=None)
+    ⏳ Exercise 11.3: not answered yet.
     """
     ex = registered(key)
     if answer is None or answer is Ellipsis:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.exercises import exercise
+from helpers.receivables import CollectionPlaybook
 
 
-@exercise("10.1", hint="Look the play up in playbook['plays'][stage][customer_type].")
-def m2_negative_channel(playbook: dict) -> str:
+@exercise("10.1", hint="Look the play up with playbook.play(stage, customer_type) and take its "
+          "channel.")
+def m2_negative_channel(playbook: CollectionPlaybook) -> str:
     """Channel of the M2 play for negative-attitude customers."""
-    return str(playbook["plays"]["M2"]["negative"]["channel"])
+    return str(playbook.plays["M2"]["negative"].channel)
 
 
 @exercise("10.2", hint="Group the overdue accounts (stage other than M0) by customer_type and "

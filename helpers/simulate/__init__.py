@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.errors import DataProblem
 from helpers.simulate._common import (
     AS_OF,
     DIP_DATES,
@@ -40,6 +41,8 @@ from helpers.simulate.contacts import (
     generate_service,
 )
 from helpers.simulate.customers import add_attitudes, generate_customers
+from helpers.simulate.raw import write_raw
+from helpers.simulate.readme import write_readme
 from helpers.simulate.receivables import (
     credit_customers,
     generate_invoices,
@@ -62,12 +65,12 @@ STAGE_BOUNDS = (("M0", -10**6, 0), ("M1", 1, 30), ("M2", 31, 60), ("M3", 61, 90)
 
 def _check_args(seed: int, scale: float) -> tuple[int, float]:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative whole number, got {seed!r}")
+        raise DataProblem(f"seed must be a non-negative whole number, got {seed!r}")
     if not isinstance(scale, int | float) or not np.isfinite(scale) or scale <= 0:
-        raise ValueError(f"scale must be a positive number (1.0 = about 3,000 customers), "
+        raise DataProblem(f"scale must be a positive number (1.0 = about 3,000 customers), "
                          f"got {scale!r}")
     if scale < 0.02:
-        raise ValueError(f"scale={scale} is too small to plant the course's patterns; use at "
+        raise DataProblem(f"scale={scale} is too small to plant the course's patterns; use at "
                          "least 0.02 (about 60 customers)")
     return int(seed), float(scale)
 
@@ -117,7 +120,15 @@ def generate_all(seed: int = 2024, scale: float = 1.0) -> tuple[dict[str, pd.Dat
     calls = generate_calls(customers, agents, leads, profile, credit, streams[8],
                            n_calls=max(500, round(41_000 * scale)))
     service, extreme = generate_service(customers, windows, profile, streams[9])
+    tables = _assemble(customers, sales, invoices, payments, agents, calls, leads, service)
+    truth = _truth(tables, seed, scale, profile, credit, extreme, windows)
+    return tables, truth
 
+
+def _assemble(customers: pd.DataFrame, sales: pd.DataFrame, invoices: pd.DataFrame,
+              payments: pd.DataFrame, agents: pd.DataFrame, calls: pd.DataFrame,
+              leads: pd.DataFrame, service: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The eight course tables from the generators' frames (day numbers, row positions)."""
     cid = customers.customer_id.to_numpy()
     tables = {
         "customers": customers.assign(signup_date=to_dates(customers.signup_date).to_numpy(),
@@ -157,9 +168,7 @@ def generate_all(seed: int = 2024, scale: float = 1.0) -> tuple[dict[str, pd.Dat
             "channel": service.channel, "minutes": service.minutes,
             "resolved": service.resolved}),
     }
-    tables = {name: _conform(df, name) for name, df in tables.items()}
-    truth = _truth(tables, seed, scale, profile, credit, extreme, windows)
-    return tables, truth
+    return {name: _conform(df, name) for name, df in tables.items()}
 
 
 def generate(seed: int = 2024, scale: float = 1.0) -> dict[str, pd.DataFrame]:
@@ -214,11 +223,6 @@ def _truth(tables: dict[str, pd.DataFrame], seed: int, scale: float, profile: np
     stages = open_stages(tables["invoices"], tables["payments"])
     by_stage = stages.groupby("stage").agg(invoices=("invoice_id", "size"),
                                            balance=("balance", "sum"))
-    s = calls.loc[calls.purpose.eq("sales") & calls.answered]
-    s = s.assign(day=s.started_at.dt.strftime("%Y-%m-%d"), sale=s.outcome.eq("sale"))
-    non_dip = s.loc[~s.day.isin(DIP_DATES)]
-    obs = non_dip.groupby("script_variant").sale.mean()
-    daily = s.groupby("day").sale.mean()
     lapse = pd.Series(windows.end.to_numpy(), index=cust.customer_id)
     lapsed_ids = cust.customer_id[cust.true_type.eq("lapsed")]
     ids_by_profile = {
@@ -237,6 +241,35 @@ def _truth(tables: dict[str, pd.DataFrame], seed: int, scale: float, profile: np
         "customer_kind_counts": cust.customer_kind.value_counts().sort_index().to_dict(),
         "customer_type_counts": cust.true_type.value_counts().sort_index().to_dict(),
         "top20_revenue_share": round(top20, 4),
+        **_call_truths(calls),
+        "collection_stages_at_as_of": {
+            st: {"invoices": int(by_stage.invoices.get(st, 0)),
+                 "balance": round(float(by_stage.balance.get(st, 0.0)), 2)}
+            for st, _, _ in STAGE_BOUNDS
+        },
+        "payer_profile_counts": pd.Series(profile[credit]).value_counts().sort_index().to_dict(),
+        "payer_profile_customers": ids_by_profile,
+        "credit_customers": int(credit.sum()),
+        "lapsed_last_purchase_dates": {
+            k: pd.Timestamp(int(v) * 86_400_000_000_000).strftime("%Y-%m-%d")
+            for k, v in lapse[lapsed_ids].items()
+        },
+        "extreme_service_customers": cust.customer_id.to_numpy()[extreme].tolist(),
+        "lead_conversion_by_true_grade": leads.groupby("true_grade").converted.mean()
+        .round(4).to_dict(),
+        "stale_share": round(float((cust.last_updated < AS_OF - pd.DateOffset(years=2)).mean()),
+                             4),
+    }
+
+
+def _call_truths(calls: pd.DataFrame) -> dict:
+    """The planted A/B test (script B sells better) and alert dip, as observed in the calls."""
+    s = calls.loc[calls.purpose.eq("sales") & calls.answered]
+    s = s.assign(day=s.started_at.dt.strftime("%Y-%m-%d"), sale=s.outcome.eq("sale"))
+    non_dip = s.loc[~s.day.isin(DIP_DATES)]
+    obs = non_dip.groupby("script_variant").sale.mean()
+    daily = s.groupby("day").sale.mean()
+    return {
         "script_test": {
             "true_rate_A": SCRIPT_RATE_A,
             "true_rate_B": SCRIPT_RATE_B,
@@ -257,23 +290,6 @@ def _truth(tables: dict[str, pd.DataFrame], seed: int, scale: float, profile: np
             "lowest_other_day_rate": round(float(daily.drop(list(DIP_DATES), errors="ignore")
                                                  .min()), 4),
         },
-        "collection_stages_at_as_of": {
-            st: {"invoices": int(by_stage.invoices.get(st, 0)),
-                 "balance": round(float(by_stage.balance.get(st, 0.0)), 2)}
-            for st, _, _ in STAGE_BOUNDS
-        },
-        "payer_profile_counts": pd.Series(profile[credit]).value_counts().sort_index().to_dict(),
-        "payer_profile_customers": ids_by_profile,
-        "credit_customers": int(credit.sum()),
-        "lapsed_last_purchase_dates": {
-            k: pd.Timestamp(int(v) * 86_400_000_000_000).strftime("%Y-%m-%d")
-            for k, v in lapse[lapsed_ids].items()
-        },
-        "extreme_service_customers": cust.customer_id.to_numpy()[extreme].tolist(),
-        "lead_conversion_by_true_grade": leads.groupby("true_grade").converted.mean()
-        .round(4).to_dict(),
-        "stale_share": round(float((cust.last_updated < AS_OF - pd.DateOffset(years=2)).mean()),
-                             4),
     }
 
 
@@ -304,9 +320,6 @@ def write_datasets(folder: str | Path, seed: int = 2024, scale: float = 1.0) -> 
     FileExistsError
         If ``folder`` holds files that this generator did not write.
     """
-    from helpers.simulate.raw import write_raw
-    from helpers.simulate.readme import write_readme
-
     folder = Path(folder).expanduser()
     _refuse_foreign_folder(folder)
     tables, truth = generate_all(seed, scale)

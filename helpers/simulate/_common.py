@@ -68,11 +68,11 @@ def to_datetimes(day_numbers: np.ndarray, seconds: np.ndarray) -> pd.Series:
 def pick(rng: np.random.Generator, options: Sequence, size: int,
          p: Sequence[float] | np.ndarray | None = None) -> np.ndarray:
     """Draw ``size`` items from ``options`` (a sequence) with probabilities ``p``."""
-    options = np.asarray(options, dtype=object)
+    choices = np.asarray(options, dtype=object)
     if p is not None:
         p = np.asarray(p, dtype=float)
         p = p / p.sum()
-    return options[rng.choice(len(options), size=size, p=p)]
+    return choices[rng.choice(len(choices), size=size, p=p)]
 
 
 def pick_by(rng: np.random.Generator, keys: np.ndarray, table: dict,
@@ -82,7 +82,7 @@ def pick_by(rng: np.random.Generator, keys: np.ndarray, table: dict,
     ``table`` maps each key to a probability vector over ``options``; vectorised through the
     inverse-CDF of each row's vector.
     """
-    options = np.asarray(options, dtype=object)
+    choices = np.asarray(options, dtype=object)
     key_list = list(table)
     probs = np.array([np.asarray(table[k], float) / np.sum(table[k]) for k in key_list])
     cum = probs.cumsum(axis=1)
@@ -92,7 +92,7 @@ def pick_by(rng: np.random.Generator, keys: np.ndarray, table: dict,
         raise KeyError(f"no probabilities for {missing}")
     u = rng.random(len(keys))
     choice = (u[:, None] > cum[index]).sum(axis=1)
-    return options[np.minimum(choice, len(options) - 1)]
+    return choices[np.minimum(choice, len(choices) - 1)]
 
 
 def ids(prefix: str, n: int, width: int | None = None) -> np.ndarray:

@@ -154,6 +154,7 @@ def mobiles(rng: np.random.Generator, n: int) -> np.ndarray:
     return (pick(rng, MOBILE_PREFIXES, n) + _digits(rng, n, 8)).astype(object)
 
 
+# Long: a story of draws from one seeded stream; reordering them would change the bundled data
 def generate_customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
     """The customers table plus hidden helper columns (prefixed ``_``) used by later steps."""
     as_of = days(AS_OF)
@@ -224,8 +225,8 @@ def generate_customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
     outlet[retail] = pick(rng, list(OUTLET_WORDS), int(retail.sum()), [0.25, 0.3, 0.25, 0.2])
     name[org] = org_names(rng, city[org], industry[org], outlet[org])
     employees = np.full(n, np.nan)
-    size_mu = np.where(true_type == "high_value_org", np.log(400), np.log(40))
-    size_mu = np.where(np.isin(outlet, ["convenience", "grocery", "rural_store"]), np.log(6), size_mu)
+    org_mu = np.where(true_type == "high_value_org", np.log(400), np.log(40))
+    size_mu = np.where(np.isin(outlet, ["convenience", "grocery", "rural_store"]), np.log(6), org_mu)
     employees[org] = np.maximum(1, np.round(np.exp(rng.normal(size_mu[org], 0.8))))
     rating = np.full(n, None, dtype=object)
     rating_p = {
@@ -336,7 +337,7 @@ def add_attitudes(df: pd.DataFrame, profile: np.ndarray, rng: np.random.Generato
     key = np.where(late, "late", ttype)
     attitude = pick_by(rng, key, attitude_p, ["positive", "neutral", "negative"])
     known = rng.random(n) < np.where(late, 0.88, 0.68)
-    attitude = np.where(known, attitude, None)
+    attitude = np.where(known, attitude, None)  # type: ignore[call-overload]
     need = pick_by(rng, np.where(ttype == "high_value_org", "hvo", "other"),
                    {"hvo": [0.4, 0.6], "other": [0.7, 0.3]}, ["standard", "personalised"])
     price = pick_by(rng, ttype, {
@@ -360,9 +361,9 @@ def add_attitudes(df: pd.DataFrame, profile: np.ndarray, rng: np.random.Generato
     last_updated = np.where(stale, lu_stale, lu)
     return df.assign(
         attitude=attitude,
-        need_type=np.where(rng.random(n) < 0.6, need, None),
-        price_orientation=np.where(rng.random(n) < 0.65, price, None),
-        risk_style=np.where(rng.random(n) < 0.5, risk, None),
-        consent_marketing=pd.array(np.where(consent_known, consent, None), dtype="boolean"),
+        need_type=np.where(rng.random(n) < 0.6, need, None),  # type: ignore[call-overload]
+        price_orientation=np.where(rng.random(n) < 0.65, price, None),  # type: ignore[call-overload]
+        risk_style=np.where(rng.random(n) < 0.5, risk, None),  # type: ignore[call-overload]
+        consent_marketing=pd.array(np.where(consent_known, consent, None), dtype="boolean"),  # type: ignore[call-overload]
         last_updated=last_updated,
     )

@@ -103,6 +103,7 @@ def _city_variants(city: pd.Series, style: np.ndarray) -> pd.Series:
     return out.where(city.notna(), None)
 
 
+# Long: a story of draws from one seeded stream; reordering them would change the bundled data
 def build_raw(customers: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The raw export (Chinese headers, text values) and its key (row -> customer_id)."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 7_101]))

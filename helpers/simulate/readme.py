@@ -113,7 +113,7 @@ refuses a folder that is not empty unless it holds an earlier output of the gene
 
 Tables: UTF-8 CSV, dates `YYYY-MM-DD`, date-times `YYYY-MM-DD HH:MM:SS`, amounts in CNY with two
 decimals, booleans `True`/`False`, empty cells for unknown values. Load them with
-`helpers.data.loading.load_course_data(data_dir)`.
+`helpers.data.load_course_data(data_dir)`.
 """
     parts = [head, _files_section(folder, written), "## How the data was generated\n\n"
              "Each customer has a latent type, `customers.true_type` (a lesson may hide it; "

@@ -97,6 +97,7 @@ def sample_days(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray,
     return day_numbers[np.clip(idx, 0, len(day_numbers) - 1)]
 
 
+# Long: a story of draws from one seeded stream; reordering them would change the bundled data
 def generate_transactions(customers: pd.DataFrame, windows: pd.DataFrame,
                           rng: np.random.Generator) -> pd.DataFrame:
     """Order lines and returns for every customer; one row per line."""

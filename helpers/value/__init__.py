@@ -1,1 +1,139 @@
-"""placeholder"""
+"""Customer value (lessons 05-06): tiers, profitability, the whale curve, and lifetime value.
+
+The source material's claim is that customer *quality*, not quantity, drives profit: the top
+fifth of customers earn most of it, and an unprofitable tail gives part of it back. These
+helpers let a trainee see that in data and an analyst compute it on their own export. Import
+everything from here (``from helpers.value import customer_profit, fit_bgnbd``); the modules
+are private.
+
+Lesson 05, value and profitability:
+
+* ``_tiers``: :func:`assign_tiers` cuts any value (revenue, profit, CLV) into tiers;
+  :func:`tier_economics` sums customers, revenue and profit per tier;
+* ``_cost_rates``: :class:`CostRates`, the schema of ``helpers/config/cost_rates.yaml``, read
+  by :func:`load_cost_rates`;
+* ``_drivers``: :func:`cost_drivers` counts per customer what earns or costs money (orders,
+  returns, contacts, calls, late invoices); :func:`missing_tables` names the absent tables;
+* ``_profit``: :func:`apply_cost_rates` prices the drivers into the profit bridge,
+  :func:`customer_profit` does both steps, :func:`cogs_estimated_share` says how much cost of
+  goods was estimated;
+* ``_concentration``: :func:`concentration_curve`, :func:`top_share`, :func:`whale_curve`,
+  :func:`whale_summary` (the 80/20/30 reading);
+* ``_scenarios``: :func:`profit_scenarios` prices the options for the least profitable
+  customers (re-price, cheaper channel, drop);
+* ``_playbook``: :class:`TierPlaybook`, the schema of ``helpers/config/value_playbook.yaml``,
+  read by :func:`load_tier_playbook`; :func:`apply_playbook` turns tiers into an action list;
+* ``_capacity``: :func:`allocate_capacity` and :func:`coverage_summary` (dedicated account
+  managers);
+* ``_value_plots`` and ``_value_widget``: ``plot_*``, :func:`value_view` /
+  :func:`explore_value`.
+
+Lesson 06, customer lifetime value (inputs: :func:`helpers.segments.customer_summary`):
+
+* ``_simple_clv``: :func:`historical_clv`, :func:`simple_clv` (margin × retention),
+  :func:`period_retention`;
+* ``_bgnbd``: the BG/NBD model of Fader, Hardie & Lee (2005), :func:`fit_bgnbd` →
+  :class:`BGNBDFit`;
+* ``_gamma_gamma``: the Gamma-Gamma spend model, :func:`fit_gamma_gamma` →
+  :class:`GammaGammaFit`;
+* ``_optimise``: the maximum-likelihood fitting both share (:class:`FitWarning` when it does not
+  converge);
+* ``_lifetime_value``: :func:`customer_lifetime_value` over a horizon, discounted;
+* ``_holdout``: :func:`calibration_holdout` and :func:`holdout_check`;
+* ``_matrices``: :func:`probability_alive_matrix`, :func:`expected_purchases_matrix`;
+* ``_clv_plots`` and ``_clv_widget``: ``plot_*``, :func:`clv_view` / :func:`explore_clv`;
+* ``_inputs``: the input checks every module shares.
+
+Bad input raises :class:`~helpers.errors.DataProblem` (a bad configuration file
+:class:`~helpers.errors.ConfigProblem`) naming the table, column or key and a few rows. Tests:
+``tests/value/test_<module>.py``; the published CDNOW figures in
+``tests/value/test_clv_published.py``.
+"""
+
+from ._bgnbd import BGNBDFit, bgnbd_loglik, fit_bgnbd
+from ._capacity import allocate_capacity, coverage_summary
+from ._clv_plots import plot_clv_by_segment, plot_clv_distribution, plot_holdout_check, plot_matrix
+from ._clv_widget import clv_view, explore_clv
+from ._concentration import concentration_curve, top_share, whale_curve, whale_summary
+from ._cost_rates import CostRates, load_cost_rates
+from ._drivers import DOUBTFUL_AFTER_DAYS, SERVICE_KINDS, cost_drivers, missing_tables
+from ._gamma_gamma import GammaGammaFit, fit_gamma_gamma, gamma_gamma_loglik
+from ._holdout import calibration_holdout, holdout_check
+from ._lifetime_value import customer_lifetime_value
+from ._matrices import expected_purchases_matrix, probability_alive_matrix
+from ._optimise import FitWarning
+from ._playbook import TierPlaybook, apply_playbook, load_tier_playbook
+from ._profit import (
+    COST_COLUMNS,
+    MONEY_COLUMNS,
+    apply_cost_rates,
+    cogs_estimated_share,
+    customer_profit,
+)
+from ._scenarios import profit_scenarios
+from ._simple_clv import historical_clv, period_retention, simple_clv
+from ._tiers import DEFAULT_CUTS, DEFAULT_LABELS, assign_tiers, tier_economics
+from ._value_plots import (
+    plot_concentration,
+    plot_scenarios,
+    plot_tier_economics,
+    plot_whale_curve,
+)
+from ._value_widget import explore_value, value_view
+
+__all__ = [
+    # lesson 05: tiers, profitability, concentration
+    "COST_COLUMNS",
+    "DEFAULT_CUTS",
+    "DEFAULT_LABELS",
+    "DOUBTFUL_AFTER_DAYS",
+    "MONEY_COLUMNS",
+    "SERVICE_KINDS",
+    "CostRates",
+    "TierPlaybook",
+    "allocate_capacity",
+    "apply_cost_rates",
+    "apply_playbook",
+    "assign_tiers",
+    "cogs_estimated_share",
+    "concentration_curve",
+    "cost_drivers",
+    "coverage_summary",
+    "customer_profit",
+    "explore_value",
+    "load_cost_rates",
+    "load_tier_playbook",
+    "missing_tables",
+    "plot_concentration",
+    "plot_scenarios",
+    "plot_tier_economics",
+    "plot_whale_curve",
+    "profit_scenarios",
+    "tier_economics",
+    "top_share",
+    "value_view",
+    "whale_curve",
+    "whale_summary",
+    # lesson 06: lifetime value
+    "BGNBDFit",
+    "FitWarning",
+    "GammaGammaFit",
+    "bgnbd_loglik",
+    "calibration_holdout",
+    "clv_view",
+    "customer_lifetime_value",
+    "expected_purchases_matrix",
+    "explore_clv",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "gamma_gamma_loglik",
+    "historical_clv",
+    "holdout_check",
+    "period_retention",
+    "plot_clv_by_segment",
+    "plot_clv_distribution",
+    "plot_holdout_check",
+    "plot_matrix",
+    "probability_alive_matrix",
+    "simple_clv",
+]

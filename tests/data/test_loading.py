@@ -1,4 +1,7 @@
-"""Tests of helpers.data.loading: reading, mapping, coercion, validation, writing.
+"""Tests of helpers.data.loading: the whole pipeline (read, map, coerce, validate, report).
+
+Each stage has its own unit tests (test_read.py, test_columns.py, test_coerce.py,
+test_validate.py, test_report.py); these load whole files.
 
 The malformed files ("bad inputs") are made in each test from a few lines of text, so the file's
 content is visible next to the assertion on the message it must produce.
@@ -17,19 +20,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.data.loading import (
+from helpers.data import (
     MISSING_TOKENS,
     CourseData,
-    DataProblem,
+    Loaded,
     LoadReport,
     load_course_data,
     load_table,
-    parse_bools,
-    parse_dates,
-    parse_numbers,
-    read_mapping,
     write_table,
 )
+from helpers.errors import DataProblem
 from helpers.tables import TABLES
 
 TX_HEADER = "transaction_id,customer_id,purchase_date,amount,quantity\n"
@@ -49,40 +49,14 @@ def assert_names(message: str, *parts: str) -> None:
         assert part in message, f"{part!r} not in message:\n{message}"
 
 
-# ------------------------------------------------------------------------------------------------
-# parsing helpers
 
 
-def test_parse_numbers_handles_separators_currency_and_fullwidth():
-    s = pd.Series(["1,234.50", "￥12", "１２３", " 7 ", "(5)", "abc", None, ""])
-    out = parse_numbers(s)
-    assert out.iloc[:5].tolist() == [1234.5, 12.0, 123.0, 7.0, -5.0]
-    assert out.iloc[5:].isna().all()
 
 
-def test_parse_dates_accepts_common_formats():
-    s = pd.Series(["2024-03-05", "2024/3/5", "2024.3.5", "2024年3月5日", "20240305",
-                   "２０２４－０３－０５", "2024-03-05 14:30:00", "not a date"])
-    out = parse_dates(s)
-    assert (out.iloc[:7].dt.normalize() == pd.Timestamp("2024-03-05")).all()
-    assert out.iloc[6].hour == 14
-    assert pd.isna(out.iloc[7])
 
 
-def test_parse_dates_day_first_when_only_that_makes_sense():
-    out = parse_dates(pd.Series(["24/07/2020", "09/04/2024"]))
-    assert out.tolist() == [pd.Timestamp("2020-07-24"), pd.Timestamp("2024-04-09")]
 
 
-def test_parse_dates_explicit_format():
-    out = parse_dates(pd.Series(["05-03-2024"]), fmt="%d-%m-%Y")
-    assert out.iloc[0] == pd.Timestamp("2024-03-05")
-
-
-def test_parse_bools_chinese_and_english():
-    s = pd.Series(["是", "否", "Y", "n", "TRUE", "false", "1", "0", "maybe", None])
-    assert parse_bools(s).tolist() == [True, False, True, False, True, False, True, False,
-                                       pd.NA, pd.NA]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -92,16 +66,17 @@ def test_parse_bools_chinese_and_english():
 def test_loads_canonical_csv_with_types(tmp_path):
     f = write(tmp_path / "tx.csv", TX_HEADER + "T1,C1,2024-03-05 10:00:00,12.5,2\n"
                                               "T2,C2,2024-03-06 11:30:00,-3,-1\n")
-    df = load_table(f, "transactions")
+    df, report = load_table(f, "transactions", return_report=True)
     assert list(df.columns) == ["transaction_id", "customer_id", "purchase_date", "quantity",
                                 "amount"]
     assert str(df["amount"].dtype) == "Float64"
     assert str(df["quantity"].dtype) == "Int64"
     assert df["purchase_date"].dtype.kind == "M"
     assert df["amount"].sum() == pytest.approx(9.5)
-    report = df.attrs["load_report"]
     assert isinstance(report, LoadReport) and report.ok
     assert "negative amount" in str(report)
+    assert df.attrs == {}  # the report is returned, not hidden in the frame
+    pd.testing.assert_frame_equal(load_table(f, "transactions"), df)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
@@ -118,8 +93,8 @@ def test_chinese_headers_in_every_encoding(tmp_path, encoding):
 def test_delimiter_is_sniffed(tmp_path, sep):
     text = TX_HEADER.replace(",", sep) + sep.join(["T1", "C1", "2024-01-01", "1,5" if sep == ";"
                                                    else "1.5", "1"]) + "\n"
-    df = load_table(write(tmp_path / "tx.txt", text), "transactions")
-    assert len(df) == 1 and df.attrs["load_report"].sep == sep
+    df, report = load_table(write(tmp_path / "tx.txt", text), "transactions", return_report=True)
+    assert len(df) == 1 and report.sep == sep
 
 
 def test_whitespace_separated_like_cdnow(tmp_path):
@@ -173,14 +148,16 @@ def test_plain_dict_mapping_and_yaml_mapping(tmp_path):
     f = write(tmp_path / "o.csv", text)
     plain = {"Client": "customer_id", "When": "purchase_date", "Total": "amount", "Order":
              "order_id"}
-    a = load_table(f, "transactions", mapping=plain)
+    a, report = load_table(f, "transactions", mapping=plain, return_report=True)
     y = tmp_path / "m.yaml"
     y.write_text("table: transactions\ncolumns:\n" + "".join(f"  {k}: {v}\n"
                                                             for k, v in plain.items()))
     b = load_table(f, "transactions", mapping=y)
     pd.testing.assert_frame_equal(a, b)
     assert a["transaction_id"].tolist() == ["1"]
-    assert "numbered" in str(a.attrs["load_report"])
+    assert "numbered" in str(report)
+    assert report.columns == {"Order": "order_id", "Client": "customer_id",
+                              "When": "purchase_date", "Total": "amount"}
 
 
 def test_derive_multiply_and_startswith(tmp_path):
@@ -202,11 +179,11 @@ def test_excel_with_title_rows(tmp_path):
         pd.DataFrame([["客户清单 2024"], ["导出人: 张经理"]]).to_excel(
             xl, index=False, header=False, startrow=0)
         frame.to_excel(xl, index=False, startrow=3)
-    df = load_table(f, "customers")
+    df, report = load_table(f, "customers", return_report=True)
     assert df["customer_id"].tolist() == ["C1", "C2"]
     assert df["signup_date"].iloc[1] == pd.Timestamp("2024-02-03")
-    assert df.attrs["load_report"].header_row == 4
-    assert "title row" in str(df.attrs["load_report"])
+    assert report.header_row == 4
+    assert "title row" in str(report)
 
 
 def test_excel_errors_use_sheet_row_numbers(tmp_path):
@@ -222,14 +199,6 @@ def test_excel_errors_use_sheet_row_numbers(tmp_path):
     assert_names(str(err.value), "tx.xlsx", "'amount'", "5 ('oops')", "Fix:")
 
 
-def test_xls_through_xlrd_is_read(tmp_path):
-    pytest.importorskip("xlrd")
-    from helpers.data.loading import _read_grid
-
-    f = tmp_path / "bad.xls"
-    f.write_bytes(b"not really excel")
-    with pytest.raises(DataProblem, match="Excel"):
-        _read_grid(f, str(f), {}, LoadReport(file=str(f), table="customers"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -347,14 +316,6 @@ def test_bad_mixed_fullwidth_values_load_clean(tmp_path):
     assert df["purchase_date"].iloc[0] == pd.Timestamp("2024-03-05")
 
 
-def test_bad_mapping_unknown_target_and_key(tmp_path):
-    y = tmp_path / "bad.yaml"
-    y.write_text("table: customers\ncolums: {}\ncolumns:\n  手机号: mobile_phone\n"
-                 "read:\n  delimiter: ';'\n", encoding="utf-8")
-    with pytest.raises(DataProblem) as err:
-        read_mapping(y)
-    assert_names(str(err.value), "bad.yaml", "'colums'", "'mobile_phone'", "'delimiter'",
-                 "phone")
 
 
 def test_bad_mapping_names_a_column_the_file_lacks(tmp_path):
@@ -366,16 +327,8 @@ def test_bad_mapping_names_a_column_the_file_lacks(tmp_path):
     assert_names(str(err.value), "c.csv", "'Mobile'", "does not have", "file's columns")
 
 
-def test_bad_mapping_two_columns_one_target():
-    with pytest.raises(DataProblem, match="both"):
-        read_mapping({"table": "customers", "columns": {"a": "name", "b": "name"}})
 
 
-def test_bad_mapping_table_mismatch(tmp_path):
-    y = tmp_path / "m.yaml"
-    y.write_text("table: invoices\ncolumns: {}\n")
-    with pytest.raises(DataProblem, match="invoices"):
-        read_mapping(y, table="customers")
 
 
 def test_bad_unknown_table_and_missing_file(tmp_path):
@@ -398,9 +351,9 @@ def test_every_problem_in_one_error(tmp_path):
 def test_on_invalid_drop_and_keep_report(tmp_path):
     f = write(tmp_path / "mixed.csv", TX_HEADER + "T1,C1,2024-01-01,1,1\nT2,C1,2024-01-01,x,1\n"
                                                   "T3,,2024-01-01,3,1\nT4,C4,2024-01-02,4,1\n")
-    dropped = load_table(f, "transactions", on_invalid="drop")
+    dropped, report = load_table(f, "transactions", on_invalid="drop", return_report=True)
+    assert isinstance(load_table(f, "transactions", on_invalid="drop", return_report=True), Loaded)
     assert dropped["transaction_id"].tolist() == ["T1", "T4"]
-    report = dropped.attrs["load_report"]
     assert report.dropped_rows == [3, 4] and report.rows_read == 4 and report.rows_kept == 2
     assert set(report.to_frame()["kind"]) == {"unparseable", "missing_value"}
     kept = load_table(f, "transactions", on_invalid="keep")
@@ -431,50 +384,12 @@ def test_input_files_are_never_modified(tmp_path):
     assert [f.stat().st_mtime_ns for f in files] == stamps
 
 
-# ------------------------------------------------------------------------------------------------
-# write_table
 
 
-def customers_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "customer_id": ["C1", "C2"], "customer_kind": ["individual", "organisation"],
-        "name": ["张三丰", "上海某某贸易有限公司"], "phone": ["13812348000", "02162345678"],
-        "email": ["zhang@example.com", None], "signup_date": pd.to_datetime(["2024-01-01",
-                                                                             "2024-02-01"]),
-    })
 
 
-def test_write_table_masks_by_default_and_never_overwrites(tmp_path, capsys):
-    df = customers_frame()
-    first = write_table(df, "clients", output_dir=tmp_path, table="customers")
-    second = write_table(df, "clients.csv", output_dir=tmp_path, table="customers")
-    assert first.name == "clients.csv" and second.name == "clients-2.csv"
-    assert "never overwritten" in capsys.readouterr().out
-    raw = first.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM so Excel shows Chinese
-    text = raw.decode("utf-8-sig")
-    assert "13812348000" not in text and "138****8000" in text and "张**" in text
-    assert "zhang@" not in text
 
 
-def test_write_table_reveal_and_formats(tmp_path):
-    df = customers_frame()
-    csv_gb = write_table(df, "gb", output_dir=tmp_path, reveal_personal=True,
-                         encoding="gb18030")
-    assert "张三丰" in csv_gb.read_bytes().decode("gb18030")
-    for fmt in ("xlsx", "parquet"):
-        out = write_table(df, "c", output_dir=tmp_path, table="customers", fmt=fmt)
-        back = pd.read_excel(out) if fmt == "xlsx" else pd.read_parquet(out)
-        assert back["phone"].tolist() == ["138****8000", "021****5678"]
-    with pytest.raises(DataProblem):
-        write_table(df, "c", output_dir=tmp_path, fmt="json")
-
-
-def test_write_table_refuses_the_datasets_folder():
-    from helpers.paths import DATASETS_DIR
-
-    with pytest.raises(ValueError, match="refusing"):
-        write_table(customers_frame(), "x", output_dir=DATASETS_DIR)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -542,6 +457,8 @@ def _mini_course(folder: Path, with_truth: bool = True) -> Path:
 def test_load_course_data_folder(tmp_path):
     data = load_course_data(_mini_course(tmp_path / "d"))
     assert isinstance(data, CourseData)
+    assert set(data.reports) == {"customers", "transactions"}
+    assert data.reports["transactions"].file.endswith("transactions.csv")
     assert data.as_of == pd.Timestamp("2024-12-31") and data.truth["n"] == 2
     assert len(data.customers) == 2 and data.invoices is None
     assert set(data.tables) == {"customers", "transactions"}
@@ -574,7 +491,8 @@ def test_bundled_course_data_loads_and_matches_raw_counts(bundled_dir):
         assert len(frame) == len(raw), name
         assert list(frame.columns[: len(TABLES[name].names)]) == [
             c for c in TABLES[name].names if c in raw.columns]
-        assert frame.attrs["load_report"].ok, name
+        assert data.reports[name].ok, name
+        assert data.reports[name].rows_kept == len(frame), name
     truth = json.loads((bundled_dir / "truth.json").read_text())
     assert data.as_of == pd.Timestamp(truth["as_of"])
     raw_tx = pd.read_csv(bundled_dir / "transactions.csv")
@@ -589,8 +507,9 @@ def test_raw_crm_export_utf8_and_gbk_load_identically(bundled_dir):
     from helpers.paths import PROJECT_DIR
 
     a = load_table(raw / "crm_export.csv", "customers", mapping=PROJECT_DIR / mapping)
-    b = load_table(raw / "crm_export_gbk.csv", "customers", mapping=PROJECT_DIR / mapping)
-    assert b.attrs["load_report"].encoding == "gb18030"
+    b, report = load_table(raw / "crm_export_gbk.csv", "customers", mapping=PROJECT_DIR / mapping,
+                           return_report=True)
+    assert report.encoding == "gb18030"
     pd.testing.assert_frame_equal(a, b)
     assert len(a) == len(pd.read_csv(raw / "crm_export.csv", dtype=str))
 
@@ -609,15 +528,3 @@ def test_headerless_file_is_named_by_the_mapping(tmp_path):
     mapping["read"]["names"] = ["cust", "date", "cds"]
     with pytest.raises(DataProblem, match="names 3 columns but the file has 4"):
         load_table(path, "transactions", mapping=mapping)
-
-
-def test_require_columns_names_what_is_missing_and_how_to_fix():
-    from helpers.data.loading import require_columns
-
-    frame = pd.DataFrame({"客户编号": ["a"], "金额": [1.0]})
-    require_columns(frame, ["客户编号"], "rfm")  # present: no error
-    with pytest.raises(DataProblem, match=r"rfm: column\(s\) \['customer_id'\] missing") as err:
-        require_columns(frame, ["customer_id", "客户编号"], "rfm")
-    assert "金额" in str(err.value) and "mapping" in str(err.value)
-    with pytest.raises(DataProblem, match="expected a table"):
-        require_columns([1, 2], ["customer_id"], "rfm")

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.data.loading import DataProblem
-from helpers.data.privacy import (
+from helpers.data import (
     KEY_ENV,
+    AccessLevels,
     load_access_levels,
     mask_address,
     mask_email,
@@ -20,10 +20,13 @@ from helpers.data.privacy import (
     mask_id_number,
     mask_name,
     mask_phone,
+    mask_series,
+    mask_value,
     personal_columns_of,
     pseudonymise,
     view_for_role,
 )
+from helpers.errors import ConfigProblem, DataProblem
 
 digits = st.text(alphabet="0123456789", min_size=1, max_size=20)
 phones = st.builds(lambda a, b, c, sep: f"{a}{sep}{b}{sep}{c}", st.from_regex(r"1[3-9][0-9]",
@@ -165,8 +168,12 @@ def customers() -> pd.DataFrame:
 
 
 def test_roles_see_what_the_config_says():
-    roles = load_access_levels()
-    assert {"agent", "team_lead", "analyst", "admin"} <= set(roles)
+    levels = load_access_levels()
+    assert isinstance(levels, AccessLevels)
+    assert {"agent", "team_lead", "analyst", "admin"} <= set(levels.roles)
+    assert levels.role("agent").level("phone") == "clear"
+    assert levels.role("analyst").pseudonymise == ["customer_id"]
+    assert levels.role("admin").hidden == []
     df = customers()
     agent = view_for_role(df, "agent", table="customers")
     assert "id_number" not in agent and "email" not in agent and "income_band" not in agent
@@ -181,18 +188,47 @@ def test_roles_see_what_the_config_says():
     assert admin.drop(columns=[]).equals(df)
     with pytest.raises(DataProblem, match="unknown role"):
         view_for_role(df, "intern", table="customers")
+    with pytest.raises(DataProblem, match="did you mean 'agent'"):
+        view_for_role(df, "agnet", table="customers", config=levels)
 
 
 def test_access_levels_validation_names_file_and_key(tmp_path):
     bad = tmp_path / "levels.yaml"
     bad.write_text("roles:\n  agent:\n    personal: {phone: visible, shoe_size: clear}\n"
                    "    hidden: city\n")
-    with pytest.raises(DataProblem) as err:
+    with pytest.raises(ConfigProblem) as err:
         load_access_levels(bad)
     msg = str(err.value)
-    assert "levels.yaml" in msg and "roles.agent.personal.phone" in msg
-    assert "roles.agent.personal.shoe_size" in msg and "roles.agent.hidden" in msg
+    assert "3 problem(s)" in msg
+    assert "levels.yaml: roles.agent.personal.phone: Input should be 'clear', 'masked' or " \
+           "'hidden'" in msg
+    assert "levels.yaml: roles.agent.personal.shoe_size: unknown key 'shoe_size'" in msg
+    assert "levels.yaml: roles.agent.hidden: Input should be a valid list" in msg
     empty = tmp_path / "empty.yaml"
     empty.write_text("{}\n")
     with pytest.raises(DataProblem, match="roles"):
         load_access_levels(empty)
+    no_roles = tmp_path / "none.yaml"
+    no_roles.write_text("roles: {}\n")
+    with pytest.raises(ConfigProblem, match="roles: Dictionary should have at least 1 item"):
+        load_access_levels(no_roles)
+
+
+def test_a_role_with_empty_sections_gets_the_defaults(tmp_path):
+    path = tmp_path / "levels.yaml"
+    path.write_text("roles:\n  intern:\n    description: new\n    personal:\n    hidden:\n",
+                    encoding="utf-8")
+    intern = load_access_levels(path).role("intern")
+    assert intern.hidden == [] and {intern.level(k) for k in ("name", "phone", "email",
+                                                              "id_number", "address")} == {"masked"}
+    view = view_for_role(customers(), "intern", table="customers", config=path)
+    assert view["phone"].iloc[0] == "138****8000" and "income_band" in view
+
+
+def test_unknown_kinds_and_lengths_are_data_problems():
+    with pytest.raises(DataProblem, match="did you mean 'phone'"):
+        mask_value("138", "phnoe")
+    with pytest.raises(DataProblem, match="unknown kind"):
+        mask_series(pd.Series(["a"]), "shoe_size")
+    with pytest.raises(DataProblem, match="between 8 and 64"):
+        pseudonymise(pd.Series(["C1"]), key="k", length=4)

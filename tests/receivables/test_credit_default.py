@@ -1,4 +1,5 @@
-"""The UCI credit-card default data (Yeh & Lien 2009) read, staged and rolled by helpers.receivables.
+"""Tests for helpers.receivables._credit_default: the UCI credit-card default data (Yeh & Lien
+2009) read, staged and rolled.
 
 Published figures (datasets README): 6,636 of 30,000 clients default; PAY_0 counts below.
 Stage distributions and roll rates are recomputed independently with plain pandas / DuckDB.
@@ -10,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.receivables.aging import DataProblem
-from helpers.receivables import aging as rc
+import helpers.receivables as rc
+from helpers.receivables import DataProblem
 from tests.conftest import shared_file
 
 PAY_0_PUBLISHED = {-2: 2759, -1: 5686, 0: 14737, 1: 3688, 2: 2667, 3: 322, 4: 76, 5: 26, 6: 11,
@@ -19,9 +20,8 @@ PAY_0_PUBLISHED = {-2: 2759, -1: 5686, 0: 14737, 1: 3688, 2: 2667, 3: 322, 4: 76
 
 
 @pytest.fixture(scope="module")
-def credit() -> pd.DataFrame:
-    return rc.read_credit_default(shared_file("credit_default",
-                                              "default of credit card clients.csv"))
+def credit(credit_default_clients) -> pd.DataFrame:
+    return credit_default_clients
 
 
 def test_published_counts(credit):
@@ -84,3 +84,17 @@ def test_bad_files_are_reported(tmp_path):
     (tmp_path / "broken.csv").write_text("\n".join(broken), encoding="utf-8")
     with pytest.raises(DataProblem, match="non-integer"):
         rc.read_credit_default(tmp_path / "broken.csv")
+
+
+def test_mapping_is_the_one_mapping_format(tmp_path):
+    src = shared_file("credit_default", "default of credit card clients.csv")
+    lines = src.read_text(encoding="utf-8-sig").splitlines()
+    (tmp_path / "plain.csv").write_text("\n".join(lines[1:20]), encoding="utf-8")
+    mapping = {"columns": {"ID": "client_id", "LIMIT_BAL": "credit_limit", "SEX": None,
+                           "default payment next month": "defaulted"}}
+    frame = rc.read_credit_default(tmp_path / "plain.csv", mapping)
+    assert len(frame) == 18 and "SEX" not in frame.columns and frame["defaulted"].dtype == bool
+    with pytest.raises(rc.ConfigProblem, match="reed: unknown key 'reed' .did you mean 'read'"):
+        rc.read_credit_default(tmp_path / "plain.csv", {**mapping, "reed": {"header": 0}})
+    with pytest.raises(rc.DataProblem, match="missing after applying the mapping given"):
+        rc.read_credit_default(tmp_path / "plain.csv", {"columns": {"ID": "client_id"}})

@@ -1,8 +1,8 @@
 """The published CDNOW parameters, reproduced end to end from the raw sample file.
 
 Raw ``CDNOW_sample.txt`` -> ``helpers.data.loading.load_table`` with ``mappings/cdnow_sample.yaml``
--> ``helpers.segments.rfm.customer_summary`` (39-week calibration ending 1997-09-30, time unit weeks)
--> ``helpers.value.clv`` fits. Published figures (``../shared/datasets/README.md``):
+-> ``helpers.segments.customer_summary`` (39-week calibration ending 1997-09-30, time unit weeks)
+-> ``helpers.value`` fits. Published figures (``../shared/datasets/README.md``):
 
 * BG/NBD, Fader, Hardie & Lee (2005): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426,
   log-likelihood = -9,582.4;
@@ -15,19 +15,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.data.loading import load_table
-from helpers.paths import MAPPINGS_DIR
-from helpers.segments.rfm import customer_summary
-from helpers.value.clv import fit_bgnbd, fit_gamma_gamma
-from tests.conftest import shared_file
+from helpers.segments import customer_summary
+from helpers.value import fit_bgnbd, fit_gamma_gamma
 
 
 @pytest.fixture(scope="module")
-def cdnow_calibration() -> pd.DataFrame:
-    path = shared_file("cdnow", "CDNOW_sample.txt")
+def cdnow_calibration(cdnow_sample_transactions) -> pd.DataFrame:
     # the raw file, straight through the loader: the mapping names its header-less columns
-    tx = load_table(path, "transactions", mapping=MAPPINGS_DIR / "cdnow_sample.yaml")
-    return customer_summary(tx, observation_end="1997-09-30", freq="D", freq_multiplier=7)
+    return customer_summary(cdnow_sample_transactions, as_of="1997-09-30", freq="D",
+                            freq_multiplier=7)
 
 
 def test_calibration_summary_shape(cdnow_calibration):

@@ -1,0 +1,459 @@
+"""Loader stage 1, reading: the file's cells, its header and the file row of every data row.
+
+:func:`read_raw` reads CSV/TXT (delimiter sniffed: ``,`` ``;`` tab ``|`` or runs of spaces),
+``.gz``, Excel (``.xlsx`` via openpyxl, ``.xls`` via xlrd) and Parquet. The text encoding is
+detected (UTF-8, UTF-8 with BOM, UTF-16, then GB18030, which covers GBK and GB2312); title rows
+above the header are detected (or set with ``header=``/``skiprows=``), fully blank rows and
+columns dropped. The result, a :class:`RawTable`, keeps the file's own column names; mapping
+them to course columns is the next stage (:mod:`helpers.data._columns`).
+
+>>> sniff_sep(["a;b;c", "1;2;3"])
+';'
+>>> detect_encoding("客户".encode("gbk"), None, "x.csv")
+'gb18030'
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import warnings
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers.data._report import load_problem
+from helpers.data.mapping import header_key, normalise_header
+from helpers.errors import DataProblem, Problem
+
+__all__ = ["EXCEL_SUFFIXES", "PARQUET_SUFFIXES", "RawTable", "blank_cells", "check_shape",
+           "detect_encoding", "existing_file", "find_header", "frame_as_raw", "read_grid", "read_raw",
+           "sniff_sep"]
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+_SEP_CANDIDATES = (",", ";", "\t", "|")
+
+
+@dataclass
+class RawTable:
+    """A file as read: its columns under their own (normalised) names, one row per data row.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        Cells as text (native types for Parquet and for typed Excel cells).
+    row_numbers : Series
+        The file row of each row of ``frame`` (1 = first row of the file), for messages.
+    encoding, sep : str, optional
+        Encoding and delimiter used (text files).
+    header_row : int, optional
+        File row of the header (text and Excel files with a header row).
+    notes : list of str
+        What the reader did that a user should know (title rows skipped …).
+    """
+
+    frame: pd.DataFrame
+    row_numbers: pd.Series
+    encoding: str | None = None
+    sep: str | None = None
+    header_row: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# bytes and text
+
+
+def _inner_suffix(path: Path) -> str:
+    """The suffix that tells the format: ``.csv`` for ``x.csv.gz``."""
+    suffix = path.suffix.lower()
+    return Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
+
+
+def _read_bytes(path: Path) -> bytes:
+    if path.suffix.lower() == ".gz":
+        with gzip.open(path, "rb") as fh:
+            return fh.read()
+    return path.read_bytes()
+
+
+def detect_encoding(data: bytes, encoding: str | None, file: str) -> str:
+    """The text encoding of ``data``: ``encoding`` if it decodes, else detected.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    encoding : str, optional
+        The encoding the caller says; checked, not trusted.
+    file : str
+        The file's name, for messages.
+
+    Returns
+    -------
+    str
+        ``utf-8``, ``utf-8-sig`` (with BOM), ``utf-16`` or ``gb18030`` (covers GBK/GB2312).
+
+    Raises
+    ------
+    DataProblem
+        If the given encoding does not decode the file, or none of the detected ones does.
+    """
+    if encoding:
+        try:
+            data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise load_problem(file, [Problem(
+                "encoding", detail=f"the file cannot be read as {encoding!r} ({exc}).",
+                fix="leave encoding=None to detect it (UTF-8, UTF-8 with BOM or GB18030/GBK), or "
+                    "pass the encoding your system exported with, e.g. encoding='latin-1'.",
+                fatal=True)]) from None
+        return encoding
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" export
+        return "utf-16"
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(enc)
+            return "utf-8-sig" if enc == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else (
+                "utf-8" if enc == "utf-8-sig" else enc)
+        except UnicodeDecodeError:
+            continue
+    raise load_problem(file, [Problem(
+        "encoding", detail="the text is neither UTF-8 nor GB18030/GBK.", fatal=True,
+        fix="find out how the file was exported and pass it, e.g. encoding='big5' or "
+            "encoding='latin-1'; or re-export as UTF-8 CSV.")])
+
+
+def sniff_sep(lines: list[str]) -> str:
+    r"""The delimiter that splits the sample into the most fields, consistently.
+
+    ``r"\s+"`` when no delimiter does but runs of spaces do (CDNOW's text files).
+
+    >>> sniff_sep(["id  date      amount", "1   19970101  29.33"])
+    '\\s+'
+    """
+    best, best_score = ",", (False, 0.0)
+    for sep in _SEP_CANDIDATES:
+        counts = [len(r) for r in csv.reader(lines, delimiter=sep)]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        share = counts.count(mode) / len(counts)
+        if mode > 1 and share >= 0.5:
+            score = (mode * share > 1, mode * share)
+            if score > best_score:
+                best, best_score = sep, score
+    if best_score == (False, 0.0):
+        counts = [len(ln.split()) for ln in lines]
+        mode = max(set(counts), key=counts.count) if counts else 1
+        if mode > 1 and counts.count(mode) / len(counts) >= 0.6:
+            return r"\s+"
+    return best
+
+
+# --------------------------------------------------------------------------------------------
+# the grid of cells
+
+
+def _read_parquet(path: Path, file: str) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:
+        raise load_problem(file, [Problem(
+            "unreadable", detail=f"not a readable Parquet file ({exc}).",
+            fix="check the file is complete; re-export it.", fatal=True)]) from None
+
+
+def _read_excel(path: Path, file: str, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        with warnings.catch_warnings():  # pandas 3 deprecates xlrd; it still reads .xls
+            warnings.simplefilter("ignore")
+            grid = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0,
+                                 header=None, dtype=object,
+                                 engine="xlrd" if _inner_suffix(path) == ".xls" else "openpyxl")
+    except ValueError as exc:
+        raise load_problem(file, [Problem(
+            "unreadable", detail=f"cannot read the workbook: {exc}.",
+            fix="pass sheet='<name>' or sheet=<number> (0 = first).", fatal=True)]) from None
+    except Exception as exc:
+        raise load_problem(file, [Problem(
+            "unreadable", detail=f"not a readable Excel file ({exc}).",
+            fix="open it in Excel and save it again as .xlsx, or export CSV.",
+            fatal=True)]) from None
+    grid.index = pd.RangeIndex(len(grid))
+    return grid
+
+
+def _read_text(path: Path, file: str, encoding: str | None, sep: str | None,
+               skiprows: int) -> tuple[pd.DataFrame, str, str]:
+    """A text file's cells as strings (no header applied), its encoding and delimiter."""
+    data = _read_bytes(path)
+    if not data.strip():
+        raise load_problem(file, [Problem("empty_file", detail="the file is empty.", fatal=True,
+                                          fix="export the table again; check the export "
+                                              "finished.")])
+    enc = detect_encoding(data, encoding, file)
+    text = data.decode(enc)
+    del data
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    sample = [ln for ln in text.splitlines()[skiprows:skiprows + 60] if ln.strip()]
+    sep = sep or sniff_sep(sample)
+    if sep == r"\s+":
+        width = max((len(ln.split()) for ln in sample), default=1)
+    else:
+        width = max((len(r) for r in csv.reader(sample, delimiter=sep)), default=1)
+    try:
+        grid = pd.read_csv(
+            io.StringIO(text), sep=sep, header=None, names=range(width), dtype=str,
+            keep_default_na=False, skip_blank_lines=False, skiprows=skiprows,
+            engine="python" if len(sep) > 1 else "c",
+        )
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+), saw (\d+)", str(exc))
+        where = f" Row {int(m.group(1)) + skiprows}." if m else ""
+        raise load_problem(file, [Problem(
+            "bad_row", detail=f"a row has more fields than the header ({exc}).{where}",
+            fix="quote cells that contain the delimiter, or pass sep= explicitly.",
+            fatal=True)]) from None
+    grid.index = pd.RangeIndex(skiprows, skiprows + len(grid))
+    return grid, enc, sep
+
+
+def read_grid(path: Path, file: str, options: dict[str, Any]
+              ) -> tuple[pd.DataFrame, str | None, str | None]:
+    """All cells of a file, no header applied; index = file row - 1.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    file : str
+        Its name as the user gave it (for messages).
+    options : dict
+        Reader options: ``encoding, sep, skiprows`` (text), ``sheet`` (Excel).
+
+    Returns
+    -------
+    grid : DataFrame
+        Text cells for text files, native cells for Excel; Parquet files come with their header.
+    encoding, sep : str or None
+        What was used to read a text file.
+
+    Raises
+    ------
+    DataProblem
+        An empty, unreadable or wrongly encoded file, or a row with too many fields.
+    """
+    inner = _inner_suffix(path)
+    if inner in PARQUET_SUFFIXES:
+        return _read_parquet(path, file), None, None
+    if inner in EXCEL_SUFFIXES:
+        return _read_excel(path, file, options.get("sheet", 0)), None, None
+    return _read_text(path, file, options.get("encoding"), options.get("sep"),
+                      options.get("skiprows") or 0)
+
+
+# --------------------------------------------------------------------------------------------
+# the header
+
+
+def blank_cells(grid: pd.DataFrame) -> pd.DataFrame:
+    """True where a cell is missing or only spaces.
+
+    >>> blank_cells(pd.DataFrame({"a": ["x", " ", None]}))["a"].tolist()
+    [False, True, True]
+    """
+    out = {}
+    for c in grid.columns:
+        col = grid[c]
+        if col.dtype == object:
+            out[c] = col.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v))
+                             or (isinstance(v, str) and not v.strip())).astype(bool)
+        else:
+            out[c] = (col.isna() | col.astype("string").str.strip().eq("")).fillna(True).astype(
+                bool)
+    return pd.DataFrame(out, index=grid.index)
+
+
+def find_header(grid: pd.DataFrame, known: Collection[str]) -> int:
+    """Position (0-based in ``grid``) of the header row among the first 20 rows.
+
+    The row with the most cells that are known headers (keys as made by
+    :func:`helpers.data.mapping.header_key`); without any, the first of the widest rows.
+
+    >>> grid = pd.DataFrame([["Sales 2024", None], ["客户编号", "金额"], ["C1", "5"]])
+    >>> find_header(grid, {"客户编号", "金额"})
+    1
+    """
+    head = grid.head(20)
+    if len(head) == 0:
+        return 0
+    filled = head.apply(lambda r: r.map(lambda v: v is not None and str(v).strip() != ""
+                                        and not (isinstance(v, float) and np.isnan(v))).sum(),
+                        axis=1).to_numpy()
+    scores = [sum(header_key(v) in known for v in row if isinstance(v, str)) for row in
+              head.itertuples(index=False)]
+    if max(scores) > 0:
+        return int(np.argmax(scores))
+    widest = filled.max()
+    return int(np.flatnonzero(filled >= widest)[0])
+
+
+def _unique_names(header: Sequence[Any]) -> list[str]:
+    """Header cells as column names: normalised, blanks named ``column_N``, repeats ``x.1``."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i, v in enumerate(header):
+        h = normalise_header("" if pd.isna(v) else str(v)) or f"column_{i + 1}"
+        if h in seen:
+            seen[h] += 1
+            h = f"{h}.{seen[h]}"
+        else:
+            seen[h] = 0
+        names.append(h)
+    return names
+
+
+def _named_by_mapping(grid: pd.DataFrame, names: Sequence[str], file: str,
+                      table: str) -> RawTable:
+    """A file without a header line: the mapping names its columns (e.g. CDNOW_sample.txt)."""
+    given = [normalise_header(n) for n in names]
+    if grid.shape[1] != len(given):
+        raise load_problem(file, [Problem(
+            "bad_names", detail=f"the mapping names {len(given)} columns but the file has "
+                                f"{grid.shape[1]}.", fix="list one name per column under read: names:",
+            fatal=True)], table)
+    blank = blank_cells(grid).all(axis=1)
+    df = grid.loc[~blank.to_numpy()].copy()
+    df.columns = given
+    return RawTable(df, pd.Series(df.index.to_numpy() + 1, index=df.index),
+                    notes=["the file has no header row; columns named by the mapping."])
+
+
+def _with_header(grid: pd.DataFrame, header: int | None, known: Collection[str], file: str,
+                 table: str) -> RawTable:
+    """The rows below the header row (given as a file row, or found), named by it."""
+    blank = blank_cells(grid)
+    keep_cols = ~blank.all(axis=0)
+    grid, blank = grid.loc[:, keep_cols], blank.loc[:, keep_cols]
+    if header is not None:
+        hpos = int(header) - 1 - int(grid.index[0] if len(grid) else 0)
+    else:
+        hpos = find_header(grid, known)
+    if len(grid) == 0 or hpos >= len(grid):
+        raise load_problem(file, [Problem("empty_file", detail="the file has no rows.",
+                                          fix="export the table again.", fatal=True)], table)
+    header_row = int(grid.index[hpos]) + 1
+    notes = []
+    if hpos > 0:
+        notes.append(f"{hpos} title row(s) above the header skipped; the header is on row "
+                     f"{header_row}.")
+    body = grid.iloc[hpos + 1:]
+    body = body.loc[~blank.iloc[hpos + 1:].all(axis=1).to_numpy()]  # blank lines are not data
+    df = body.copy()
+    df.columns = _unique_names(list(grid.iloc[hpos]))
+    return RawTable(df, pd.Series(body.index.to_numpy() + 1, index=body.index),
+                    header_row=header_row, notes=notes)
+
+
+def frame_as_raw(df: pd.DataFrame) -> RawTable:
+    """A DataFrame (or a Parquet file's table) as read: column names as text, rows from 1.
+
+    >>> frame_as_raw(pd.DataFrame({0: ["a"]})).frame.columns.tolist()
+    ['0']
+    """
+    df = df.copy()
+    df.columns = [str(c) for c in df.columns]
+    return RawTable(df, pd.Series(np.arange(1, len(df) + 1), index=df.index))
+
+
+def read_raw(path: Path, file: str, table: str, options: dict[str, Any],
+             known: Collection[str]) -> RawTable:
+    """Stage 1 of the loader: a file's cells under its header, with the file row of each row.
+
+    Parameters
+    ----------
+    path : Path
+        An existing file.
+    file : str
+        Its name as the user gave it (for messages).
+    table : str
+        The course table it is loaded as (for messages).
+    options : dict
+        Reader options (``encoding, sep, sheet, header, skiprows, names``).
+    known : collection of str
+        Header keys that identify the header row (course columns, Chinese names, the mapping's
+        file columns).
+
+    Returns
+    -------
+    RawTable
+        The file's data rows under its own column names.
+
+    Raises
+    ------
+    DataProblem
+        An empty, unreadable or wrongly encoded file, a row with too many fields, or a
+        mapping's ``read.names`` that does not fit the file.
+    """
+    grid, encoding, sep = read_grid(path, file, options)
+    if _inner_suffix(path) in PARQUET_SUFFIXES:
+        raw = frame_as_raw(grid)
+    elif options.get("names"):
+        raw = _named_by_mapping(grid, options["names"], file, table)
+    else:
+        raw = _with_header(grid, options.get("header"), known, file, table)
+    raw.encoding, raw.sep = encoding, sep
+    return raw
+
+
+def check_shape(raw: RawTable, file: str, table: str) -> None:
+    """Refuse a table without columns or data rows, or read with the wrong delimiter.
+
+    Raises
+    ------
+    DataProblem
+        Naming the file, what is wrong and how to fix it.
+    """
+    df = raw.frame
+    if df.shape[1] == 0:
+        raise load_problem(file, [Problem("empty_file", detail="the file has no columns.",
+                                          fix="export the table again.", fatal=True)], table)
+    if len(df) == 0:
+        raise load_problem(file, [Problem(
+            "header_only", detail=f"the file has a header ({', '.join(map(str, df.columns[:8]))}) "
+                                  "but no data rows.", fatal=True,
+            fix="check the export's filters or date range; export again with data.")], table)
+    if df.shape[1] == 1:  # one column whose header contains another likely separator
+        h = str(df.columns[0])
+        for cand, label in ((";", "semicolon"), ("\t", "tab"), (",", "comma"), ("|", "bar")):
+            if cand in h or (cand == "\t" and re.search(r"\s{2,}", h)):
+                raise load_problem(file, [Problem(
+                    "wrong_delimiter", source_column=h, fatal=True,
+                    detail=f"only one column was found, and its header contains {label}s: the "
+                           f"delimiter is probably {cand!r}, not {raw.sep!r}.",
+                    fix=f"pass sep={cand!r} (or remove the wrong sep= / the mapping's read.sep).")],
+                    table)
+
+
+def existing_file(path: str | Path) -> Path:
+    """``path`` as a Path, if it is a file.
+
+    Raises
+    ------
+    DataProblem
+        If it is not, saying where relative paths start from.
+    """
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise DataProblem(f"file {path} does not exist. Check the path (relative paths start "
+                          f"from the notebook's folder: {Path.cwd()}).", file=str(path))
+    return p

@@ -1,0 +1,166 @@
+"""The UCI credit-card default data (Yeh & Lien 2009): read, staged and paired month to month."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers.data import ColumnMapping, normalise_header, read_mapping
+from helpers.errors import DataProblem, require_columns, rows_preview
+from helpers.paths import MAPPINGS_DIR
+
+from ._stages import Stages, resolve_stages, stage_of
+
+__all__ = ["CREDIT_MONTHS", "CREDIT_STATUS", "credit_default_stages",
+           "credit_default_transitions", "read_credit_default"]
+
+CREDIT_STATUS = ["PAY_6", "PAY_5", "PAY_4", "PAY_3", "PAY_2", "PAY_0"]  # April .. September 2005
+CREDIT_MONTHS = ["2005-04", "2005-05", "2005-06", "2005-07", "2005-08", "2005-09"]
+CREDIT_MAPPING = MAPPINGS_DIR / "credit_default.yaml"
+
+
+def read_credit_default(
+    path: str | Path,
+    mapping: str | Path | Mapping[str, Any] | ColumnMapping | None = None,
+) -> pd.DataFrame:
+    """Read the UCI credit-card default file (wide: one row per client, six monthly statuses).
+
+    The course tables have no place for a wide repayment-status layout, so this reader takes the
+    mapping file ``mappings/credit_default.yaml`` (its ``read`` options and ``columns`` renames,
+    read with :func:`helpers.data.mapping.read_mapping`) and checks the columns the lessons
+    need, reporting problems like the course loader does.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV (or Excel) file.
+    mapping : str, Path, dict or ColumnMapping, optional
+        Default: ``mappings/credit_default.yaml``.
+
+    Returns
+    -------
+    DataFrame
+        One row per client: ``client_id, credit_limit``, the six ``PAY_*`` status columns
+        (integers: -2, -1, 0 no delinquency; k = k months late), ``BILL_AMT1..6``,
+        ``PAY_AMT1..6`` and ``defaulted`` (bool).
+
+    Raises
+    ------
+    DataProblem
+        The file is missing or unreadable, columns are missing after the mapping, or status
+        codes are not whole numbers; ``ConfigProblem`` for a bad mapping.
+    """
+    spec = read_mapping(CREDIT_MAPPING if mapping is None else mapping)
+    source = (CREDIT_MAPPING if mapping is None else mapping if isinstance(mapping, str | Path)
+              else "the mapping given")
+    frame = _read_file(Path(path), spec, source)
+    need = ["client_id", "credit_limit", *CREDIT_STATUS, "defaulted"]
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise DataProblem(
+            f"{path}: column(s) {missing} missing after applying {source}; the file has "
+            f"{list(frame.columns)[:12]}... Is the first (title) header row skipped (header: 1)?"
+        )
+    for col in [*CREDIT_STATUS, "defaulted"]:
+        num = pd.to_numeric(frame[col], errors="coerce")
+        bad = num.isna() | (num % 1 != 0)
+        if bad.any():
+            raise DataProblem(f"{path}: column {col!r} has {int(bad.sum())} non-integer value(s):"
+                              f"\n{rows_preview(frame, bad, ['client_id', col])}\nStatus codes "
+                              "are whole numbers (-2..8); fix or drop those rows.")
+        frame[col] = num.astype("int64")
+    frame["defaulted"] = frame["defaulted"].astype(bool)
+    return frame
+
+
+def _read_file(path: Path, spec: ColumnMapping, source: Any) -> pd.DataFrame:
+    """The file read with the mapping's ``read`` options, headers renamed by its ``columns``."""
+    read = spec.read.given()
+    try:
+        if path.suffix.lower() in (".xls", ".xlsx"):
+            frame = pd.read_excel(path, header=read.get("header", 1),
+                                  sheet_name=read.get("sheet", 0))
+        else:
+            frame = pd.read_csv(path, **{k: v for k, v in read.items() if k != "sheet"})
+    except FileNotFoundError:
+        raise DataProblem(f"{path}: file not found.") from None
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise DataProblem(f"{path}: cannot read it with {read} from {source} ({exc}).") from None
+    frame.columns = [normalise_header(str(c).lstrip("\ufeff")) for c in frame.columns]
+    dropped = [c for c, to in spec.columns.items() if to is None and c in frame.columns]
+    renames = {c: to for c, to in spec.columns.items() if to is not None}
+    return frame.drop(columns=dropped).rename(columns=renames)
+
+
+def credit_default_stages(frame: pd.DataFrame, stages: Stages | None = None) -> pd.DataFrame:
+    """Stage of every client in every month (rows: clients, columns: months April..September).
+
+    A status of k months late is taken as ``30 × k`` days past due (so 1 → M1, 2 → M2, 3 → M3,
+    4 or more → M3+); -2, -1 and 0 (no balance, paid duly, revolving) are M0.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        From :func:`read_credit_default`.
+    stages : Stages, optional
+        Default: the bundled stages.
+
+    Returns
+    -------
+    DataFrame
+        One categorical stage column per month (``2005-04`` … ``2005-09``).
+
+    Raises
+    ------
+    DataProblem
+        If a status column is missing.
+
+    Examples
+    --------
+    >>> clients = pd.DataFrame({c: [-2, 1, 4] for c in CREDIT_STATUS})
+    >>> credit_default_stages(clients)["2005-09"].tolist()
+    ['M0', 'M1', 'M3+']
+    """
+    st = resolve_stages(stages)
+    require_columns(frame, CREDIT_STATUS, "credit default")
+    out = {}
+    for col, month in zip(CREDIT_STATUS, CREDIT_MONTHS, strict=True):
+        days = np.clip(frame[col].to_numpy(), 0, None) * 30
+        out[month] = stage_of(days, st)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def credit_default_transitions(frame: pd.DataFrame, stages: Stages | None = None,
+                               weight: str | None = None) -> pd.DataFrame:
+    """Month-to-month stage transitions of the credit-default clients (for :func:`flow_matrix`).
+
+    Each client contributes one pair per consecutive month pair (five pairs). There is no
+    ``paid`` flow in this data: a client who clears the arrears moves back to M0 (a cure).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        From :func:`read_credit_default`.
+    stages : Stages, optional
+        Default: the bundled stages.
+    weight : str, optional
+        Column weighting each client (e.g. ``credit_limit``); default 1 per client (counts).
+
+    Returns
+    -------
+    DataFrame
+        ``date, from_stage, to_stage, start_balance, end_balance, paid``.
+    """
+    st = resolve_stages(stages)
+    stg = credit_default_stages(frame, st)
+    w = np.ones(len(frame)) if weight is None else frame[weight].to_numpy(dtype="float64")
+    parts = []
+    for a, b in zip(CREDIT_MONTHS[:-1], CREDIT_MONTHS[1:], strict=True):
+        parts.append(pd.DataFrame({"date": b, "from_stage": stg[a].to_numpy(),
+                                   "to_stage": stg[b].to_numpy(), "start_balance": w,
+                                   "end_balance": w, "paid": 0.0}))
+    return pd.concat(parts, ignore_index=True)

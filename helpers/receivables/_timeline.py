@@ -1,0 +1,189 @@
+"""Preparing a call: one account's events in date order, its balance by stage, the next action."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as w
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import display
+
+from helpers.errors import DataProblem
+
+from ._playbook import CollectionPlaybook
+from ._snapshots import month_end_snapshots
+
+__all__ = ["AccountView", "NextAction", "account_timeline", "explore_timeline", "timeline_view"]
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """What the playbook recommends for an account today."""
+
+    stage: str
+    customer_type: str
+    balance: float
+    channel: str
+    actor: str
+    tone: str
+    goal: str
+    script_en: str
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """One account prepared for a call (:func:`timeline_view`)."""
+
+    events: pd.DataFrame        #: invoices, payments and contacts in date order
+    balance_path: pd.DataFrame  #: open balance by stage (columns) at each month end (rows)
+    next_action: NextAction | None  #: None when the account is not in the accounts table
+
+
+def account_timeline(customer_id: str, invoices: pd.DataFrame, payments: pd.DataFrame,
+                     calls: pd.DataFrame | None = None,
+                     service_contacts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Everything that happened on one account, in date order: invoices, payments, contacts.
+
+    Parameters
+    ----------
+    customer_id : str
+        The account.
+    invoices, payments : DataFrame
+        Course tables.
+    calls, service_contacts : DataFrame, optional
+        Course tables; their rows for the account are added.
+
+    Returns
+    -------
+    DataFrame
+        ``date, event, reference, amount, detail``.
+
+    Raises
+    ------
+    DataProblem
+        If the customer has no invoices.
+    """
+    inv = invoices[invoices["customer_id"] == customer_id]
+    if inv.empty:
+        raise DataProblem(f"account_timeline: customer {customer_id!r} has no invoices; pick one "
+                          "from the work queue.")
+    parts = [
+        pd.DataFrame({"date": pd.to_datetime(inv["issue_date"]), "event": "invoice issued",
+                      "reference": inv["invoice_id"], "amount": inv["amount"],
+                      "detail": "due " + pd.to_datetime(inv["due_date"]).dt.strftime("%Y-%m-%d")}),
+        pd.DataFrame({"date": pd.to_datetime(inv["due_date"]), "event": "invoice due",
+                      "reference": inv["invoice_id"], "amount": np.nan, "detail": ""}),
+    ]
+    pay = payments[payments["customer_id"] == customer_id]
+    parts.append(pd.DataFrame({"date": pd.to_datetime(pay["payment_date"]), "event": "payment",
+                               "reference": pay["invoice_id"], "amount": pay["amount"],
+                               "detail": pay.get("method", pd.Series("", index=pay.index))
+                               .astype("string").fillna("")}))
+    if calls is not None and len(calls):
+        c = calls[calls["customer_id"] == customer_id]
+        parts.append(pd.DataFrame({"date": pd.to_datetime(c["started_at"]), "event": "call",
+                                   "reference": c["call_id"], "amount": np.nan,
+                                   "detail": c.get("purpose", "").astype("string").fillna("")
+                                   + ": " + c["outcome"].astype("string")}))
+    if service_contacts is not None and len(service_contacts):
+        s = service_contacts[service_contacts["customer_id"] == customer_id]
+        parts.append(pd.DataFrame({"date": pd.to_datetime(s["contacted_at"]),
+                                   "event": "service contact", "reference": s["contact_id"],
+                                   "amount": np.nan, "detail": s["kind"].astype("string")}))
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    return out.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def timeline_view(customer_id: str, invoices: pd.DataFrame, payments: pd.DataFrame,
+                  accounts: pd.DataFrame, playbook: CollectionPlaybook, as_of: Any,
+                  calls: pd.DataFrame | None = None) -> AccountView:
+    """Timeline, balance path and next action for one account (the widget's pure function).
+
+    Parameters
+    ----------
+    customer_id : str
+        The account.
+    invoices, payments : DataFrame
+        Course tables.
+    accounts : DataFrame
+        From :func:`collection_accounts` with ``customer_type``.
+    playbook : CollectionPlaybook
+        From :func:`load_collection_playbook`.
+    as_of : date-like
+        The working day (last month end of the balance path).
+    calls : DataFrame, optional
+        Course table.
+
+    Returns
+    -------
+    AccountView
+
+    Raises
+    ------
+    DataProblem
+        If the customer has no invoices.
+    """
+    events = account_timeline(customer_id, invoices, payments, calls)
+    day = pd.Timestamp(as_of)
+    start = events["date"].min()
+    dates = pd.date_range(start + pd.offsets.MonthEnd(0), day + pd.offsets.MonthEnd(0), freq="ME")
+    inv = invoices[invoices["customer_id"] == customer_id]
+    pay = payments[payments["customer_id"] == customer_id]
+    snaps = month_end_snapshots(inv, pay, dates=dates)
+    path = snaps.pivot_table(index="date", columns="stage", values="balance", aggfunc="sum",
+                             observed=False, fill_value=0.0)
+    row = accounts[accounts["customer_id"] == customer_id]
+    action = None
+    if len(row):
+        r = row.iloc[0]
+        play = playbook.play(str(r["stage"]), str(r["customer_type"]))
+        action = NextAction(str(r["stage"]), str(r["customer_type"]), float(r["balance"]),
+                            play.channel, play.actor, play.tone, play.goal, play.script_en)
+    return AccountView(events, path, action)
+
+
+def explore_timeline(invoices: pd.DataFrame, payments: pd.DataFrame, accounts: pd.DataFrame,
+                     playbook: CollectionPlaybook, as_of: Any, calls: pd.DataFrame | None = None,
+                     options: Sequence[str] | None = None) -> w.Widget:
+    """Widget: pick an account, see its stage over time, its events and the next action.
+
+    Parameters
+    ----------
+    invoices, payments, accounts, playbook, as_of, calls
+        As for :func:`timeline_view`.
+    options : sequence of str, optional
+        Accounts offered (default: the first 50 of ``accounts``).
+
+    Returns
+    -------
+    ipywidgets.Widget
+    """
+    ids = list(options if options is not None else accounts["customer_id"].head(50))
+    pick = w.Dropdown(options=ids, description="account")
+    out = w.Output()
+
+    def update(*_: Any) -> None:
+        with out:
+            out.clear_output(wait=True)
+            view = timeline_view(pick.value, invoices, payments, accounts, playbook, as_of, calls)
+            fig, ax = plt.subplots(figsize=(8, 2.8))
+            path = view.balance_path
+            colours = plt.cm.YlOrRd(np.linspace(0.15, 0.9, path.shape[1]))
+            ax.stackplot(path.index, path.T.to_numpy(), labels=list(path.columns),
+                         colors=colours)
+            ax.legend(loc="upper left", fontsize=7)
+            ax.set_title(f"{pick.value}: open balance by stage at month ends")
+            plt.show()
+            display(view.events.tail(12))
+            a = view.next_action
+            if a is not None:
+                print(f"Next action: {a.channel} by {a.actor} ({a.tone}). "
+                      f"Goal: {a.goal}\nScript: {a.script_en}")
+
+    pick.observe(update, names="value")
+    update()
+    return w.VBox([pick, out])

@@ -1,0 +1,263 @@
+"""Pictures of clusters and the clustering widget: choosing k, the 2-D map, the profile."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from IPython.display import display
+
+from helpers.errors import DataProblem
+from helpers.segments._clusters import (
+    DEFAULT_FEATURES,
+    check_k,
+    cluster_features,
+    name_clusters,
+    one_thread,
+    profile_clusters,
+    renumber,
+)
+
+if TYPE_CHECKING:
+    import ipywidgets
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "cluster_view",
+    "explore_clusters",
+    "plot_choose_k",
+    "plot_cluster_profile",
+    "plot_clusters_2d",
+    "project_2d",
+]
+
+
+def plot_choose_k(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Elbow (inertia) and silhouette on one chart, two y axes.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`choose_k`.
+    ax : Axes, optional
+        Where to draw; default a new figure.
+
+    Returns
+    -------
+    Axes
+        The axes of the inertia curve (the silhouette is on its twin).
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(table.index, table["inertia"], "o-", color="#3a7ca5", label="inertia (elbow)")
+    ax.set_xlabel("number of clusters k")
+    ax.set_ylabel("inertia", color="#3a7ca5")
+    ax2 = ax.twinx()
+    ax2.plot(table.index, table["silhouette"], "s--", color="#d1495b", label="silhouette")
+    ax2.set_ylabel("silhouette", color="#d1495b")
+    best = table["silhouette"].idxmax()
+    ax2.axvline(best, color="#d1495b", alpha=0.3)
+    ax.set_title(f"Choosing k: look for the bend and the peak (best silhouette at k={best})")
+    return ax
+
+
+def project_2d(X: pd.DataFrame, seed: int = 2024) -> pd.DataFrame:
+    """First two principal components of the standardised features, for plotting.
+
+    Parameters
+    ----------
+    X : DataFrame
+        From :func:`cluster_features`.
+    seed : int
+        Random seed of the PCA solver.
+
+    Returns
+    -------
+    DataFrame
+        ``pc1`` and ``pc2``, indexed like ``X``.
+    """
+    # deferred: scikit-learn takes seconds to import (see helpers.segments._clusters)
+    from sklearn.decomposition import PCA
+
+    if X.shape[1] == 1:
+        return pd.DataFrame({"pc1": X.iloc[:, 0], "pc2": 0.0}, index=X.index)
+    with one_thread():
+        pcs = PCA(n_components=2, random_state=seed).fit_transform(X.to_numpy())
+    return pd.DataFrame(pcs, index=X.index, columns=["pc1", "pc2"])
+
+
+def plot_clusters_2d(coords: pd.DataFrame, labels: pd.Series, names: pd.Series | None = None,
+                     ax: Axes | None = None, max_points: int = 3000, seed: int = 2024) -> Axes:
+    """Scatter of the 2-D projection coloured by cluster (a seeded sample of points).
+
+    Parameters
+    ----------
+    coords : DataFrame
+        From :func:`project_2d`.
+    labels : Series
+        Cluster per customer.
+    names : Series, optional
+        Name per cluster (:func:`name_clusters`), shown in the legend.
+    ax : Axes, optional
+        Where to draw; default a new figure.
+    max_points : int
+        At most this many points are drawn (a seeded sample).
+    seed : int
+        Seed of the sample.
+
+    Returns
+    -------
+    Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5))
+    data = coords.join(labels.rename("cluster"), how="inner")
+    if len(data) > max_points:
+        data = data.sample(max_points, random_state=seed)
+    for c, part in data.groupby("cluster"):
+        label = f"{c}: {names[c]}" if names is not None and c in names.index else str(c)
+        ax.scatter(part["pc1"], part["pc2"], s=6, alpha=0.6, label=label)
+    ax.set_xlabel("component 1")
+    ax.set_ylabel("component 2")
+    ax.legend(markerscale=3, fontsize=8)
+    ax.set_title("Customers projected on two axes, coloured by cluster")
+    return ax
+
+
+def plot_cluster_profile(profile: pd.DataFrame, columns: Sequence[str] = DEFAULT_FEATURES,
+                         ax: Axes | None = None) -> Axes:
+    """Heat map of the cluster profile: colour = how far each median is from the others.
+
+    Each column is standardised across the clusters (on a log scale: days, orders and money are
+    skewed), so a dark cell is high for that column; the cells show the medians themselves.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        From :func:`profile_clusters` (with a ``name`` column when named).
+    columns : list of str
+        The profile columns to show.
+    ax : Axes, optional
+        Where to draw; default a new figure.
+
+    Returns
+    -------
+    Axes
+    """
+    cols = [c for c in columns if c in profile.columns]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.8 * len(cols) + 3, 0.5 * len(profile) + 1.5))
+    values = profile[cols].astype(float)
+    logged = np.log1p(values.clip(lower=0))
+    spread = logged.std(ddof=0).replace(0, 1.0)
+    colour = (logged - logged.mean()) / spread
+    rows = [f"{c}: {profile.loc[c, 'name']}" if "name" in profile.columns else str(c)
+            for c in profile.index]
+    colour.index = values.index = rows
+    sns.heatmap(colour, ax=ax, cmap="RdBu_r", center=0, annot=values, fmt=",.0f",
+                cbar_kws={"label": "above (red) or below (blue) the other clusters"})
+    ax.set_xlabel("median per cluster")
+    ax.set_ylabel("cluster")
+    ax.set_title("What each cluster looks like")
+    return ax
+
+
+def cluster_view(summary: pd.DataFrame, k: int = 4,
+                 columns: Sequence[str] = DEFAULT_FEATURES, seed: int = 2024,
+                 sample_size: int = 5000) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the clustering widget shows (pure, fast): the profile and 2-D points for a sample.
+
+    k-means is fitted on a seeded sample of ``sample_size`` customers (one start) and every
+    customer is assigned to the nearest centre, so the view stays fast on 100k customers.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        From :func:`customer_summary`.
+    k : int
+        Number of clusters.
+    columns : list of str
+        Feature columns.
+    seed : int
+        Random seed of the sample and of k-means.
+    sample_size : int
+        Customers k-means is fitted on.
+
+    Returns
+    -------
+    profile : DataFrame
+        :func:`profile_clusters`, with ``name`` on the default columns.
+    coords : DataFrame
+        ``pc1``, ``pc2`` and ``cluster`` for up to 2,000 sampled customers.
+
+    Raises
+    ------
+    DataProblem
+        As :func:`cluster_features`, or when ``k`` is not usable.
+    """
+    # deferred: scikit-learn takes seconds to import (see helpers.segments._clusters)
+    from sklearn.cluster import KMeans
+
+    X = cluster_features(summary, columns)
+    check_k(X, k)
+    rng = np.random.default_rng(seed)
+    idx = rng.choice(len(X), size=min(sample_size, len(X)), replace=False)
+    data = np.ascontiguousarray(X.to_numpy())
+    # one thread: on a small sample, thread start-up costs more than it saves (shared machines)
+    with one_thread():
+        km = KMeans(n_clusters=int(k), n_init=1, random_state=seed).fit(data[idx])
+        labels = renumber(pd.Series(km.predict(data), index=X.index))
+    prof = profile_clusters(summary, labels, columns)
+    if set(DEFAULT_FEATURES) <= set(prof.columns):
+        prof.insert(0, "name", name_clusters(prof))
+    sample = X.iloc[idx[:2000]]
+    coords = project_2d(sample, seed).assign(cluster=labels.to_numpy()[idx[:2000]])
+    return prof, coords
+
+
+def explore_clusters(summary: pd.DataFrame, columns: Sequence[str] = DEFAULT_FEATURES,
+                     seed: int = 2024) -> ipywidgets.Widget:
+    """Widget: choose k and the features; the profile table and the 2-D picture update.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        From :func:`customer_summary`.
+    columns : list of str
+        Features selected at the start.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    ipywidgets.Widget
+    """
+    numeric = [c for c in summary.columns if pd.api.types.is_numeric_dtype(summary[c])]
+    k = w.IntSlider(value=4, min=2, max=8, description="k")
+    feats = w.SelectMultiple(options=numeric, value=tuple(c for c in columns if c in numeric),
+                             description="features", rows=6)
+    out = w.Output()
+
+    def redraw(*_: Any) -> None:
+        with out:
+            out.clear_output(wait=True)
+            try:
+                prof, coords = cluster_view(summary, k.value, list(feats.value), seed)
+            except DataProblem as err:
+                print(f"⚠ {err}")
+                return
+            names = prof["name"] if "name" in prof.columns else None
+            fig, ax = plt.subplots(figsize=(7, 4.5))
+            plot_clusters_2d(coords[["pc1", "pc2"]], coords["cluster"], names, ax=ax)
+            plt.show()
+            display(prof.round(2))
+
+    k.observe(redraw, names="value")
+    feats.observe(redraw, names="value")
+    redraw()
+    return w.VBox([w.HBox([k, feats]), out])

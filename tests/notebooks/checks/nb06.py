@@ -1,0 +1,110 @@
+"""Notebook 06 (customer lifetime value) on the bundled data and on another seed.
+
+The customer summary is rebuilt here with plain pandas; the BG/NBD and Gamma-Gamma fits are
+redone with the ``lifetimes`` package (a test-only peer) and the CLV total is recomputed from
+lifetimes' own prediction functions. CDNOW figures are the published ones.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.paths import SHARED_DATASETS_DIR
+from tests.conftest import CDNOW_SAMPLE
+
+MARGIN, HORIZON, STEP, RATE = 0.25, 52, 4.35, 0.01
+
+
+def independent_summary(folder: Path) -> tuple[pd.DataFrame, pd.Timestamp, pd.DataFrame]:
+    as_of = pd.Timestamp(json.loads((folder / "truth.json").read_text())["as_of"])
+    tx = pd.read_csv(folder / "transactions.csv", dtype={"customer_id": str})
+    tx["day"] = pd.to_datetime(tx["purchase_date"], format="mixed").dt.normalize()
+    ret = tx["is_return"].astype(str).str.lower().isin(["true", "1"]) | (tx["amount"] < 0)
+    buys = tx[~ret & (tx["day"] <= as_of)]
+    per_day = buys.groupby(["customer_id", "day"])["amount"].sum().reset_index()
+    g = per_day.groupby("customer_id")
+    first, last, n = g["day"].min(), g["day"].max(), g.size()
+    total = g["amount"].sum()
+    first_amount = per_day.sort_values("day").groupby("customer_id")["amount"].first()
+    s = pd.DataFrame({"frequency": n - 1, "recency": (last - first).dt.days / 7,
+                      "T": (as_of - first).dt.days / 7})
+    s["monetary_value"] = np.where(s["frequency"] > 0, (total - first_amount)
+                                   / s["frequency"].clip(lower=1), 0.0)
+    return s, as_of, buys
+
+
+def check_run(run, folder: Path) -> None:
+    lifetimes = pytest.importorskip("lifetimes")
+    res = run.results
+    s, as_of, buys = independent_summary(folder)
+    assert res["n_customers"] == len(s)
+    assert res["n_repeat"] == int((s["frequency"] > 0).sum())
+    year = pd.Timedelta(days=365)
+    before = set(buys.loc[(buys["day"] > as_of - 2 * year) & (buys["day"] <= as_of - year),
+                          "customer_id"])
+    last = set(buys.loc[buys["day"] > as_of - year, "customer_id"])
+    assert res["retention"] == pytest.approx(len(before & last) / len(before), rel=1e-12)
+    # BG/NBD and Gamma-Gamma against lifetimes on the same (independently built) summary
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bg = lifetimes.BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
+        rep = s[s["frequency"] > 0]
+        gg = lifetimes.GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"])
+    ll_peer = -len(s) * bg._negative_log_likelihood(
+        np.log(bg.params_[["r", "alpha", "a", "b"]].to_numpy()), s["frequency"].to_numpy(),
+        s["recency"].to_numpy(), s["T"].to_numpy(), np.ones(len(s)), 0.0)
+    assert res["bgnbd_loglik"] >= ll_peer - 1e-3          # at least as good an optimum
+    if res["bgnbd_converged"]:
+        for k in ("r", "alpha", "a", "b"):
+            assert res["bgnbd"][k] == pytest.approx(bg.params_[k], rel=2e-2), k
+    for ours, theirs in (("p", "p"), ("q", "q"), ("gamma", "v")):
+        assert res["gamma_gamma"][ours] == pytest.approx(gg.params_[theirs], rel=2e-2), ours
+    # CLV total from lifetimes' prediction functions with the notebook's parameters
+    peer = lifetimes.BetaGeoFitter()
+    peer.params_ = pd.Series(res["bgnbd"])
+    x, t, T = s["frequency"], s["recency"], s["T"]
+    p_, q_, g_ = (res["gamma_gamma"][k] for k in ("p", "q", "gamma"))
+    spend = p_ * (g_ + x * s["monetary_value"]) / (p_ * x + q_ - 1)
+    edges = np.r_[np.arange(0.0, HORIZON, STEP), HORIZON][1:]
+    cum = [np.zeros(len(s))] + [np.asarray(
+        peer.conditional_expected_number_of_purchases_up_to_time(e, x, t, T)) for e in edges]
+    value = sum((cum[i] - cum[i - 1]) / (1 + RATE) ** i for i in range(1, len(cum)))
+    want = float(np.nansum(MARGIN * spend * value))
+    assert res["total_clv"] == pytest.approx(want, rel=1e-4)
+    assert res["mean_clv"] == pytest.approx(want / len(s), rel=1e-4)
+    assert 0 < res["holdout_predicted"] and 0 < res["holdout_actual"]
+    # champions are worth more than lost customers
+    seg = res["clv_by_segment"]
+    if "champions" in seg and "lost" in seg:
+        assert seg["champions"] > seg["lost"]
+    assert (run.out_dir / "output" / res["clv_file"]).exists()
+
+
+def bundled(run, folder: Path) -> None:
+    text = run.outputs_text()
+    assert text.count(": right.") == 4 and "not yet" not in text
+    check_run(run, folder)
+    if SHARED_DATASETS_DIR.joinpath(*CDNOW_SAMPLE).exists():
+        got = run.results["cdnow_bgnbd"]
+        assert [round(got[k], 3) for k in ("r", "alpha", "a", "b")] == [0.243, 4.414, 0.793,
+                                                                       2.426]
+        assert round(run.results["cdnow_loglik"], 1) == -9582.4
+        gg = run.results["cdnow_gamma_gamma"]
+        assert [round(gg[k], 2) for k in ("p", "q", "gamma")] == [6.25, 3.74, 15.44]
+
+
+def other_seed(run, folder: Path) -> None:
+    assert run.outputs_text().count(": right.") == 4
+    check_run(run, folder)
+
+
+def trainee(run) -> None:
+    text = run.outputs_text()
+    assert text.count("not answered yet") == 4 and ": right." not in text
+    assert run.results["n_customers"] > 0

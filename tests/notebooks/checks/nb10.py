@@ -1,0 +1,81 @@
+"""Notebook 10 (playbook, customer types, work queue, worked case, role-play cards).
+
+The worked case's claim (most overdue customers are negative-attitude or lapsed) is recomputed
+here from the CSV files with plain pandas; the queue is checked against the team's capacity and
+the exported file against the privacy rule.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+
+def expected(folder: Path, lapsed_days: int = 180) -> dict:
+    as_of = pd.Timestamp(json.loads((folder / "truth.json").read_text())["as_of"])
+    inv = pd.read_csv(folder / "invoices.csv", dtype={"invoice_id": str, "customer_id": str})
+    pay = pd.read_csv(folder / "payments.csv", dtype={"invoice_id": str})
+    cust = pd.read_csv(folder / "customers.csv", dtype={"customer_id": str})
+    tx = pd.read_csv(folder / "transactions.csv", dtype={"customer_id": str})
+    paid = pay[pd.to_datetime(pay["payment_date"]) <= as_of].groupby("invoice_id")["amount"].sum()
+    inv = inv[pd.to_datetime(inv["issue_date"]) <= as_of]
+    inv = inv.assign(bal=(inv["amount"] - inv["invoice_id"].map(paid).fillna(0)).round(2),
+                     dpd=(as_of - pd.to_datetime(inv["due_date"])).dt.days)
+    open_ = inv[inv["bal"] > 0.01]
+    worst = open_.groupby("customer_id")["dpd"].max()
+    bal = open_.groupby("customer_id")["bal"].sum()
+    overdue = worst[worst > 0].index
+    last = pd.to_datetime(tx["purchase_date"], format="mixed").groupby(tx["customer_id"]).max()
+    since = (as_of - last.reindex(overdue)).dt.days
+    lapsed = since.isna() | (since > lapsed_days)
+    negative = cust.set_index("customer_id")["attitude"].reindex(overdue) == "negative"
+    hit = (lapsed | negative).to_numpy()
+    return {"n_accounts": len(bal), "overdue_customers": len(overdue),
+            "share_customers": float(hit.mean()),
+            "share_balance": float(bal.reindex(overdue)[hit].sum() / bal.reindex(overdue).sum())}
+
+
+def check_run(run, exp: dict) -> None:
+    r = run.results
+    assert r["n_accounts"] == exp["n_accounts"]
+    assert r["overdue_customers"] == exp["overdue_customers"]
+    assert r["share_customers_negative_or_lapsed"] == pytest.approx(exp["share_customers"])
+    assert r["share_balance_negative_or_lapsed"] == pytest.approx(exp["share_balance"])
+    # the material's case: most overdue customers are negative-attitude or lapsed
+    assert r["share_customers_negative_or_lapsed"] > 0.5
+    assert 0 < r["queue_minutes"] <= r["capacity_minutes"] == 3 * 6 * 60
+    assert r["queue_length"] == sum(r["queue_stage_counts"].values())
+    assert r["case_expected_strategy"] > r["case_expected_baseline"] and r["case_gain"] > 0
+    assert r["case_gain_by_type"]["negative"] > 0
+    assert r["n_cards"] >= 3
+    queue = pd.read_csv(run.out_dir / "output" / r["queue_file"], dtype=str)
+    assert len(queue) == r["queue_length"]
+    assert queue["customer_id"].iloc[0] == r["queue_top_customer"]
+    assert {"channel", "actor", "script_en", "script_zh"} <= set(queue.columns)
+    assert not {"name", "phone", "email", "id_number"} & set(queue.columns)
+
+
+def bundled(run, folder: Path) -> None:
+    check_run(run, expected(folder))
+    for k in ("10.1", "10.2", "10.3", "10.4"):
+        assert f"Exercise {k}: right" in run.rich_text(), k
+
+
+def other_seed(run, folder: Path) -> None:
+    check_run(run, expected(folder))
+
+
+def trainee(run) -> None:
+    for k in ("10.1", "10.2", "10.3", "10.4"):
+        assert f"Exercise {k}: not answered yet" in run.rich_text(), k
+
+
+def smaller_team_gets_a_shorter_queue(execute, request) -> None:
+    full = execute("10").results
+    small = execute("10", collectors=1, hours_per_collector=2.0).results
+    assert small["queue_minutes"] <= 120
+    assert small["queue_top_customer"] == full["queue_top_customer"]
+    assert small["queue_length"] < full["queue_length"]

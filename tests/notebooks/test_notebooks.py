@@ -1,0 +1,127 @@
+"""Every course notebook, executed with papermill and checked: one harness, one table.
+
+Each notebook runs on the bundled data, on a dataset generated with another seed
+(``alt_data_dir``, ``ALT_SEED``), and as its trainee copy (exercises unanswered); some run
+again on a real public dataset or with other parameters (the ``MORE`` table). What each run
+must show lives in ``tests/notebooks/checks/nbNN.py``.
+
+Run one notebook's tests with ``pytest tests/notebooks -k nb03``. All tests of a notebook share
+an xdist group, so one worker executes it and reuses the cached runs (``execute``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import COURSE_MAP
+from tests.conftest import ALT_SEED
+from tests.notebooks.checks import (
+    nb00,
+    nb01,
+    nb02,
+    nb03,
+    nb04,
+    nb05,
+    nb06,
+    nb07,
+    nb08,
+    nb09,
+    nb10,
+    nb11,
+)
+from tests.notebooks.checks.nb11 import foreign  # noqa: F401  (fixture of the nb11 runs)
+
+Check = Callable[[Any, Path], None]
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook's three standard runs and what each must show."""
+
+    lesson: str
+    bundled: Check
+    other_seed: Check
+    trainee: Callable[[Any], None]
+    other_seed_parameters: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class More:
+    """A further run of a notebook (real data, other parameters): ``check(execute, request)``."""
+
+    lesson: str
+    check: Callable[[Any, pytest.FixtureRequest], None]
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+
+NOTEBOOKS = [
+    Notebook("00", nb00.bundled, nb00.other_seed, nb00.trainee),
+    Notebook("01", nb01.bundled, nb01.other_seed, nb01.trainee, nb01.OTHER_SEED),
+    Notebook("02", nb02.bundled, nb02.other_seed, nb02.trainee),
+    Notebook("03", nb03.bundled, nb03.other_seed, nb03.trainee),
+    Notebook("04", nb04.bundled, nb04.other_seed, nb04.trainee, nb04.OTHER_SEED),
+    Notebook("05", nb05.bundled, nb05.other_seed, nb05.trainee),
+    Notebook("06", nb06.bundled, nb06.other_seed, nb06.trainee),
+    Notebook("07", nb07.bundled, nb07.other_seed, nb07.trainee),
+    Notebook("08", nb08.bundled, nb08.other_seed, nb08.trainee),
+    Notebook("09", nb09.bundled, nb09.other_seed, nb09.trainee),
+    Notebook("10", nb10.bundled, nb10.other_seed, nb10.trainee),
+    Notebook("11", nb11.bundled, nb11.other_seed, nb11.trainee),
+]
+
+MORE = [
+    More("03", nb03.online_retail_against_duckdb),
+    More("07", nb07.bank_marketing_leakage_section),
+    More("07", nb07.scoring_runs_on_bank_marketing_through_its_mapping),
+    More("08", nb08.dashboard_renders_under_voila),
+    More("10", nb10.smaller_team_gets_a_shorter_queue),
+    More("11", nb11.foreign_export),
+    More("11", nb11.foreign_export_second_run_never_overwrites),
+    More("11", nb11.online_retail),
+]
+
+
+def _params(items: list[Any], name: Callable[[Any], str]) -> list[Any]:
+    return [pytest.param(item, id=name(item), marks=[pytest.mark.notebook,
+                                                     pytest.mark.xdist_group(f"nb{item.lesson}")])
+            for item in items]
+
+
+ALL = _params(NOTEBOOKS, lambda nb: f"nb{nb.lesson}")
+EXTRA = _params(MORE, lambda more: f"nb{more.lesson}-{more.name}")
+
+
+@pytest.mark.parametrize("nb", ALL)
+def test_bundled(execute, bundled_dir, nb: Notebook):
+    nb.bundled(execute(nb.lesson), bundled_dir)
+
+
+@pytest.mark.parametrize("nb", ALL)
+def test_other_seed(execute, alt_data_dir, nb: Notebook):
+    run = execute(nb.lesson, data_dir=str(alt_data_dir), seed=ALT_SEED,
+                  **nb.other_seed_parameters)
+    nb.other_seed(run, alt_data_dir)
+
+
+@pytest.mark.parametrize("nb", ALL)
+def test_trainee_copy_runs_unanswered(execute, nb: Notebook):
+    nb.trainee(execute(nb.lesson, which="trainee"))
+
+
+@pytest.mark.parametrize("more", EXTRA)
+def test_more(execute, request, more: More):
+    more.check(execute, request)
+
+
+def test_every_notebook_is_in_the_harness():
+    """A new notebook cannot be forgotten: the course map and the harness list the same ones."""
+    assert [nb.lesson for nb in NOTEBOOKS] == list(COURSE_MAP)
+    assert {more.lesson for more in MORE} <= set(COURSE_MAP)

@@ -1,0 +1,53 @@
+"""Tests for helpers.receivables._timeline: one account's events, balance path, next action."""
+
+from __future__ import annotations
+
+import ipywidgets
+import matplotlib
+import pandas as pd
+import pytest
+
+import helpers.receivables as rc
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def playbook() -> rc.CollectionPlaybook:
+    return rc.load_collection_playbook()
+
+
+def account():
+    inv = pd.DataFrame({"invoice_id": ["A", "B"], "customer_id": ["c1", "c1"],
+                        "issue_date": pd.to_datetime(["2025-09-01", "2025-10-01"]),
+                        "due_date": pd.to_datetime(["2025-10-01", "2025-10-31"]),
+                        "amount": [100.0, 200.0]})
+    pay = pd.DataFrame({"payment_id": ["p"], "invoice_id": ["A"], "customer_id": ["c1"],
+                        "payment_date": pd.to_datetime(["2025-10-20"]), "amount": [100.0]})
+    calls = pd.DataFrame({"call_id": ["k"], "customer_id": ["c1"],
+                          "started_at": pd.to_datetime(["2025-11-05 10:00"]),
+                          "purpose": ["collection"], "outcome": ["promise_to_pay"]})
+    acc = pd.DataFrame({"customer_id": ["c1"], "stage": ["M2"], "customer_type": ["negative"],
+                        "balance": [200.0]})
+    return inv, pay, calls, acc
+
+
+def test_account_timeline_and_view(playbook):
+    inv, pay, calls, acc = account()
+    tl = rc.account_timeline("c1", inv, pay, calls)
+    assert tl["date"].is_monotonic_increasing
+    assert tl["event"].tolist().count("payment") == 1 and "call" in tl["event"].tolist()
+    view = rc.timeline_view("c1", inv, pay, acc, playbook, "2025-12-31", calls)
+    assert view.next_action is not None
+    assert view.next_action.channel == playbook.play("M2", "negative").channel
+    assert view.balance_path.loc["2025-12-31", "M3"] == 200.0  # 61 days past due
+    assert rc.timeline_view("c1", inv, pay, acc.iloc[:0], playbook, "2025-12-31").next_action \
+        is None
+    with pytest.raises(rc.DataProblem, match="no invoices"):
+        rc.account_timeline("zz", inv, pay)
+
+
+def test_explore_timeline_is_a_widget(playbook):
+    inv, pay, calls, acc = account()
+    widget = rc.explore_timeline(inv, pay, acc, playbook, "2025-12-31", calls)
+    assert isinstance(widget, ipywidgets.Widget)

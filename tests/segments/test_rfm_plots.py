@@ -1,0 +1,48 @@
+"""Unit tests for helpers.segments._rfm_plots: the RFM widget's view and the RFM pictures."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+from helpers.segments import (
+    customer_summary,
+    explore_rfm,
+    plot_rf_heatmap,
+    plot_segments,
+    rfm_segments,
+    rfm_view,
+    segment_profile,
+)
+from tests.segments._data import random_tx
+
+
+def test_rfm_view_returns_a_profile_per_scheme():
+    s = customer_summary(random_tx(6), as_of="2025-08-22")
+    a = rfm_view(s, "quantile")
+    b = rfm_view(s, "fixed", r_days=(7, 14, 21, 28))
+    assert a["customers"].sum() == b["customers"].sum() == len(s)
+    assert not a["customers"].equals(b["customers"])
+
+
+def test_plots_return_axes_with_the_numbers():
+    seg = rfm_segments(customer_summary(random_tx(6), as_of="2025-08-22"))
+    ax = plot_rf_heatmap(seg)
+    cells = [t.get_text() for t in ax.texts]
+    assert len(cells) == 25 and sum(int(c.replace(",", "")) for c in cells) == len(seg)
+    assert ax.get_xlabel() == "F score (orders)"
+    ax = plot_rf_heatmap(seg, value="revenue")
+    assert ax.get_title() == "Revenue by R and F score"
+    ax = plot_segments(segment_profile(seg))
+    assert len(ax.patches) == 2 * len(seg["segment"].cat.categories)
+    plt.close("all")
+
+
+def test_explore_rfm_builds_a_widget():
+    ipywidgets = __import__("pytest").importorskip("ipywidgets")
+    s = customer_summary(random_tx(6), as_of="2025-08-22")
+    assert isinstance(explore_rfm(s), ipywidgets.Widget)
+    plt.close("all")
