@@ -57,6 +57,13 @@ SERVICE_RATE = {
     "high_value_org": 3.0,
     "chronic_late_payer": 1.5,
 }
+SALES_WEIGHT = {"loyal": 1.0, "occasional": 1.2, "new": 2.0, "lapsed": 1.0,
+                "bargain_hunter": 1.0, "high_value_org": 1.5, "chronic_late_payer": 0.5}
+COLLECTION_WEIGHT = {"on_time": 0.05, "after_reminder": 1.0, "chronic_late": 4.0,
+                     "partial": 3.0, "disputer": 3.0, "never": 3.0}
+ANSWER_FACTOR = {"loyal": 1.15, "occasional": 1.0, "new": 1.1, "lapsed": 0.7,
+                 "bargain_hunter": 1.0, "high_value_org": 1.1, "chronic_late_payer": 0.8,
+                 "lead": 0.9}
 
 
 def generate_agents(rng: np.random.Generator, n: int) -> pd.DataFrame:
@@ -151,56 +158,67 @@ def _choose_existing(rng: np.random.Generator, weights: np.ndarray, since: np.nd
     return idx
 
 
-# Long: a story of draws from one seeded stream; reordering them would change the bundled data
-def generate_calls(customers: pd.DataFrame, agents: pd.DataFrame, leads: pd.DataFrame,
-                   profile: np.ndarray, credit: np.ndarray, rng: np.random.Generator,
-                   n_calls: int) -> pd.DataFrame:
-    """Telephone calls on working days of 2025 with the planted A/B test and alert dip."""
+def _call_slots(rng: np.random.Generator,
+                n_calls: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Day, purpose, direction, hour and start second of every call."""
     wdays = working_days_2025()
     # a steady workload: the same number of calls each day, give or take 5%
     mean = n_calls / len(wdays)
     per_day = np.maximum(1, np.round(mean * (1 + 0.05 * rng.standard_normal(len(wdays)))))
-    per_day = per_day.astype(int)
-    day = np.repeat(wdays, per_day)
+    day = np.repeat(wdays, per_day.astype(int))
     n = len(day)
     purpose = pick(rng, ["sales", "collection", "service"], n, [0.72, 0.16, 0.12])
     direction = np.where((purpose == "service") & (rng.random(n) < 0.7), "inbound", "outbound")
     hour = rng.integers(8, 21, n)
     start_sec = hour * 3600 + rng.integers(0, 3600, n)
+    return day, purpose, direction, hour, start_sec
 
+
+def _called_parties(rng: np.random.Generator, customers: pd.DataFrame, leads: pd.DataFrame,
+                    profile: np.ndarray, credit: np.ndarray, day: np.ndarray,
+                    purpose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The customer row (or lead row) each call goes to; -1 where it is the other kind."""
+    n = len(day)
     ttype = customers.true_type.to_numpy()
     signup = customers.signup_date.to_numpy()
     cust = np.full(n, -1)
     lead = np.full(n, -1)
     sales = purpose == "sales"
     to_lead = sales & (rng.random(n) < 0.2)
-    w_sales = pd.Series(ttype).map({"loyal": 1.0, "occasional": 1.2, "new": 2.0, "lapsed": 1.0,
-                                    "bargain_hunter": 1.0, "high_value_org": 1.5,
-                                    "chronic_late_payer": 0.5}).to_numpy()
+    w_sales = pd.Series(ttype).map(SALES_WEIGHT).to_numpy()
     m = sales & ~to_lead
     cust[m] = _choose_existing(rng, w_sales, signup, day[m])
     lead[to_lead] = _choose_existing(rng, np.ones(len(leads)), leads.created_date.to_numpy(),
                                      day[to_lead])
-    w_col = pd.Series(profile).map({"on_time": 0.05, "after_reminder": 1.0, "chronic_late": 4.0,
-                                    "partial": 3.0, "disputer": 3.0, "never": 3.0}).to_numpy()
+    w_col = pd.Series(profile).map(COLLECTION_WEIGHT).to_numpy()
     w_col = np.where(credit, w_col, 0.0)
     m = purpose == "collection"
     cust[m] = _choose_existing(rng, w_col, signup, day[m])
     w_svc = pd.Series(ttype).map(SERVICE_RATE).to_numpy()
     m = purpose == "service"
     cust[m] = _choose_existing(rng, w_svc, signup, day[m])
+    return cust, lead
 
+
+def _answered(rng: np.random.Generator, customers: pd.DataFrame, cust: np.ndarray,
+              hour: np.ndarray, purpose: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Whether each call is picked up: by hour, kind and type of customer; inbound always."""
+    ttype = customers.true_type.to_numpy()
     org = np.where(cust >= 0,
                    (customers.customer_kind.to_numpy() == "organisation")[np.maximum(cust, 0)],
                    True)
-    type_factor = pd.Series(np.where(cust >= 0, ttype[np.maximum(cust, 0)], "lead")).map({
-        "loyal": 1.15, "occasional": 1.0, "new": 1.1, "lapsed": 0.7, "bargain_hunter": 1.0,
-        "high_value_org": 1.1, "chronic_late_payer": 0.8, "lead": 0.9}).to_numpy()
+    type_factor = pd.Series(np.where(cust >= 0, ttype[np.maximum(cust, 0)], "lead")).map(
+        ANSWER_FACTOR).to_numpy()
     p_answer = np.clip(_answer_probability(hour, org) * type_factor, 0.02, 0.95)
     p_answer = np.where(purpose == "collection", p_answer * 0.8, p_answer)
     p_answer = np.where(direction == "inbound", 1.0, p_answer)
-    answered = rng.random(n) < p_answer
+    return rng.random(len(cust)) < p_answer
 
+
+def _script_sales(rng: np.random.Generator, day: np.ndarray, sales: np.ndarray,
+                  answered: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Script variant of each sales call and its sale; the dip days' share is fixed at 4%."""
+    n = len(day)
     variant = np.where(sales, np.where(rng.random(n) < 0.5, "A", "B"),
                        None).astype(object)  # type: ignore[call-overload]
     dip = np.isin(day, [days(x) for x in DIP_DATES])
@@ -213,16 +231,31 @@ def generate_calls(customers: pd.DataFrame, agents: pd.DataFrame, leads: pd.Data
     n_day = pd.Series(day[on_dip]).map(pd.Series(day[on_dip]).value_counts())
     k_day = np.maximum(1, np.round(DIP_RATE * n_day.to_numpy()))
     sale[on_dip] = order.to_numpy() <= k_day
+    return variant, sale, dip
+
+
+def _top_up_sales(rng: np.random.Generator, day: np.ndarray, judged: np.ndarray,
+                  sale: np.ndarray, dip: np.ndarray) -> np.ndarray:
+    """The sales, topped up on any non-dip day that fell under ``FLOOR_RATE`` by chance."""
     # every other day stays well above the alert threshold: a day that falls under FLOOR_RATE by
     # chance gets the missing sales from randomly chosen answered calls of that day
-    judged = sales & answered & ~dip
+    sale = sale.copy()
     n_judged = pd.Series(day[judged]).value_counts()
     n_sales = pd.Series(day[sale & ~dip]).value_counts().reindex(n_judged.index, fill_value=0)
     missing = (np.ceil(FLOOR_RATE * n_judged) - n_sales).clip(lower=0)
     candidates = judged & ~sale
-    rank = pd.Series(rng.random(n)[candidates]).groupby(day[candidates]).rank(method="first")
+    rank = pd.Series(rng.random(len(day))[candidates]).groupby(day[candidates]).rank(
+        method="first")
     top_up = rank.to_numpy() <= pd.Series(day[candidates]).map(missing).fillna(0).to_numpy()
     sale[np.flatnonzero(candidates)[top_up]] = True
+    return sale
+
+
+def _outcomes(rng: np.random.Generator, ttype: np.ndarray, cust: np.ndarray,
+              purpose: np.ndarray, answered: np.ndarray, sale: np.ndarray) -> np.ndarray:
+    """The recorded outcome of each call, by purpose; colder customers refuse more often."""
+    n = len(cust)
+    sales = purpose == "sales"
     outcome = np.full(n, "no_answer", dtype=object)
     other_sales = sales & answered & ~sale
     key = np.where(np.isin(ttype[np.maximum(cust, 0)], ["lapsed", "chronic_late_payer"]) & (cust >= 0),
@@ -237,7 +270,13 @@ def generate_calls(customers: pd.DataFrame, agents: pd.DataFrame, leads: pd.Data
     svc = (purpose == "service") & answered
     outcome[svc] = pick(rng, ["interested", "callback_requested", "not_interested"],
                         int(svc.sum()), [0.3, 0.4, 0.3])
+    return outcome
 
+
+def _durations(rng: np.random.Generator, purpose: np.ndarray, answered: np.ndarray,
+               sale: np.ndarray, start_sec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Talk time in seconds (0 when unanswered) and the second each call ends."""
+    n = len(purpose)
     talk = np.select([purpose == "sales", purpose == "collection"],
                      [rng.lognormal(np.log(140), 0.6, n), rng.lognormal(np.log(110), 0.5, n)],
                      rng.lognormal(np.log(280), 0.6, n))
@@ -245,16 +284,36 @@ def generate_calls(customers: pd.DataFrame, agents: pd.DataFrame, leads: pd.Data
     duration = np.where(answered, np.maximum(5, np.round(talk)), 0).astype(int)
     ring = rng.integers(15, 45, n)
     end_sec = start_sec + np.where(answered, duration + 5, ring)
+    return duration, end_sec
 
+
+def _assign_agents(rng: np.random.Generator, agents: pd.DataFrame,
+                   purpose: np.ndarray) -> np.ndarray:
+    """An agent of the matching role for each call (any agent when the role has none)."""
     roles = agents.role.to_numpy()
-    agent = np.empty(n, dtype=object)
+    agent = np.empty(len(purpose), dtype=object)
     for r in ("sales", "collection", "service"):
         mask = purpose == r
         pool = agents.agent_id.to_numpy()[roles == r]
         if len(pool) == 0:
             pool = agents.agent_id.to_numpy()
         agent[mask] = pool[rng.integers(0, len(pool), int(mask.sum()))]
+    return agent
 
+
+def generate_calls(customers: pd.DataFrame, agents: pd.DataFrame, leads: pd.DataFrame,
+                   profile: np.ndarray, credit: np.ndarray, rng: np.random.Generator,
+                   n_calls: int) -> pd.DataFrame:
+    """Telephone calls on working days of 2025 with the planted A/B test and alert dip."""
+    day, purpose, direction, hour, start_sec = _call_slots(rng, n_calls)
+    cust, lead = _called_parties(rng, customers, leads, profile, credit, day, purpose)
+    answered = _answered(rng, customers, cust, hour, purpose, direction)
+    sales = purpose == "sales"
+    variant, sale, dip = _script_sales(rng, day, sales, answered)
+    sale = _top_up_sales(rng, day, sales & answered & ~dip, sale, dip)
+    outcome = _outcomes(rng, customers.true_type.to_numpy(), cust, purpose, answered, sale)
+    duration, end_sec = _durations(rng, purpose, answered, sale, start_sec)
+    agent = _assign_agents(rng, agents, purpose)
     calls = pd.DataFrame({
         "cust": cust, "lead": lead, "agent_id": agent, "day": day, "start_sec": start_sec,
         "end_sec": end_sec, "duration_s": duration, "answered": answered, "outcome": outcome,

@@ -94,6 +94,29 @@ ID_CHECK = np.array(list("10X98765432"))
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)])
 ORG_CODE_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2])
+INCOME_P = {
+    "loyal": [0.1, 0.2, 0.35, 0.25, 0.1],
+    "occasional": [0.25, 0.3, 0.3, 0.1, 0.05],
+    "new": [0.2, 0.3, 0.3, 0.15, 0.05],
+    "lapsed": [0.2, 0.3, 0.3, 0.15, 0.05],
+    "bargain_hunter": [0.35, 0.35, 0.2, 0.08, 0.02],
+    "high_value_org": [0.1, 0.2, 0.3, 0.25, 0.15],
+    "chronic_late_payer": [0.3, 0.3, 0.25, 0.1, 0.05],
+}
+INCOME_BANDS = ["low", "lower_middle", "middle", "upper_middle", "high"]
+RATING_P = {
+    "high_value_org": [0.25, 0.35, 0.25, 0.1, 0.05, 0, 0],
+    "chronic_late_payer": [0, 0.02, 0.08, 0.2, 0.3, 0.25, 0.15],
+    "lapsed": [0.02, 0.08, 0.2, 0.3, 0.2, 0.12, 0.08],
+    "other": [0.05, 0.15, 0.3, 0.3, 0.12, 0.05, 0.03],
+}
+RATINGS = ["AAA", "AA", "A", "BBB", "BB", "B", "C"]
+CHANNEL_P = {
+    "individual": [0.35, 0.2, 0.15, 0.1, 0.0, 0.15, 0.05],
+    "organisation": [0.05, 0.15, 0.2, 0.2, 0.25, 0.05, 0.1],
+}
+CHANNELS = ["store", "website", "referral", "telemarketing", "trade_show", "marketplace",
+            "search_engine"]
 
 
 def _char_matrix(strings: np.ndarray, width: int) -> np.ndarray:
@@ -154,30 +177,31 @@ def mobiles(rng: np.random.Generator, n: int) -> np.ndarray:
     return (pick(rng, MOBILE_PREFIXES, n) + _digits(rng, n, 8)).astype(object)
 
 
-# Long: a story of draws from one seeded stream; reordering them would change the bundled data
-def generate_customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
-    """The customers table plus hidden helper columns (prefixed ``_``) used by later steps."""
-    as_of = days(AS_OF)
+def _latent_types(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each customer's latent type and whether it is an organisation."""
     true_type = pick(rng, TYPES, n, list(TYPE_SHARES.values()))
     is_org = rng.random(n) < pd.Series(true_type).map(ORG_SHARE).to_numpy()
-    kind = np.where(is_org, "organisation", "individual").astype(object)
-    n_org, n_ind = int(is_org.sum()), int((~is_org).sum())
+    return true_type, is_org
 
-    city_idx = rng.choice(len(CITY_TABLE), size=n, p=CITY_TABLE.weight / CITY_TABLE.weight.sum())
-    city = CITY_TABLE.city.to_numpy()[city_idx]
-    province = CITY_TABLE.province.to_numpy()[city_idx]
 
-    # signup: new customers in the last ~6 months, everyone else from 2017 to mid-2025
-    signup = rng.integers(days("2017-01-01"), days("2025-06-01"), size=n)
+def _city_index(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Each customer's row in ``CITY_TABLE``, drawn by the cities' weights."""
+    return rng.choice(len(CITY_TABLE), size=n, p=CITY_TABLE.weight / CITY_TABLE.weight.sum())
+
+
+def _signup_days(rng: np.random.Generator, true_type: np.ndarray) -> np.ndarray:
+    """Signup day numbers: new customers in the last ~6 months, the rest 2017 to mid-2025."""
+    signup = rng.integers(days("2017-01-01"), days("2025-06-01"), size=len(true_type))
     new = true_type == "new"
-    signup[new] = rng.integers(days("2025-06-25"), as_of - 14, size=int(new.sum()))
+    signup[new] = rng.integers(days("2025-06-25"), days(AS_OF) - 14, size=int(new.sum()))
     lapsed = true_type == "lapsed"
     signup[lapsed] = rng.integers(days("2017-01-01"), days("2024-01-01"), size=int(lapsed.sum()))
+    return signup
 
-    df = pd.DataFrame({"customer_id": ids("C", n), "customer_kind": kind})
 
-    # --- individuals -------------------------------------------------------------------------
-    ind = ~is_org
+def _household(rng: np.random.Generator, ind: np.ndarray) -> dict[str, np.ndarray]:
+    """Individuals' name, gender, birth year, marital status and children (empty for others)."""
+    n, n_ind = len(ind), int(ind.sum())
     name = np.empty(n, dtype=object)
     name[ind] = person_names(rng, n_ind)
     gender = np.full(n, None, dtype=object)
@@ -194,6 +218,15 @@ def generate_customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
     marital[ind] = m
     children = np.full(n, np.nan)
     children[ind] = np.where(m == "single", 0, rng.choice([0, 1, 1, 1, 2, 2, 3], size=n_ind))
+    return {"name": name, "gender": gender, "birth_year": birth_year,
+            "marital_status": marital, "children": children}
+
+
+def _work(rng: np.random.Generator, ind: np.ndarray, true_type: np.ndarray, city: np.ndarray,
+          birth_year: np.ndarray) -> dict[str, np.ndarray]:
+    """Individuals' occupation, employer and income band (empty for organisations)."""
+    n, n_ind = len(ind), int(ind.sum())
+    age = 2025 - birth_year
     occupation = np.full(n, None, dtype=object)
     occupation[ind] = pick(rng, OCCUPATIONS, n_ind)
     occupation[ind & (age > 62)] = "retired"
@@ -204,114 +237,149 @@ def generate_customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
         rng, city[has_employer], pick(rng, INDUSTRIES, int(has_employer.sum()))
     )
     income = np.full(n, None, dtype=object)
-    income_p = {
-        "loyal": [0.1, 0.2, 0.35, 0.25, 0.1],
-        "occasional": [0.25, 0.3, 0.3, 0.1, 0.05],
-        "new": [0.2, 0.3, 0.3, 0.15, 0.05],
-        "lapsed": [0.2, 0.3, 0.3, 0.15, 0.05],
-        "bargain_hunter": [0.35, 0.35, 0.2, 0.08, 0.02],
-        "high_value_org": [0.1, 0.2, 0.3, 0.25, 0.15],
-        "chronic_late_payer": [0.3, 0.3, 0.25, 0.1, 0.05],
-    }
-    income[ind] = pick_by(rng, true_type[ind], income_p,
-                          ["low", "lower_middle", "middle", "upper_middle", "high"])
+    income[ind] = pick_by(rng, true_type[ind], INCOME_P, INCOME_BANDS)
+    return {"occupation": occupation, "employer": employer, "income_band": income}
 
-    # --- organisations -----------------------------------------------------------------------
-    org = is_org
+
+def _organisation_profile(rng: np.random.Generator, org: np.ndarray, true_type: np.ndarray,
+                          city: np.ndarray) -> dict[str, np.ndarray]:
+    """Organisations' industry, outlet format, name, employees and credit rating."""
+    n, n_org = len(org), int(org.sum())
     industry = np.full(n, None, dtype=object)
     industry[org] = pick(rng, INDUSTRIES, n_org, [3, 4, 2, 1, 1, 1, 1, 0.5, 1])
     outlet = np.full(n, None, dtype=object)
     retail = org & (industry == "retail")
     outlet[retail] = pick(rng, list(OUTLET_WORDS), int(retail.sum()), [0.25, 0.3, 0.25, 0.2])
+    name = np.full(n, None, dtype=object)
     name[org] = org_names(rng, city[org], industry[org], outlet[org])
     employees = np.full(n, np.nan)
     org_mu = np.where(true_type == "high_value_org", np.log(400), np.log(40))
     size_mu = np.where(np.isin(outlet, ["convenience", "grocery", "rural_store"]), np.log(6), org_mu)
     employees[org] = np.maximum(1, np.round(np.exp(rng.normal(size_mu[org], 0.8))))
     rating = np.full(n, None, dtype=object)
-    rating_p = {
-        "high_value_org": [0.25, 0.35, 0.25, 0.1, 0.05, 0, 0],
-        "chronic_late_payer": [0, 0.02, 0.08, 0.2, 0.3, 0.25, 0.15],
-        "lapsed": [0.02, 0.08, 0.2, 0.3, 0.2, 0.12, 0.08],
-    }
-    default_rating = [0.05, 0.15, 0.3, 0.3, 0.12, 0.05, 0.03]
-    rating_types = np.where(np.isin(true_type, list(rating_p)), true_type, "other")
-    rating[org] = pick_by(rng, rating_types[org], {**rating_p, "other": default_rating},
-                          ["AAA", "AA", "A", "BBB", "BB", "B", "C"])
+    rating_types = np.where(np.isin(true_type, list(RATING_P)), true_type, "other")
+    rating[org] = pick_by(rng, rating_types[org], RATING_P, RATINGS)
+    return {"industry": industry, "outlet_format": outlet, "name": name,
+            "employees": employees, "credit_rating": rating}
+
+
+def _key_contacts(rng: np.random.Generator, org: np.ndarray,
+                  industry: np.ndarray) -> dict[str, np.ndarray]:
+    """Organisations' key contact and title; retailers are run by owners or store managers."""
+    n, n_org = len(org), int(org.sum())
     key_contact = np.full(n, None, dtype=object)
     key_contact[org] = person_names(rng, n_org)
     title = np.full(n, None, dtype=object)
     title[org] = pick(rng, TITLES, n_org)
+    retail = org & (industry == "retail")
     title[retail] = pick(rng, ["owner", "store manager"], int(retail.sum()))
+    return {"key_contact": key_contact, "key_contact_title": title}
 
-    # --- contacts and IDs --------------------------------------------------------------------
+
+def _phones(rng: np.random.Generator, org: np.ndarray, city_idx: np.ndarray,
+            outlet: np.ndarray) -> np.ndarray:
+    """Mobiles for individuals, landlines for organisations, mobiles for small outlets."""
+    n, n_org = len(org), int(org.sum())
     phone = np.empty(n, dtype=object)
-    phone[ind] = mobiles(rng, n_ind)
+    phone[~org] = mobiles(rng, n - n_org)
     area = CITY_TABLE.area_code.to_numpy()[city_idx[org]]
     phone[org] = (area + pick(rng, list("2345678"), n_org) + _digits(rng, n_org, 7)).astype(object)
     # organisations whose main number is the key contact's mobile (small outlets)
     small = org & np.isin(outlet, ["grocery", "rural_store"])
     phone[small] = mobiles(rng, int(small.sum()))
+    return phone
+
+
+def _emails(rng: np.random.Generator, org: np.ndarray) -> np.ndarray:
+    """Personal mailbox handles, info@ addresses for organisations; about 25% missing."""
+    n, n_org = len(org), int(org.sum())
     letters = LETTERS[rng.integers(0, 26, size=(n, 6))].astype(object)
     handle = letters[:, 0] + letters[:, 1] + letters[:, 2] + letters[:, 3] + letters[:, 4]
     email = (handle + _digits(rng, n, 3) + "@" + pick(rng, EMAIL_DOMAINS, n)).astype(object)
     email[org] = ("info" + _digits(rng, n_org, 4) + "@" + pick(rng, ["corp.cn", "com.cn", "net.cn"],
                                                                  n_org)).astype(object)
     email[rng.random(n) < 0.25] = None
+    return email
 
-    id_number = np.empty(n, dtype=object)
-    admin = CITY_TABLE.admin_code.to_numpy()[city_idx]
+
+def _resident_ids(rng: np.random.Generator, admin: np.ndarray, birth_year: np.ndarray,
+                  gender: np.ndarray) -> np.ndarray:
+    """18-character resident ID numbers consistent with birth year and gender."""
+    n_ind = len(admin)
     # birth date: a random day within birth_year, consistent with the year
-    by = birth_year[ind].astype(int)
+    by = birth_year.astype(int)
     bdays = pd.to_datetime(pd.Series(by.astype(str)) + "-01-01") + pd.to_timedelta(
         rng.integers(0, 365, n_ind), unit="D"
     )
     seq = rng.integers(0, 100, n_ind) * 10 + np.where(
-        gender[ind] == "M", rng.choice([1, 3, 5, 7, 9], n_ind), rng.choice([0, 2, 4, 6, 8], n_ind)
+        gender == "M", rng.choice([1, 3, 5, 7, 9], n_ind), rng.choice([0, 2, 4, 6, 8], n_ind)
     )
-    first17 = (admin[ind] + bdays.dt.strftime("%Y%m%d").to_numpy().astype(object)
+    first17 = (admin + bdays.dt.strftime("%Y%m%d").to_numpy().astype(object)
                + np.char.zfill(seq.astype(str), 3).astype(object))
-    id_number[ind] = (first17 + id_check_digit(first17)).astype(object) if n_ind else first17
-    if n_org:
-        org_code8 = _digits(rng, n_org, 8)
-        vals = _char_matrix(org_code8, 8) - ord("0")
-        c9 = (11 - (vals * ORG_CODE_WEIGHTS).sum(axis=1) % 11) % 11
-        c9s = np.where(c9 == 10, "X", c9.astype(str)).astype(object)
-        stem = ("91" + admin[org] + org_code8 + c9s).astype(object)
-        id_number[org] = (stem + uscc_check_char(stem)).astype(object)
+    return (first17 + id_check_digit(first17)).astype(object) if n_ind else first17
 
-    # --- relationship and attitude ------------------------------------------------------------
-    channel_p = {
-        "individual": [0.35, 0.2, 0.15, 0.1, 0.0, 0.15, 0.05],
-        "organisation": [0.05, 0.15, 0.2, 0.2, 0.25, 0.05, 0.1],
-    }
-    channel = pick_by(rng, kind, channel_p, ["store", "website", "referral", "telemarketing",
-                                             "trade_show", "marketplace", "search_engine"])
-    df = df.assign(
-        name=name,
-        gender=gender,
-        birth_year=pd.array(birth_year, dtype="Int64"),
-        marital_status=marital,
-        children=pd.array(children, dtype="Int64"),
-        occupation=occupation,
-        employer=employer,
-        income_band=income,
+
+def _credit_codes(rng: np.random.Generator, admin: np.ndarray) -> np.ndarray:
+    """Unified social credit codes around a random 9-character organisation code."""
+    org_code8 = _digits(rng, len(admin), 8)
+    vals = _char_matrix(org_code8, 8) - ord("0")
+    c9 = (11 - (vals * ORG_CODE_WEIGHTS).sum(axis=1) % 11) % 11
+    c9s = np.where(c9 == 10, "X", c9.astype(str)).astype(object)
+    stem = ("91" + admin + org_code8 + c9s).astype(object)
+    return (stem + uscc_check_char(stem)).astype(object)
+
+
+def _id_numbers(rng: np.random.Generator, org: np.ndarray, city_idx: np.ndarray,
+                birth_year: np.ndarray, gender: np.ndarray) -> np.ndarray:
+    """Resident ID numbers for individuals, credit codes for organisations."""
+    ind = ~org
+    id_number = np.empty(len(org), dtype=object)
+    admin = CITY_TABLE.admin_code.to_numpy()[city_idx]
+    id_number[ind] = _resident_ids(rng, admin[ind], birth_year[ind], gender[ind])
+    if org.any():
+        id_number[org] = _credit_codes(rng, admin[org])
+    return id_number
+
+
+def generate_customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    """The customers table plus hidden helper columns (prefixed ``_``) used by later steps."""
+    true_type, is_org = _latent_types(rng, n)
+    kind = np.where(is_org, "organisation", "individual").astype(object)
+    city_idx = _city_index(rng, n)
+    city = CITY_TABLE.city.to_numpy()[city_idx]
+    signup = _signup_days(rng, true_type)
+    person = _household(rng, ~is_org)
+    work = _work(rng, ~is_org, true_type, city, person["birth_year"])
+    company = _organisation_profile(rng, is_org, true_type, city)
+    contact = _key_contacts(rng, is_org, company["industry"])
+    phone = _phones(rng, is_org, city_idx, company["outlet_format"])
+    email = _emails(rng, is_org)
+    id_number = _id_numbers(rng, is_org, city_idx, person["birth_year"], person["gender"])
+    channel = pick_by(rng, kind, CHANNEL_P, CHANNELS)
+    return pd.DataFrame({"customer_id": ids("C", n), "customer_kind": kind}).assign(
+        name=np.where(is_org, company["name"], person["name"]),
+        gender=person["gender"],
+        birth_year=pd.array(person["birth_year"], dtype="Int64"),
+        marital_status=person["marital_status"],
+        children=pd.array(person["children"], dtype="Int64"),
+        occupation=work["occupation"],
+        employer=work["employer"],
+        income_band=work["income_band"],
         phone=phone,
         email=email,
         id_number=id_number,
         city=city,
-        province=province,
-        industry=industry,
-        employees=pd.array(employees, dtype="Int64"),
-        credit_rating=rating,
-        key_contact=key_contact,
-        key_contact_title=title,
-        outlet_format=outlet,
+        province=CITY_TABLE.province.to_numpy()[city_idx],
+        industry=company["industry"],
+        employees=pd.array(company["employees"], dtype="Int64"),
+        credit_rating=company["credit_rating"],
+        key_contact=contact["key_contact"],
+        key_contact_title=contact["key_contact_title"],
+        outlet_format=company["outlet_format"],
         acquisition_channel=channel,
         signup_date=signup,  # day numbers for now
         true_type=true_type,
     )
-    return df
 
 
 def add_attitudes(df: pd.DataFrame, profile: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:

@@ -44,6 +44,9 @@ VALUE_CODES = {
 }
 FULL_WIDTH = str.maketrans("0123456789-()+ ", "０１２３４５６７８９－（）＋　")
 DATE_FORMATS = ("2024-03-05", "2024/3/5", "05/03/2024 (day/month/year)", "2024年3月5日")
+#: Optional raw fields that get a few percent of their values blanked out, in draw order.
+BLANKED = ["性别", "出生年份", "手机", "电子邮箱", "证件号码", "城市", "省份", "员工人数",
+           "客户态度", "营销许可", "更新时间"]
 
 
 def _fmt_dates(dates: pd.Series, style: np.ndarray) -> pd.Series:
@@ -103,24 +106,25 @@ def _city_variants(city: pd.Series, style: np.ndarray) -> pd.Series:
     return out.where(city.notna(), None)
 
 
-# Long: a story of draws from one seeded stream; reordering them would change the bundled data
-def build_raw(customers: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The raw export (Chinese headers, text values) and its key (row -> customer_id)."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 7_101]))
+def _sample_rows(rng: np.random.Generator,
+                 customers: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Customers drawn into the export, some twice, shuffled; and which rows are repeats."""
     n_rows = min(round(len(customers) * 0.4), round(len(customers) * 0.9))
     n_unique = round(n_rows / 1.087)
     chosen = np.sort(rng.choice(len(customers), size=n_unique, replace=False))
     dup_of = rng.choice(n_unique, size=n_rows - n_unique, replace=False)
     source = np.r_[np.arange(n_unique), dup_of]
-    is_dup = np.r_[np.zeros(n_unique, bool), np.ones(len(dup_of), bool)]
     base = customers.iloc[chosen[source]].reset_index(drop=True)
     order = rng.permutation(len(base))
-    base, is_dup, source = base.iloc[order].reset_index(drop=True), is_dup[order], source[order]
+    base, source = base.iloc[order].reset_index(drop=True), source[order]
     # the first appearance in row order is the "original"; later ones are the duplicates
     first_seen = ~pd.Series(source).duplicated().to_numpy()
-    is_dup = ~first_seen
-    n = len(base)
+    return base, ~first_seen
 
+
+def _messy_names(rng: np.random.Generator, base: pd.DataFrame, is_dup: np.ndarray) -> pd.Series:
+    """Names with near-duplicate spellings, legal-form variants and stray spaces."""
+    n = len(base)
     name = base.name.astype(str)
     # near-duplicates: similar-looking characters, legal-form variants, stray spaces
     change = is_dup & (rng.random(n) < 0.6)
@@ -136,8 +140,13 @@ def build_raw(customers: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.Data
     spaces = rng.random(n) < np.where(is_dup, 0.35, 0.04)
     name = name.where(~spaces, name + "  ")
     lead_space = rng.random(n) < 0.02
-    name = name.where(~lead_space, " " + name)
+    return name.where(~lead_space, " " + name)
 
+
+def _messy_fields(rng: np.random.Generator, base: pd.DataFrame,
+                  is_dup: np.ndarray) -> dict[str, pd.Series]:
+    """Phones, cities and dates in mixed formats, staler duplicates, some lower-case IDs."""
+    n = len(base)
     phone_style = rng.choice(5, n, p=[0.45, 0.15, 0.15, 0.1, 0.15])
     phone = _fmt_phones(base.phone, phone_style, rng)
     city_style = rng.choice(4, n, p=[0.55, 0.25, 0.12, 0.08])
@@ -152,34 +161,54 @@ def build_raw(customers: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.Data
     id_number = base.id_number.astype(str).where(base.id_number.notna(), None)
     id_lower = rng.random(n) < 0.05
     id_number = id_number.where(~id_lower, id_number.str.lower())
+    return {"phone": phone, "city": city, "signup": signup, "updated": updated,
+            "id_number": id_number}
 
-    raw = pd.DataFrame({
+
+def _raw_table(rng: np.random.Generator, base: pd.DataFrame, name: pd.Series,
+               fields: dict[str, pd.Series]) -> pd.DataFrame:
+    """The export under Chinese headers with coded values; a few e-mails in capitals."""
+    n = len(base)
+    return pd.DataFrame({
         "客户编号": np.char.add("CRM", (100_001 + np.arange(n)).astype(str)).astype(object),
         "客户类别": base.customer_kind.map(VALUE_CODES["customer_kind"]),
         "姓名": name,
         "性别": base.gender.map(VALUE_CODES["gender"]),
         "出生年份": base.birth_year,
-        "手机": phone,
+        "手机": fields["phone"],
         "电子邮箱": base.email.where(~(rng.random(n) < 0.03), base.email.str.upper()),
-        "证件号码": id_number,
-        "城市": city,
+        "证件号码": fields["id_number"],
+        "城市": fields["city"],
         "省份": base.province,
         "所属行业": base.industry,
         "员工人数": base.employees,
         "信用等级": base.credit_rating,
         "主要联系人": base.key_contact,
-        "注册日期": signup,
+        "注册日期": fields["signup"],
         "客户态度": base.attitude.map(VALUE_CODES["attitude"]),
         "营销许可": base.consent_marketing.map({True: "是", False: "否"}),
-        "更新时间": updated,
+        "更新时间": fields["updated"],
     })
-    # missing values: a few percent of each optional field blanked out
-    for col in ["性别", "出生年份", "手机", "电子邮箱", "证件号码", "城市", "省份", "员工人数",
-                "客户态度", "营销许可", "更新时间"]:
-        blank = rng.random(n) < (0.08 if col == "更新时间" else 0.04)
+
+
+def _blank_out(rng: np.random.Generator, raw: pd.DataFrame) -> pd.DataFrame:
+    """Missing values: a few percent of each optional field blanked out."""
+    raw = raw.copy()
+    for col in BLANKED:
+        blank = rng.random(len(raw)) < (0.08 if col == "更新时间" else 0.04)
         raw[col] = raw[col].astype(object).where(~blank, None)
+    return raw
+
+
+def build_raw(customers: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The raw export (Chinese headers, text values) and its key (row -> customer_id)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 7_101]))
+    base, is_dup = _sample_rows(rng, customers)
+    name = _messy_names(rng, base, is_dup)
+    fields = _messy_fields(rng, base, is_dup)
+    raw = _blank_out(rng, _raw_table(rng, base, name, fields))
     key = pd.DataFrame({
-        "raw_row": np.arange(1, n + 1),
+        "raw_row": np.arange(1, len(raw) + 1),
         "crm_id": raw["客户编号"],
         "customer_id": base.customer_id,
         "is_duplicate": is_dup,

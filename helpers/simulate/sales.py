@@ -50,6 +50,11 @@ RETURN_P = {
     "high_value_org": 0.02,
     "chronic_late_payer": 0.05,
 }
+CHANNEL_P = {
+    "individual": [0.45, 0.45, 0.1, 0.0],
+    "organisation": [0.05, 0.25, 0.25, 0.45],
+}
+CHANNELS = ["store", "online", "phone", "field_sales"]
 
 
 def day_weights() -> tuple[np.ndarray, np.ndarray]:
@@ -97,19 +102,21 @@ def sample_days(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray,
     return day_numbers[np.clip(idx, 0, len(day_numbers) - 1)]
 
 
-# Long: a story of draws from one seeded stream; reordering them would change the bundled data
-def generate_transactions(customers: pd.DataFrame, windows: pd.DataFrame,
-                          rng: np.random.Generator) -> pd.DataFrame:
-    """Order lines and returns for every customer; one row per line."""
-    ttype = customers.true_type.to_numpy()
-    is_org = customers.customer_kind.to_numpy() == "organisation"
+def _order_counts(rng: np.random.Generator, ttype: np.ndarray,
+                  windows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each customer's number of orders (at least one) and spending level per line."""
     years = (windows.end - windows.start + 1).to_numpy() / 365.25
     rate = pd.Series(ttype).map(ORDER_RATE).to_numpy() * np.exp(rng.normal(0, 0.45, len(ttype)))
     n_orders = np.maximum(1, rng.poisson(rate * years))
     # a customer's spending level: heavy-tailed (log-normal) around the type's typical value
     level = pd.Series(ttype).map(LINE_VALUE).to_numpy() * np.exp(rng.normal(0, 0.7, len(ttype)))
+    return n_orders, level
 
-    cust = np.repeat(np.arange(len(customers)), n_orders)
+
+def _orders(rng: np.random.Generator, n_orders: np.ndarray, ttype: np.ndarray,
+            is_org: np.ndarray, windows: pd.DataFrame) -> pd.DataFrame:
+    """Orders (customer row, day, second) in time order with their ``order_id``."""
+    cust = np.repeat(np.arange(len(n_orders)), n_orders)
     n = len(cust)
     d, w = day_weights()
     order_day = sample_days(rng, windows.start.to_numpy()[cust], windows.end.to_numpy()[cust], d, w)
@@ -119,58 +126,75 @@ def generate_transactions(customers: pd.DataFrame, windows: pd.DataFrame,
     order_day[lapsed_first] = windows.end.to_numpy()[ttype == "lapsed"]
     hour = np.where(is_org[cust], rng.integers(8, 18, n), rng.integers(8, 23, n))
     seconds = hour * 3600 + rng.integers(0, 3600, n)
-
     orders = pd.DataFrame({"cust": cust, "day": order_day, "sec": seconds})
     orders = orders.sort_values(["day", "sec", "cust"], kind="stable").reset_index(drop=True)
     orders["order_id"] = ids("O", len(orders), 7)
+    return orders
+
+
+def _order_lines(rng: np.random.Generator, orders: pd.DataFrame,
+                 is_org: np.ndarray) -> pd.DataFrame:
+    """One row per order line: organisations' orders have more lines."""
     o_org = is_org[orders.cust.to_numpy()]
     lines = 1 + rng.poisson(np.where(o_org, 0.7, 0.25))
     li = np.repeat(np.arange(len(orders)), lines)
-    t = orders.iloc[li].reset_index(drop=True)
-    m = len(t)
-    c = t.cust.to_numpy()
-    kind = np.where(is_org[c], "organisation", "individual")
-    cats = list(CATEGORIES)
-    category = pick_by(rng, kind, CATEGORY_P, cats)
+    return orders.iloc[li].reset_index(drop=True)
+
+
+def _line_values(rng: np.random.Generator, kind: np.ndarray, level: np.ndarray,
+                 bargain: np.ndarray) -> dict[str, np.ndarray]:
+    """Category, quantity, amount, discount and cost of each line."""
+    m = len(kind)
+    category = pick_by(rng, kind, CATEGORY_P, list(CATEGORIES))
     base_price = pd.Series(category).map({k: v[0] for k, v in CATEGORIES.items()}).to_numpy()
     margin = pd.Series(category).map({k: v[1] for k, v in CATEGORIES.items()}).to_numpy()
     unit = np.round(base_price * np.exp(rng.normal(0, 0.35, m)), 1)
-    target = level[c] * np.exp(rng.normal(0, 0.5, m))
+    target = level * np.exp(rng.normal(0, 0.5, m))
     quantity = np.maximum(1, np.round(target / unit)).astype(int)
     quantity = np.minimum(quantity, 5000)
     list_value = quantity * unit
-    bargain = ttype[c] == "bargain_hunter"
     discounted = rng.random(m) < np.where(bargain, 0.8, 0.12)
     rate_off = np.where(bargain, rng.uniform(0.15, 0.4, m), rng.uniform(0.05, 0.2, m))
     discount = np.round(np.where(discounted, list_value * rate_off, 0.0), 2)
     amount = np.round(list_value - discount, 2)
     cost = np.round(list_value * (1 - margin) * np.exp(rng.normal(0, 0.05, m)), 2)
-    channel_p = {
-        "individual": [0.45, 0.45, 0.1, 0.0],
-        "organisation": [0.05, 0.25, 0.25, 0.45],
-    }
-    channel = pick_by(rng, kind, channel_p, ["store", "online", "phone", "field_sales"])
-    sales = pd.DataFrame({
-        "cust": c,
-        "order_id": t.order_id.to_numpy(),
-        "day": t.day.to_numpy(),
-        "sec": t.sec.to_numpy(),
-        "quantity": quantity,
-        "amount": amount,
-        "discount": discount,
-        "cost": cost,
-        "product_category": category,
-        "sales_channel": channel,
-        "is_return": False,
-    })
-    # returns: a copy of some lines, negative, 2-30 days later (only those before the as-of date)
-    is_ret = rng.random(m) < pd.Series(ttype[c]).map(RETURN_P).to_numpy()
+    return {"quantity": quantity, "amount": amount, "discount": discount, "cost": cost,
+            "product_category": category}
+
+
+def _returns(rng: np.random.Generator, sales: pd.DataFrame, ttype: np.ndarray) -> pd.DataFrame:
+    """Returns: negative copies of some lines, 2-30 days later, up to the as-of date."""
+    is_ret = rng.random(len(sales)) < pd.Series(ttype).map(RETURN_P).to_numpy()
     ret = sales.loc[is_ret].copy()
     ret["day"] = ret.day + rng.integers(2, 31, len(ret))
     ret["sec"] = 9 * 3600 + rng.integers(0, 9 * 3600, len(ret))
     ret = ret.assign(quantity=-ret.quantity, amount=-ret.amount, cost=-ret.cost, discount=0.0,
                      is_return=True)
-    ret = ret.loc[ret.day <= days(AS_OF)]
+    return ret.loc[ret.day <= days(AS_OF)]
+
+
+def generate_transactions(customers: pd.DataFrame, windows: pd.DataFrame,
+                          rng: np.random.Generator) -> pd.DataFrame:
+    """Order lines and returns for every customer; one row per line."""
+    ttype = customers.true_type.to_numpy()
+    is_org = customers.customer_kind.to_numpy() == "organisation"
+    n_orders, level = _order_counts(rng, ttype, windows)
+    orders = _orders(rng, n_orders, ttype, is_org, windows)
+    t = _order_lines(rng, orders, is_org)
+    c = t.cust.to_numpy()
+    kind = np.where(is_org[c], "organisation", "individual")
+    values = _line_values(rng, kind, level[c], ttype[c] == "bargain_hunter")
+    channel = pick_by(rng, kind, CHANNEL_P, CHANNELS)
+    sales = pd.DataFrame({
+        "cust": c,
+        "order_id": t.order_id.to_numpy(),
+        "day": t.day.to_numpy(),
+        "sec": t.sec.to_numpy(),
+        **values,
+        "sales_channel": channel,
+        "is_return": False,
+    })
+    ret = _returns(rng, sales, ttype[c])
     allrows = pd.concat([sales, ret], ignore_index=True)
     allrows = allrows.sort_values(["day", "sec", "cust", "is_return", "order_id"],
                                   kind="stable").reset_index(drop=True)
