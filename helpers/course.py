@@ -1,5 +1,6 @@
 """Running, exporting and preparing the course: the instructor's commands.
 
+``python -m helpers.course run NB OUT -p NAME VALUE``  execute one notebook (papermill's -p/-r/-f)
 ``python -m helpers.course run-all``        execute every notebook with papermill, export HTML
 ``python -m helpers.course make-trainee``   write trainee copies (solutions stripped) to notebooks/
 ``python -m helpers.course check-trainee``  fail if notebooks/ is out of step with solutions/
@@ -16,6 +17,7 @@ notebook still runs top to bottom and ``check(...)`` reports "not answered yet".
 from __future__ import annotations
 
 import argparse
+import asyncio
 import copy
 import json
 import re
@@ -25,7 +27,6 @@ import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from queue import Empty
 from typing import Any
 
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_DIR, SOLUTIONS_DIR
@@ -161,34 +162,38 @@ def out_of_step(solutions: Path = SOLUTIONS_DIR, trainee: Path = NOTEBOOKS_DIR) 
     return problems + sorted(f"{n} (no solution notebook)" for n in extra)
 
 
-def _poll_in_slices() -> None:
-    """Make the kernel client re-check its sockets every half second while it waits.
+def _recheck_after_send() -> None:
+    """Make every send on a kernel channel re-check that socket for a reply already waiting.
 
-    nbclient waits for a cell's reply with ``get_msg(timeout=None)``; with widgets in play that
-    wait can miss the socket's wake-up and hang forever although the kernel has answered
-    (jupyter/nbclient#312, seen here in about one notebook run in a hundred). Polling in short
-    slices, each starting with a non-blocking check, cannot miss a message. Applied once, only in
-    the process that runs notebooks (tests, ``make course``), never in a trainee's kernel.
+    The cause of the hangs of jupyter/nbclient#312: jupyter_client sends on a channel's asyncio
+    socket through a plain (synchronous) shadow of it. That send lets ZeroMQ process the socket's
+    pending events, which clears the file descriptor the event loop watches, so a reply that had
+    just arrived never wakes the coroutine waiting for it (pyzmq's asyncio sockets expect every
+    operation to be followed by an ``EVENTS`` check; their own ``send`` does it). nbclient sends
+    while it waits for a cell's reply whenever an ``ipywidgets.Output`` receives output (it
+    syncs the widget's state back to the kernel on the shell channel), so widget cells hung at
+    random, more often on a loaded machine, with the reply sitting unread in the socket. Reading
+    ``EVENTS`` through the asyncio socket after the send schedules the wake-up the send consumed.
+    Applied once, only in the process that runs notebooks, never in a trainee's kernel.
     """
-    # deferred: jupyter_client is only needed to run notebooks, not to make trainee copies
+    # deferred: jupyter_client and zmq are only needed to run notebooks, not to make trainee copies
+    import zmq
     from jupyter_client.channels import AsyncZMQSocketChannel
 
-    if getattr(AsyncZMQSocketChannel.get_msg, "_course_sliced", False):
+    if getattr(AsyncZMQSocketChannel.send, "_course_rechecks", False):
         return
+    plain_send = AsyncZMQSocketChannel.send
 
-    async def get_msg(self: Any, timeout: float | None = None) -> dict[str, Any]:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            if await self.socket.poll(0):
-                return await self._recv()
-            left = 0.5 if deadline is None else min(0.5, deadline - time.monotonic())
-            if left <= 0:
-                raise Empty
-            if await self.socket.poll(int(left * 1000)):
-                return await self._recv()
+    def send(self: Any, msg: dict[str, Any]) -> None:
+        plain_send(self, msg)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop in this thread, so no coroutine is waiting on the socket
+        self.socket.get(zmq.EVENTS)  # the asyncio socket's get(EVENTS) wakes waiting readers
 
-    get_msg._course_sliced = True  # type: ignore[attr-defined]
-    AsyncZMQSocketChannel.get_msg = get_msg  # type: ignore[method-assign]
+    send._course_rechecks = True  # type: ignore[attr-defined]
+    AsyncZMQSocketChannel.send = send  # type: ignore[method-assign]
 
 
 def _ipc_kernel_manager() -> type:
@@ -213,6 +218,99 @@ def _ipc_kernel_manager() -> type:
     return IPCKernelManager
 
 
+CELL_TIMEOUT = 900  # seconds one cell may run before the run fails (``run --timeout`` sets it)
+
+
+class CellTimeout(RuntimeError):
+    """A cell ran past the per-cell time limit, or its kernel died; the message names the cell."""
+
+
+def _cell_line(cell: Any) -> str:
+    r"""The first line of a cell's code that is not blank or a comment, shortened to 70 signs.
+
+    >>> _cell_line({"source": "# a comment\n\nexplore_capacity(scored.test, target=target)"})
+    'explore_capacity(scored.test, target=target)'
+    """
+    lines = [ln.strip() for ln in str(cell.get("source", "")).splitlines()]
+    first = next((ln for ln in lines if ln and not ln.startswith("#")), "")
+    return first if len(first) <= 70 else first[:67] + "..."
+
+
+def _stopped_message(source: Path, target: Path, current: dict[str, Any], timeout: int,
+                     error: Exception) -> str:
+    where = (f"cell {current['index']} (`{_cell_line(current['cell'])}`)" if current
+             else "kernel start")
+    if isinstance(error, TimeoutError):
+        what = (f"did not finish within {timeout} s; it was stopped. If the data is that large, "
+                f"allow more with `--timeout SECONDS`")
+    else:
+        what = (f"lost its kernel ({error}); the kernel process died, often for lack of memory: "
+                f"free memory or run on a sample of the data")
+    return f"{source.name}: {where} {what}. The executed copy so far is in {target}."
+
+
+def execute_notebook(
+    source: Path,
+    target: Path,
+    parameters: dict[str, Any] | None = None,
+    cwd: Path | None = None,
+    timeout: int = CELL_TIMEOUT,
+    progress_bar: bool = False,
+) -> Path:
+    """Execute one notebook with papermill into ``target``; finish, or fail naming the cell.
+
+    Parameters
+    ----------
+    source : Path
+        The notebook to run.
+    target : Path
+        The executed copy to write (its folder is created if needed).
+    parameters : dict, optional
+        Papermill parameters (injected after the cell tagged ``parameters``).
+    cwd : Path, optional
+        The kernel's working folder (default: the current folder).
+    timeout : int
+        Seconds each cell may run.
+    progress_bar : bool
+        Show papermill's progress bar.
+
+    Returns
+    -------
+    Path
+        The executed copy.
+
+    Raises
+    ------
+    CellTimeout
+        If a cell runs longer than ``timeout`` or the kernel dies; names the notebook and cell.
+    papermill.PapermillExecutionError
+        If a cell raises (a ``DataProblem`` for bad input, say); the executed copy shows where.
+    """
+    # deferred: papermill (and nbformat behind it) takes seconds to import; only runs need it
+    import papermill as pm
+    from nbclient.exceptions import DeadKernelError
+
+    _recheck_after_send()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    current: dict[str, Any] = {}
+
+    def on_cell_start(cell: Any, cell_index: int) -> None:
+        current.update(cell=cell, index=cell_index)
+
+    # Windows has no Unix sockets: keep jupyter's default TCP transport there
+    ipc = {} if sys.platform == "win32" else {"kernel_manager_class": _ipc_kernel_manager()}
+    try:
+        pm.execute_notebook(
+            str(source), str(target), parameters=parameters or {},
+            cwd=None if cwd is None else str(cwd), kernel_name="python3",
+            progress_bar=progress_bar, execution_timeout=timeout, on_cell_start=on_cell_start,
+            **ipc,
+        )
+    except (TimeoutError, DeadKernelError) as error:  # nbclient's CellTimeoutError is a TimeoutError
+        raise CellTimeout(_stopped_message(source, target, current, timeout, error)) from None
+    return target
+
+
 def run_notebook(
     source: Path, out_dir: Path, parameters: dict[str, Any] | None = None, cwd: Path | None = None
 ) -> Path:
@@ -233,27 +331,13 @@ def run_notebook(
     -------
     Path
         The executed copy.
+
+    Raises
+    ------
+    CellTimeout
+        If a cell runs longer than :data:`CELL_TIMEOUT` seconds or the kernel dies.
     """
-    # deferred: papermill (and nbformat behind it) takes seconds to import; only runs need it
-    import papermill as pm
-
-    _poll_in_slices()
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / source.name
-    # Windows has no Unix sockets: keep jupyter's default TCP transport there
-    ipc = {} if sys.platform == "win32" else {"kernel_manager_class": _ipc_kernel_manager()}
-    pm.execute_notebook(
-        str(source),
-        str(target),
-        parameters=parameters or {},
-        cwd=str(cwd or out_dir),
-        kernel_name="python3",
-        progress_bar=False,
-        execution_timeout=900,  # seconds per cell: a stuck cell fails instead of hanging CI
-        **ipc,
-    )
-    return target
+    return execute_notebook(source, out_dir / source.name, parameters, cwd=cwd or out_dir)
 
 
 def export_html(notebook: Path) -> Path:
@@ -369,15 +453,88 @@ def _set_default_parameter(nb: dict[str, Any], name: str, value: Any) -> None:
             return
 
 
+def _parameter_value(text: str) -> Any:
+    """A ``-p`` value typed as papermill types it: True/False/None, int, float, else text.
+
+    >>> [_parameter_value(v) for v in ["True", "None", "3", "0.5", "out/07", "1e3"]]
+    [True, None, 3, 0.5, 'out/07', 1000.0]
+    """
+    if text in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[text]
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _cli_parameters(args: argparse.Namespace) -> dict[str, Any]:
+    """Parameters as papermill combines them: files (``-f``) first, then ``-p`` and ``-r``."""
+    # deferred: papermill reads its parameter files itself (only helpers.config imports yaml)
+    from papermill.iorw import read_yaml_file
+
+    parameters: dict[str, Any] = {}
+    for path in args.parameters_file:
+        parameters.update(read_yaml_file(str(path)) or {})
+    parameters.update({name: _parameter_value(value) for name, value in args.parameters})
+    parameters.update(dict(args.parameters_raw))
+    return parameters
+
+
+def _run_one(args: argparse.Namespace) -> int:
+    """``run NOTEBOOK OUTPUT``: execute, then report success or why it stopped (exit code 1)."""
+    # deferred: papermill takes seconds to import
+    from papermill.exceptions import PapermillExecutionError
+
+    if not args.notebook.is_file():
+        print(f"no notebook {args.notebook}; the course's are in {NOTEBOOKS_DIR}", file=sys.stderr)
+        return 2
+    try:
+        execute_notebook(args.notebook, args.output, _cli_parameters(args), cwd=args.cwd,
+                         timeout=args.timeout, progress_bar=not args.no_progress_bar)
+    except CellTimeout as error:
+        print(error, file=sys.stderr)
+        return 1
+    except PapermillExecutionError as error:
+        print(f"{args.notebook.name}: cell In [{error.exec_count}] stopped the run with "
+              f"{error.ename}: {error.evalue}\nThe executed copy, with the full traceback, is in "
+              f"{args.output}.", file=sys.stderr)
+        return 1
+    print(f"executed {args.notebook.name} into {args.output}")
+    return 0
+
+
+def _add_run_parser(sub: Any) -> None:
+    one = sub.add_parser(
+        "run", help="execute one notebook with your parameters (papermill's -p/-r/-f)",
+        description="Execute NOTEBOOK into OUTPUT like papermill, but never hang: every cell has "
+                    "a time limit and a stopped run names the cell.")
+    one.add_argument("notebook", type=Path)
+    one.add_argument("output", type=Path)
+    one.add_argument("-p", "--parameters", nargs=2, action="append", default=[],
+                     metavar=("NAME", "VALUE"), help="a parameter, typed (3, 0.5, True, None)")
+    one.add_argument("-r", "--parameters-raw", nargs=2, action="append", default=[],
+                     metavar=("NAME", "VALUE"), help="a parameter kept as text")
+    one.add_argument("-f", "--parameters-file", type=Path, action="append", default=[],
+                     help="a YAML file of parameters")
+    one.add_argument("--cwd", type=Path, default=None,
+                     help="the kernel's working folder (default: the current folder)")
+    one.add_argument("--timeout", type=int, default=CELL_TIMEOUT,
+                     help=f"seconds each cell may run (default {CELL_TIMEOUT})")
+    one.add_argument("--no-progress-bar", action="store_true")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point (see module docstring)."""
     parser = argparse.ArgumentParser(prog="python -m helpers.course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run-all", help="execute every notebook and export HTML")
-    run.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "course")
-    run.add_argument("--which", choices=["solutions", "trainee"], default="solutions")
-    run.add_argument("--only", nargs="*", default=[], help="notebook number prefixes, e.g. 00 03")
+    _add_run_parser(sub)
+    every = sub.add_parser("run-all", help="execute every notebook and export HTML")
+    every.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "course")
+    every.add_argument("--which", choices=["solutions", "trainee"], default="solutions")
+    every.add_argument("--only", nargs="*", default=[], help="notebook number prefixes, e.g. 00 03")
     sub.add_parser("make-trainee", help="write trainee copies into notebooks/")
     sub.add_parser("check-trainee", help="fail if notebooks/ is out of step with solutions/")
     ws = sub.add_parser("workshop", help="per-trainee datasets and notebooks")
@@ -386,6 +543,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ws.add_argument("--base-seed", type=int, default=1000)
     args = parser.parse_args(argv)
 
+    if args.command == "run":
+        return _run_one(args)
     if args.command == "run-all":
         timings = run_all(args.out, args.which, only=args.only)
         print(f"{len(timings)} notebooks executed; HTML in {args.out / args.which}")

@@ -118,3 +118,115 @@ def test_workshop_gives_each_trainee_own_data_and_notebooks(tmp_path):
         assert "BEGIN SOLUTION" not in nb.read_text(encoding="utf-8")
     with pytest.raises(FileExistsError):
         course.workshop(tmp_path / "ws", ["wang"])
+
+
+# --- running notebooks: never hang (issue 10) ---------------------------------------------------
+
+def _reply_waiting_scenario(send_after_reply):
+    """A coroutine waits for a reply on a channel's asyncio socket; the reply arrives while the
+    loop is busy, then the client sends on the same socket (as nbclient does for Output
+    widgets). Returns the message the waiter got, or None if it was never woken."""
+    import asyncio
+
+    import zmq
+    import zmq.asyncio
+    from jupyter_client.channels import AsyncZMQSocketChannel
+    from jupyter_client.session import Session
+
+    async def scenario():
+        async_ctx, ctx = zmq.asyncio.Context(), zmq.Context()
+        kernel = ctx.socket(zmq.ROUTER)
+        port = kernel.bind_to_random_port("tcp://127.0.0.1")
+        client = async_ctx.socket(zmq.DEALER)
+        client.connect(f"tcp://127.0.0.1:{port}")
+        session, kernel_session = Session(key=b"k"), Session(key=b"k")
+        channel = AsyncZMQSocketChannel(client, session)
+        try:
+            channel.send(session.msg("execute_request"))
+            assert kernel.poll(5000), "the request did not arrive"
+            ident, _ = kernel_session.feed_identities(kernel.recv_multipart())
+            waiter = asyncio.ensure_future(channel.get_msg(timeout=None))
+            for _ in range(3):
+                await asyncio.sleep(0)  # the waiter now polls the socket
+            kernel_session.send(kernel, "execute_reply", {}, ident=ident)
+            # block the loop until the reply is in the client's socket (this already clears
+            # the socket's wake-up, as the send below does)
+            assert zmq.Socket.shadow(client.underlying).poll(5000), "the reply did not arrive"
+            send_after_reply(channel, session)
+            try:
+                return (await asyncio.wait_for(waiter, 3))["msg_type"]
+            except TimeoutError:
+                return None
+        finally:
+            client.close(0)
+            kernel.close(0)
+            async_ctx.term()
+            ctx.term()
+
+    return asyncio.run(scenario())
+
+
+def test_a_plain_send_loses_the_wake_up_of_a_reply_already_waiting():
+    # jupyter_client's own send: a synchronous shadow of the socket; the waiter is never woken
+    # (the hang of jupyter/nbclient#312). If this fails, upstream fixed it and
+    # course._recheck_after_send can go.
+    def plain_send(channel, session):
+        session.send(channel.socket, session.msg("comm_msg"))
+
+    assert _reply_waiting_scenario(plain_send) is None
+
+
+def test_a_send_on_a_channel_wakes_the_reader_of_a_reply_already_waiting():
+    course._recheck_after_send()
+    course._recheck_after_send()  # applied once only
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    assert AsyncZMQSocketChannel.send._course_rechecks
+    got = _reply_waiting_scenario(lambda channel, session: channel.send(session.msg("comm_msg")))
+    assert got == "execute_reply"
+
+
+def test_run_parameters_combine_like_papermill(tmp_path):
+    params = tmp_path / "params.yaml"
+    params.write_text("seed: 1\nmapping_file: a.yaml\nmin_calls: 10\n", encoding="utf-8")
+    args = course.argparse.Namespace(parameters_file=[params],
+                                     parameters=[["seed", "7"], ["rate", "0.5"], ["x", "None"]],
+                                     parameters_raw=[["code", "007"]])
+    assert course._cli_parameters(args) == {"seed": 7, "mapping_file": "a.yaml", "min_calls": 10,
+                                            "rate": 0.5, "x": None, "code": "007"}
+
+
+def test_run_refuses_a_missing_notebook(tmp_path, capsys):
+    assert course.main(["run", str(tmp_path / "nope.ipynb"), str(tmp_path / "out.ipynb")]) == 2
+    assert "no notebook" in capsys.readouterr().err
+
+
+def test_stopped_message_names_notebook_cell_and_fix(tmp_path):
+    cell = {"source": "# capacity\nexplore_capacity(scored.test)\n"}
+    msg = course._stopped_message(tmp_path / "07-x.ipynb", tmp_path / "out.ipynb",
+                                  {"cell": cell, "index": 23}, 900, TimeoutError("t"))
+    assert msg.startswith("07-x.ipynb: cell 23 (`explore_capacity(scored.test)`) did not finish "
+                          "within 900 s")
+    assert "--timeout" in msg and str(tmp_path / "out.ipynb") in msg
+
+
+@pytest.mark.notebook
+def test_run_stops_a_stuck_cell_with_a_message_naming_it(tmp_path, capsys):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import time\ntime.sleep(120)"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    source = tmp_path / "stuck.ipynb"
+    nbformat.write(nb, str(source))
+    before = source.read_bytes()
+    code = course.main(["run", str(source), str(tmp_path / "out" / "stuck.ipynb"), "-p", "x", "2",
+                        "--timeout", "3", "--no-progress-bar"])
+    err = capsys.readouterr().err
+    assert code == 1
+    # cell 0 is the parameters cell, 1 the injected parameters, 2 the stuck one
+    assert "stuck.ipynb: cell 2 (`import time`) did not finish within 3 s" in err
+    assert source.read_bytes() == before
