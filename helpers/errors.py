@@ -20,7 +20,8 @@ helpers.errors.DataProblem: RFM: column(s) ['amount'] missing; the table has ['c
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,9 +32,13 @@ __all__ = [
     "ConfigProblem",
     "DataProblem",
     "MAPPING_FIX",
+    "PERSONAL_HINT",
+    "PERSONAL_PATTERNS",
     "Problem",
     "config_problem",
     "did_you_mean",
+    "luhn_ok",
+    "redact_personal",
     "require_columns",
     "rows_preview",
     "sample_rows",
@@ -42,6 +47,103 @@ __all__ = [
 #: The fix suggested when a helper is handed a table whose columns are not the course's names.
 MAPPING_FIX = ("load the file with helpers.data.load_table(path, table, mapping=...) so its "
                "headers are mapped to the course's column names (examples in mappings/*.yaml).")
+
+
+# --------------------------------------------------------------------------------------------
+# personal data inside messages: a message shows a few offending values, never a raw phone number,
+# ID number, e-mail or bank-card number. helpers.data.privacy masks free text with the same finders.
+
+#: The finders, in the order they are applied (each works on what the previous left).
+PERSONAL_PATTERNS: dict[str, re.Pattern[str]] = {
+    "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+    # 18-digit resident ID: 6-digit region, birth date (19xx/20xx), 3 digits, check digit or X
+    "id_number": re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
+                            r"(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"),
+    # mainland mobile (+86 optional, 1[3-9] and 9 digits), then landlines with an area code
+    "phone": re.compile(r"(?<![\d*])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![\d*])"
+                        r"|(?<![\d*])(?:\(0\d{2,3}\)|0\d{2,3})[ -]?\d{7,8}(?![\d*])"),
+    # 13-19 digits, optionally in groups separated by spaces or hyphens (kept only if Luhn-valid)
+    "card": re.compile(r"(?<![\d*])\d(?:[ -]?\d){12,18}(?![\d*])"),
+}
+_COUNTRY = re.compile(r"((?:(?:\+|00)?86[ -]?)?(?=1[3-9]))?(.*)", re.S)
+#: Cheap test that a text may hold any of them (three digits in a row, or an ``@``).
+PERSONAL_HINT = re.compile(r"\d{3}|@")
+
+
+def luhn_ok(digits: str) -> bool:
+    """True when ``digits`` passes the Luhn check of bank-card numbers.
+
+    >>> luhn_ok("4111111111111111"), luhn_ok("4111111111111112")
+    (True, False)
+    """
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _keep_ends(text: str, head: int, tail: int, is_pos: Callable[[str], bool]) -> str:
+    pos = [i for i, ch in enumerate(text) if is_pos(ch)]
+    hide = set(pos[head:len(pos) - tail])
+    return "".join("*" if i in hide else ch for i, ch in enumerate(text))
+
+
+#: How each kind found is masked by default (the rules of helpers.data.privacy).
+DEFAULT_MASKS: dict[str, Callable[[str], str]] = {
+    "email": lambda t: t[:1] + "*" * (t.rindex("@") - 1) + t[t.rindex("@"):],
+    "id_number": lambda t: _keep_ends(t, 6, 4, str.isalnum),
+    "card": lambda t: _keep_ends(t, 0, 4, str.isdigit),
+    "phone": lambda t: _keep_ends(t, 3, 4, str.isdigit),
+}
+
+
+def redact_personal(text: str, masks: Mapping[str, Callable[[str], str]] | None = None) -> str:
+    """``text`` with every phone, resident ID, e-mail and bank-card number in it masked.
+
+    Mainland mobiles (``+86`` optional, separators allowed) and landlines with an area code,
+    18-digit resident ID numbers (``X`` as check digit), e-mail addresses and 13-19 digit card
+    numbers that pass the Luhn check are found anywhere in the text, free text included.
+
+    Parameters
+    ----------
+    text : str
+        Any text (a cell value, an error message).
+    masks : mapping, optional
+        Kind (``email``, ``id_number``, ``card``, ``phone``) -> function masking one match;
+        default :data:`DEFAULT_MASKS` (phone: first 3 and last 4 digits, ID: first 6 and last 4,
+        card: last 4, e-mail: first character and the domain).
+
+    Returns
+    -------
+    str
+        The text, personal data masked (unchanged when there is none).
+
+    Examples
+    --------
+    >>> redact_personal("call 13812345678 or mail zhang@example.com")
+    'call 138****5678 or mail z****@example.com'
+    >>> redact_personal("card 4111 1111 1111 1111, ID 11010119900307123X, order 1234567")
+    'card **** **** **** 1111, ID 110101********123X, order 1234567'
+    """
+    if not isinstance(text, str) or not PERSONAL_HINT.search(text):
+        return text
+    masks = {**DEFAULT_MASKS, **(masks or {})}
+    for kind, pattern in PERSONAL_PATTERNS.items():
+        mask = masks[kind]
+        if kind == "card":
+            def sub(m: re.Match[str], mask: Callable[[str], str] = mask) -> str:
+                digits = re.sub(r"\D", "", m.group())
+                return mask(m.group()) if luhn_ok(digits) else m.group()
+        elif kind == "phone":  # a country code stays as it is: the number keeps 3 + 4 digits
+            def sub(m: re.Match[str], mask: Callable[[str], str] = mask) -> str:
+                country, number = _COUNTRY.match(m.group()).groups()  # type: ignore[union-attr]
+                return (country or "") + mask(number)
+        else:
+            def sub(m: re.Match[str], mask: Callable[[str], str] = mask) -> str:
+                return mask(m.group())
+        text = pattern.sub(sub, text)
+    return text
 
 
 @dataclass
@@ -82,16 +184,16 @@ class Problem:
         return ""
 
     def text(self) -> str:
-        r"""One readable paragraph.
+        r"""One readable paragraph; phones, ID, card numbers and e-mails in it are masked.
 
         >>> Problem("unparseable", column="amount", count=3, rows=[4, 9], values=["1,2x", "?"],
         ...         detail="3 values are not numbers.", fix="correct them").text()
         "column 'amount': 3 values are not numbers. Rows: 4 ('1,2x'), 9 ('?') and 1 more.\n   Fix: correct them"
         """
-        out = f"{self._where()}{self.detail}"
+        out = f"{self._where()}{redact_personal(self.detail)}"
         if self.rows:
             values = self.values or [None] * len(self.rows)
-            shown = ", ".join(f"{r} ({v!r})" if v is not None else str(r)
+            shown = ", ".join(f"{r} ({redact_personal(repr(v))})" if v is not None else str(r)
                               for r, v in zip(self.rows, values, strict=False))
             more = f" and {self.count - len(self.rows)} more" if self.count > len(self.rows) else ""
             out += f" Rows: {shown}{more}."
@@ -126,10 +228,15 @@ class ConfigProblem(DataProblem):
 def sample_rows(values: Any, n: int = 5) -> list[Any]:
     """A few offending values or row labels, as plain Python values, for error messages.
 
+    Text values have their phones, ID, card numbers and e-mails masked (:func:`redact_personal`).
+
     >>> sample_rows(np.array([3, 1, 4, 1, 5, 9]), n=3)
     [3, 1, 4]
+    >>> sample_rows(["13812345678"])
+    ['138****5678']
     """
-    return [v.item() if isinstance(v, np.generic) else v for v in list(values)[:n]]
+    return [redact_personal(v) if isinstance(v, str) else v.item() if isinstance(v, np.generic)
+            else v for v in list(values)[:n]]
 
 
 def did_you_mean(word: Any, choices: Sequence[str]) -> str:
@@ -150,6 +257,8 @@ def config_problem(source: Any, key: str, message: str) -> ConfigProblem:
 def rows_preview(frame: pd.DataFrame, mask: Any, columns: Sequence[str], n: int = 5) -> str:
     """The first ``n`` rows where ``mask`` is true, as text (only the columns that exist).
 
+    Phones, ID, card numbers and e-mails in the rows are masked (:func:`redact_personal`).
+
     >>> df = pd.DataFrame({"invoice_id": ["I1", "I2", "I3"], "amount": [10, -5, -7]})
     >>> print(rows_preview(df, df["amount"] < 0, ["invoice_id", "amount"], n=1))
     invoice_id  amount
@@ -160,7 +269,7 @@ def rows_preview(frame: pd.DataFrame, mask: Any, columns: Sequence[str], n: int 
     bad = frame.loc[flags, [c for c in columns if c in frame.columns]]
     total = int(flags.sum())
     more = f"\n (and {total - n} more)" if total > n else ""
-    return bad.head(n).to_string(index=False, max_colwidth=30) + more
+    return redact_personal(bad.head(n).to_string(index=False, max_colwidth=30)) + more
 
 
 def require_columns(frame: Any, columns: Sequence[str], what: str, fix: str = MAPPING_FIX) -> None:

@@ -13,7 +13,8 @@ Import from here (``from helpers.data import load_table, quality_report``); the 
   :func:`quality_summary`, plots and widget), ``_cleaning`` (``standardise_*``,
   :func:`clean_customers`, city aliases), ``_dedup`` (:func:`duplicate_candidates`,
   :func:`cluster_duplicates`, :func:`golden_records`), ``_freshness`` (:func:`flag_stale`);
-- :mod:`~helpers.data.privacy`   masking, pseudonyms and views by role (``access_levels.yaml``);
+- :mod:`~helpers.data.privacy`   masking (by column and by content) and pseudonyms; views by role
+  (``access_levels.yaml``) in ``_roles``;
 - :mod:`~helpers.data.setup_check`  :func:`run_checks`: is this machine ready (notebook 00).
 
 Tests: ``tests/data/test_<module>.py`` (``test_read.py`` … for the loader's stages,
@@ -50,6 +51,13 @@ from helpers.data._dedup import (
     plot_pair_scores,
 )
 from helpers.data._freshness import flag_stale, stale_share
+from helpers.data._roles import (
+    AccessLevels,
+    Role,
+    explore_roles,
+    load_access_levels,
+    view_for_role,
+)
 from helpers.data.loading import CourseData, Loaded, LoadReport, load_course_data, load_table
 from helpers.data.mapping import (
     ColumnMapping,
@@ -59,11 +67,9 @@ from helpers.data.mapping import (
     to_halfwidth,
 )
 from helpers.data.privacy import (
+    DEMO_KEY,
     KEY_ENV,
-    AccessLevels,
-    Role,
-    explore_roles,
-    load_access_levels,
+    choose_pseudonym_key,
     mask_address,
     mask_email,
     mask_frame,
@@ -71,11 +77,11 @@ from helpers.data.privacy import (
     mask_name,
     mask_phone,
     mask_series,
+    mask_text_series,
     mask_value,
     personal_columns_of,
     pseudonymise,
     pseudonymise_frame,
-    view_for_role,
 )
 from helpers.data.setup_check import (
     explore_signups,
@@ -86,6 +92,7 @@ from helpers.data.setup_check import (
 from helpers.data.writing import write_table
 
 __all__ = [
+    "DEMO_KEY",
     "KEY_ENV",
     "MISSING_TOKENS",
     "AccessLevels",
@@ -119,6 +126,7 @@ __all__ = [
     "mask_name",
     "mask_phone",
     "mask_series",
+    "mask_text_series",
     "mask_value",
     "normalise_company_name",
     "normalise_header",
@@ -130,6 +138,7 @@ __all__ = [
     "plot_completeness",
     "plot_pair_scores",
     "plot_table_sizes",
+    "choose_pseudonym_key",
     "pseudonymise",
     "pseudonymise_frame",
     "quality_report",

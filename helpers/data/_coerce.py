@@ -25,6 +25,8 @@ __all__ = [
     "clean_strings",
     "cleaned_column",
     "coerce_column",
+    "day_month_order",
+    "number_convention",
     "parse_bools",
     "parse_dates",
     "parse_numbers",
@@ -69,15 +71,77 @@ def _via_uniques(s: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Ser
     return pd.Series(parsed.array.take(codes, allow_fill=True), index=s.index)
 
 
-def parse_numbers(s: pd.Series, _clean: bool = True) -> pd.Series:
-    """Text to numbers (Float64): thousands separators, currency signs, full-width digits.
+_NUM_JUNK = r"[\s¥￥$€£元]"
+#: Values only a decimal comma explains (``12,5``, ``1.234,56``, ``1.234.567``, ``0,123``).
+COMMA_EVIDENCE = (r"[+-]?(?:\d+,\d{1,2}|\d+,\d{4,}|0,\d+|,\d+|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?"
+                  r"|\d{1,3}(?:\.\d{3})+,\d+)")
+#: Values only a decimal point explains (``12.5``, ``1,234.56``, ``1,234,567``, ``0.123``).
+POINT_EVIDENCE = (r"[+-]?(?:\d+\.\d{1,2}|\d+\.\d{4,}|0\.\d+|\.\d+|\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?"
+                  r"|\d{1,3}(?:,\d{3})+\.\d+)")
+_AMBIGUOUS = r"[+-]?\d{1,3}[.,]\d{3}"
+_COMMA_VALID = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?|[+-]?,\d+"
 
-    Unparseable values become <NA>; compare with the input to find them.
+
+def _number_text(u: pd.Series) -> pd.Series:
+    """Unique number texts without currency signs and spaces; ``(5)`` as ``-5``."""
+    return u.str.replace(_NUM_JUNK, "", regex=True).str.replace(r"^\((.*)\)$", r"-\1", regex=True)
+
+
+def number_convention(s: pd.Series, sep: str | None = None) -> tuple[str, str, int]:
+    """Which character is the decimal mark in a column of numbers as text, judged by its values.
+
+    Parameters
+    ----------
+    s : Series
+        The column (text; each distinct value is looked at once).
+    sep : str, optional
+        The file's delimiter: in a ``;``-separated file (European Excel) a column whose values
+        all fit both readings (``1.234``, ``1,500``) is read with a decimal comma.
+
+    Returns
+    -------
+    decimal : str
+        ``","`` or ``"."``.
+    how : str
+        ``"values"`` (some values settle it), ``"assumed"`` (every value fits both: the caller
+        should warn) or ``"plain"`` (no value has a separator that matters).
+    contradicting : int
+        Distinct values that only the other reading explains (they cannot be read).
+
+    Examples
+    --------
+    >>> number_convention(pd.Series(["1.234,56", "12,5"]))
+    (',', 'values', 0)
+    >>> number_convention(pd.Series(["1,500"]), sep=";")
+    (',', 'assumed', 0)
+    """
+    u = pd.Series(pd.unique(s.dropna().astype("string[pyarrow]")), dtype="string[pyarrow]")
+    t = _number_text(u)
+    n_comma = int(t.str.fullmatch(COMMA_EVIDENCE).fillna(False).sum())
+    n_point = int(t.str.fullmatch(POINT_EVIDENCE).fillna(False).sum())
+    european = sep == ";"
+    if n_comma or n_point:
+        comma = n_comma > n_point or (n_comma == n_point and european)
+        return ("," if comma else "."), "values", min(n_comma, n_point)
+    if european and bool(t.str.fullmatch(_AMBIGUOUS).fillna(False).any()):
+        return ",", "assumed", 0
+    return ".", "plain", 0
+
+
+def parse_numbers(s: pd.Series, _clean: bool = True, decimal: str | None = None,
+                  thousands: str | None = None) -> pd.Series:
+    """Text to numbers (Float64): thousands separators, decimal commas, currency signs.
+
+    The decimal mark is judged from the column's values (:func:`number_convention`) unless
+    given: ``1.234,56`` and ``12,5`` read as 1234.56 and 12.5, ``1,234.5`` as 1234.5. Values
+    that only the other convention explains, and other unparseable values, become <NA>.
 
     Parameters
     ----------
     s : Series
         Numbers as text (or already numbers).
+    decimal, thousands : str, optional
+        The decimal mark and thousands separator (a mapping's ``read: decimal:``).
 
     Returns
     -------
@@ -88,15 +152,27 @@ def parse_numbers(s: pd.Series, _clean: bool = True) -> pd.Series:
     --------
     >>> parse_numbers(pd.Series(["1,234.5", "￥12", "(5)", "abc"])).tolist()
     [1234.5, 12.0, -5.0, <NA>]
+    >>> parse_numbers(pd.Series(["1.234,56", "12,5"])).tolist()
+    [1234.56, 12.5]
     """
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         return s.astype("Float64")
     if _clean:
         s = clean_strings(s)
+    if decimal is None:
+        decimal = ("," if thousands == "." else ".") if thousands else number_convention(s)[0]
+    group = thousands or ("." if decimal == "," else ",")
 
     def conv(u: pd.Series) -> pd.Series:
-        t = u.str.replace(r"[,\s¥￥$€£元]", "", regex=True).str.replace(r"^\((.*)\)$", r"-\1",
-                                                                     regex=True)
+        t = _number_text(u)
+        if group not in ".,":
+            t = t.str.replace(group, "", regex=False)
+        if decimal == ",":
+            ok = t.str.fullmatch(_COMMA_VALID).fillna(False)
+            t = t.where(ok).str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        else:
+            t = t.mask(t.str.fullmatch(COMMA_EVIDENCE).fillna(False)).str.replace(",", "",
+                                                                                  regex=False)
         return pd.to_numeric(t, errors="coerce").astype("Float64")
 
     return _via_uniques(s, conv)
@@ -144,6 +220,51 @@ def _normalise_date_text(u: pd.Series) -> pd.Series:
     return t
 
 
+_NS_MIN, _NS_MAX = pd.Timestamp.min, pd.Timestamp.max
+
+
+def _in_ns_range(out: pd.Series) -> pd.Series:
+    """Datetimes as ``datetime64[ns]``; those outside pandas' range (1677-2262) as NaT."""
+    if out.dtype != "datetime64[ns]":
+        out = out.mask((out < _NS_MIN.as_unit("us")) | (out > _NS_MAX.as_unit("us")))
+    return out.astype("datetime64[ns]")
+
+
+def day_month_order(s: pd.Series) -> tuple[str | None, bool]:
+    """Whether dates written ``dd/mm/yyyy`` or ``mm/dd/yyyy`` are day- or month-first.
+
+    Parameters
+    ----------
+    s : Series
+        Dates as text (each distinct value is looked at once).
+
+    Returns
+    -------
+    order : {"dmy", "mdy"} or None
+        What the values say (a first number over 12: day-first, a second: month-first; the more
+        common when both occur); ``None`` when no value has that layout.
+    settled : bool
+        False when every such value fits both orders (``03/04/2023``): then ``order`` is the
+        assumption (month-first).
+
+    Examples
+    --------
+    >>> day_month_order(pd.Series(["03/04/2023", "25/04/2023"]))
+    ('dmy', True)
+    >>> day_month_order(pd.Series(["03/04/2023"]))
+    ('mdy', False)
+    """
+    u = pd.Series(pd.unique(s.dropna().astype("string[pyarrow]")), dtype="string[pyarrow]")
+    parts = _normalise_date_text(u).str.extract(r"^(\d{1,2})-(\d{1,2})-\d{4}(?:\s|$)")
+    parts = parts.dropna().astype(int)
+    if parts.empty:
+        return None, True
+    dmy, mdy = int((parts[0] > 12).sum()), int((parts[1] > 12).sum())
+    if not dmy and not mdy:
+        return "mdy", False
+    return ("dmy" if dmy > mdy else "mdy"), True
+
+
 def _dates_with_format(u: pd.Series, fmt: str) -> pd.Series:
     """Unique date texts read with one explicit format (also on normalised text)."""
     out = pd.to_datetime(u, format=fmt, errors="coerce")
@@ -152,13 +273,16 @@ def _dates_with_format(u: pd.Series, fmt: str) -> pd.Series:
         norm_fmt = fmt.replace("/", "-").replace(".", "-")
         out[left] = pd.to_datetime(_normalise_date_text(u[left]), format=norm_fmt,
                                    errors="coerce")
-    return out.astype("datetime64[ns]")
+    return _in_ns_range(out)
 
 
-def _dates_any_format(u: pd.Series) -> pd.Series:
-    """Unique date texts read with the first common format that fits each."""
+def _dates_any_format(u: pd.Series, order: str | None = None) -> pd.Series:
+    """Unique date texts read with the first common format that fits each.
+
+    ``order`` (``"dmy"`` or ``"mdy"``) allows only that order for dates with the year last.
+    """
     # fast path: ISO dates (what the course's own files and most databases write)
-    out = pd.to_datetime(u, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+    out = _in_ns_range(pd.to_datetime(u, format="ISO8601", errors="coerce"))
     left = out.isna() & u.notna()
     if not left.any():
         return out
@@ -169,18 +293,22 @@ def _dates_any_format(u: pd.Series) -> pd.Series:
               for f in _DATE_FORMATS_MDY)
     dmy = sum(pd.to_datetime(rest, format=f, errors="coerce").notna().sum()
               for f in _DATE_FORMATS_DMY)
-    order: tuple[str, ...] = _DATE_FORMATS_YFIRST + _DATE_FORMATS_COMPACT
-    order += (_DATE_FORMATS_DMY + _DATE_FORMATS_MDY) if dmy > mdy else (
-        _DATE_FORMATS_MDY + _DATE_FORMATS_DMY)
-    for f in order:
+    formats: tuple[str, ...] = _DATE_FORMATS_YFIRST + _DATE_FORMATS_COMPACT
+    if order is not None:
+        formats += _DATE_FORMATS_DMY if order == "dmy" else _DATE_FORMATS_MDY
+    else:
+        formats += (_DATE_FORMATS_DMY + _DATE_FORMATS_MDY) if dmy > mdy else (
+            _DATE_FORMATS_MDY + _DATE_FORMATS_DMY)
+    for f in formats:
         left = out.isna() & t.notna()
         if not left.any():
             break
-        out[left] = pd.to_datetime(t[left], format=f, errors="coerce")
+        out[left] = _in_ns_range(pd.to_datetime(t[left], format=f, errors="coerce"))
     return out
 
 
-def parse_dates(s: pd.Series, fmt: str | None = None, _clean: bool = True) -> pd.Series:
+def parse_dates(s: pd.Series, fmt: str | None = None, _clean: bool = True,
+                order: str | None = None) -> pd.Series:
     """Text to datetimes, trying the common formats of Chinese and Western exports.
 
     ``2024-03-05``, ``2024/3/5``, ``2024.3.5``, ``2024年3月5日``, ``20240305`` and the same with a
@@ -193,11 +321,13 @@ def parse_dates(s: pd.Series, fmt: str | None = None, _clean: bool = True) -> pd
         Dates as text (or already datetimes).
     fmt : str, optional
         An explicit ``strptime`` format; then only that format is tried.
+    order : {"dmy", "mdy"}, optional
+        Day- or month-first for dates with the year last (see :func:`day_month_order`).
 
     Returns
     -------
     Series
-        ``datetime64[ns]``.
+        ``datetime64[ns]``; dates outside pandas' range (before 1677, after 2262) are NaT.
 
     Examples
     --------
@@ -212,7 +342,7 @@ def parse_dates(s: pd.Series, fmt: str | None = None, _clean: bool = True) -> pd
         s = clean_strings(s)
     if fmt:
         return _via_uniques(s, lambda u: _dates_with_format(u, fmt)).astype("datetime64[ns]")
-    return _via_uniques(s, _dates_any_format).astype("datetime64[ns]")
+    return _via_uniques(s, lambda u: _dates_any_format(u, order)).astype("datetime64[ns]")
 
 
 def recode(cleaned: pd.Series, values: Mapping[Any, Any]) -> pd.Series:
@@ -242,18 +372,21 @@ def _is_native(s: pd.Series) -> bool:
                 or pd.api.types.is_bool_dtype(s))
 
 
-def to_course_type(s: pd.Series, dtype: str, fmt: str | None = None) -> pd.Series:
+def to_course_type(s: pd.Series, dtype: str, fmt: str | None = None, decimal: str | None = None,
+                   thousands: str | None = None, order: str | None = None) -> pd.Series:
     """A cleaned column (see :func:`cleaned_column`) in a course type; unreadable cells empty.
+
+    ``decimal``/``thousands`` go to :func:`parse_numbers`, ``order`` to :func:`parse_dates`.
 
     >>> to_course_type(pd.Series([17850.0, None]), "string").tolist()
     ['17850', <NA>]
     """
     if dtype in ("int", "float"):
-        return parse_numbers(s, _clean=False)
+        return parse_numbers(s, _clean=False, decimal=decimal, thousands=thousands)
     if dtype == "bool":
         return parse_bools(s, _clean=False)
     if dtype in ("date", "datetime"):
-        out = parse_dates(s, fmt, _clean=False)
+        out = parse_dates(s, fmt, _clean=False, order=order)
         return out.dt.normalize() if dtype == "date" else out
     if isinstance(s.dtype, pd.StringDtype):
         return s

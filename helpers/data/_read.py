@@ -2,15 +2,15 @@
 
 :func:`read_raw` reads CSV/TXT (delimiter sniffed: ``,`` ``;`` tab ``|`` or runs of spaces),
 ``.gz``, Excel (``.xlsx`` via openpyxl, ``.xls`` via xlrd) and Parquet. The text encoding is
-detected (UTF-8, UTF-8 with BOM, UTF-16, then GB18030, which covers GBK and GB2312); title rows
+detected (UTF-8, UTF-8 with BOM, UTF-16, GB18030 (covers GBK, GB2312), Western, or what
+charset-normalizer finds, refusing when the readings disagree); title rows
 above the header are detected (or set with ``header=``/``skiprows=``), fully blank rows and
 columns dropped. The result, a :class:`RawTable`, keeps the file's own column names; mapping
-them to course columns is the next stage (:mod:`helpers.data._columns`).
+them to course columns is the next stage (:mod:`helpers.data._columns`). Encodings are
+detected by :mod:`helpers.data._encoding`.
 
 >>> sniff_sep(["a;b;c", "1;2;3"])
 ';'
->>> detect_encoding("客户".encode("gbk"), None, "x.csv")
-'gb18030'
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import gzip
 import io
 import re
 import warnings
+import zlib
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,12 +30,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.data._report import load_problem
+from helpers.data._encoding import detect_encoding, detect_encoding_confidence
+from helpers.data._report import MAX_ROWS_SHOWN, Caution, load_problem
 from helpers.data.mapping import header_key, normalise_header
 from helpers.errors import DataProblem, Problem
 
-__all__ = ["EXCEL_SUFFIXES", "PARQUET_SUFFIXES", "RawTable", "blank_cells", "check_shape",
-           "detect_encoding", "existing_file", "find_header", "frame_as_raw", "read_grid", "read_raw",
+__all__ = ["EXCEL_SUFFIXES", "PARQUET_SUFFIXES", "GridInfo", "RawTable", "blank_cells",
+           "check_shape", "detect_encoding", "detect_encoding_confidence", "existing_file", "find_header", "frame_as_raw", "read_grid", "read_raw",
            "sniff_sep"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -57,6 +60,8 @@ class RawTable:
         File row of the header (text and Excel files with a header row).
     notes : list of str
         What the reader did that a user should know (title rows skipped …).
+    info : GridInfo
+        How the cells were read (encoding and its confidence, delimiter, Excel sheets, cautions).
     """
 
     frame: pd.DataFrame
@@ -65,6 +70,31 @@ class RawTable:
     sep: str | None = None
     header_row: int | None = None
     notes: list[str] = field(default_factory=list)
+    info: GridInfo = field(default_factory=lambda: GridInfo())
+
+
+@dataclass
+class GridInfo:
+    """How a file's cells were read: text encoding and delimiter, or the Excel sheet.
+
+    Attributes
+    ----------
+    encoding, sep : str, optional
+        Text files: the encoding and delimiter used.
+    confidence : float, optional
+        How sure the encoding detection was (1.0 when certain).
+    sheet : str, optional
+        Excel: the sheet read; ``other_sheets`` the workbook's other sheets.
+    cautions : list of Caution
+        Assumptions that may be wrong (several non-empty sheets and no ``sheet=`` …).
+    """
+
+    encoding: str | None = None
+    sep: str | None = None
+    confidence: float | None = None
+    sheet: str | None = None
+    other_sheets: list[str] = field(default_factory=list)
+    cautions: list[Caution] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
@@ -77,58 +107,17 @@ def _inner_suffix(path: Path) -> str:
     return Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
 
 
-def _read_bytes(path: Path) -> bytes:
-    if path.suffix.lower() == ".gz":
+def _read_bytes(path: Path, file: str) -> bytes:
+    if path.suffix.lower() != ".gz":
+        return path.read_bytes()
+    try:
         with gzip.open(path, "rb") as fh:
             return fh.read()
-    return path.read_bytes()
-
-
-def detect_encoding(data: bytes, encoding: str | None, file: str) -> str:
-    """The text encoding of ``data``: ``encoding`` if it decodes, else detected.
-
-    Parameters
-    ----------
-    data : bytes
-        The file's content.
-    encoding : str, optional
-        The encoding the caller says; checked, not trusted.
-    file : str
-        The file's name, for messages.
-
-    Returns
-    -------
-    str
-        ``utf-8``, ``utf-8-sig`` (with BOM), ``utf-16`` or ``gb18030`` (covers GBK/GB2312).
-
-    Raises
-    ------
-    DataProblem
-        If the given encoding does not decode the file, or none of the detected ones does.
-    """
-    if encoding:
-        try:
-            data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise load_problem(file, [Problem(
-                "encoding", detail=f"the file cannot be read as {encoding!r} ({exc}).",
-                fix="leave encoding=None to detect it (UTF-8, UTF-8 with BOM or GB18030/GBK), or "
-                    "pass the encoding your system exported with, e.g. encoding='latin-1'.",
-                fatal=True)]) from None
-        return encoding
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" export
-        return "utf-16"
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            data.decode(enc)
-            return "utf-8-sig" if enc == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else (
-                "utf-8" if enc == "utf-8-sig" else enc)
-        except UnicodeDecodeError:
-            continue
-    raise load_problem(file, [Problem(
-        "encoding", detail="the text is neither UTF-8 nor GB18030/GBK.", fatal=True,
-        fix="find out how the file was exported and pass it, e.g. encoding='big5' or "
-            "encoding='latin-1'; or re-export as UTF-8 CSV.")])
+    except (EOFError, OSError, zlib.error) as exc:
+        raise load_problem(file, [Problem(
+            "unreadable", detail=f"the compressed file is damaged or incomplete ({exc}).",
+            fix="download or copy the file again (it was probably cut off), or unpack it with "
+                "your archive tool to see what is left.", fatal=True)]) from None
 
 
 def sniff_sep(lines: list[str]) -> str:
@@ -171,13 +160,23 @@ def _read_parquet(path: Path, file: str) -> pd.DataFrame:
             fix="check the file is complete; re-export it.", fatal=True)]) from None
 
 
-def _read_excel(path: Path, file: str, sheet: str | int | None) -> pd.DataFrame:
+def _sheets(path: Path, engine: str) -> tuple[list[str], set[str]]:
+    """A workbook's sheet names, and those with any filled cell in their first rows."""
+    with pd.ExcelFile(path, engine=engine) as xl:
+        names = [str(n) for n in xl.sheet_names]
+        filled = {n for n in names
+                  if xl.parse(n, header=None, nrows=5, dtype=object).notna().any().any()}
+    return names, filled
+
+
+def _read_excel(path: Path, file: str, sheet: str | int | None) -> tuple[pd.DataFrame, GridInfo]:
+    engine = "xlrd" if _inner_suffix(path) == ".xls" else "openpyxl"
     try:
         with warnings.catch_warnings():  # pandas 3 deprecates xlrd; it still reads .xls
             warnings.simplefilter("ignore")
+            names, filled = _sheets(path, engine)
             grid = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0,
-                                 header=None, dtype=object,
-                                 engine="xlrd" if _inner_suffix(path) == ".xls" else "openpyxl")
+                                 header=None, dtype=object, engine=engine)
     except ValueError as exc:
         raise load_problem(file, [Problem(
             "unreadable", detail=f"cannot read the workbook: {exc}.",
@@ -188,47 +187,86 @@ def _read_excel(path: Path, file: str, sheet: str | int | None) -> pd.DataFrame:
             fix="open it in Excel and save it again as .xlsx, or export CSV.",
             fatal=True)]) from None
     grid.index = pd.RangeIndex(len(grid))
-    return grid
+    read = names[sheet] if isinstance(sheet, int) else str(sheet) if sheet is not None else names[0]
+    info = GridInfo(sheet=read, other_sheets=[n for n in names if n != read])
+    others = [n for n in info.other_sheets if n in filled]
+    if sheet is None and others:
+        info.cautions.append(Caution(
+            "several_sheets", f"the workbook has {len(others) + 1} sheets with data; the first, "
+                              f"{read!r}, was read (others: {', '.join(map(repr, others))}). "
+                              "Pass sheet='<name>' (or read: sheet: in the mapping) to choose."))
+    return grid, info
+
+
+def _csv_width(sample: list[str], sep: str, file: str) -> int:
+    """The most fields of any sample line (a field over the csv module's limit: a problem)."""
+    if sep == r"\s+":
+        return max((len(ln.split()) for ln in sample), default=1)
+    try:
+        return max((len(r) for r in csv.reader(sample, delimiter=sep)), default=1)
+    except csv.Error as exc:
+        raise _huge_field(file, exc) from None
+
+
+def _huge_field(file: str, exc: Exception) -> DataProblem:
+    return load_problem(file, [Problem(
+        "bad_row", detail=f"a cell is too large to be a cell ({exc}): usually a quote (\") that "
+                          "is opened and never closed, so the rest of the file reads as one cell.",
+        fix="find the unmatched quote in the file (or the very long cell) and correct it; "
+            "re-export with quoting of every cell.", fatal=True)])
+
+
+def _parser_problem(file: str, exc: Exception, skiprows: int) -> DataProblem:
+    msg = str(exc)
+    m = re.search(r"line (\d+), saw (\d+)", msg)
+    if m:
+        detail = (f"row {int(m.group(1)) + skiprows} has {m.group(2)} fields, more fields than "
+                  "the header and the rows above it: its cells would shift into the wrong "
+                  "columns.")
+    elif "EOF inside string" in msg:
+        m = re.search(r"row (\d+)", msg)
+        where = f" from row {int(m.group(1)) + skiprows + 1}" if m else ""
+        detail = f"a quote (\") is opened{where} and never closed."
+    else:
+        detail = f"the file cannot be split into rows and fields ({msg})."
+    return load_problem(file, [Problem(
+        "bad_row", detail=detail, fatal=True,
+        fix="quote cells that contain the delimiter (or remove the stray delimiter or quote), "
+            "or pass sep= explicitly.")])
 
 
 def _read_text(path: Path, file: str, encoding: str | None, sep: str | None,
-               skiprows: int) -> tuple[pd.DataFrame, str, str]:
-    """A text file's cells as strings (no header applied), its encoding and delimiter."""
-    data = _read_bytes(path)
+               skiprows: int) -> tuple[pd.DataFrame, GridInfo]:
+    """A text file's cells as strings (no header applied), and how it was read."""
+    data = _read_bytes(path, file)
     if not data.strip():
         raise load_problem(file, [Problem("empty_file", detail="the file is empty.", fatal=True,
                                           fix="export the table again; check the export "
                                               "finished.")])
-    enc = detect_encoding(data, encoding, file)
+    enc, confidence = detect_encoding_confidence(data, encoding, file)
     text = data.decode(enc)
     del data
     if text.startswith("\ufeff"):
         text = text[1:]
     sample = [ln for ln in text.splitlines()[skiprows:skiprows + 60] if ln.strip()]
-    sep = sep or sniff_sep(sample)
-    if sep == r"\s+":
-        width = max((len(ln.split()) for ln in sample), default=1)
-    else:
-        width = max((len(r) for r in csv.reader(sample, delimiter=sep)), default=1)
+    try:
+        sep = sep or sniff_sep(sample)
+    except csv.Error as exc:
+        raise _huge_field(file, exc) from None
+    width = _csv_width(sample, sep, file)
     try:
         grid = pd.read_csv(
             io.StringIO(text), sep=sep, header=None, names=range(width), dtype=str,
             keep_default_na=False, skip_blank_lines=False, skiprows=skiprows,
             engine="python" if len(sep) > 1 else "c",
         )
-    except pd.errors.ParserError as exc:
-        m = re.search(r"line (\d+), saw (\d+)", str(exc))
-        where = f" Row {int(m.group(1)) + skiprows}." if m else ""
-        raise load_problem(file, [Problem(
-            "bad_row", detail=f"a row has more fields than the header ({exc}).{where}",
-            fix="quote cells that contain the delimiter, or pass sep= explicitly.",
-            fatal=True)]) from None
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise _parser_problem(file, exc, skiprows) from None
     grid.index = pd.RangeIndex(skiprows, skiprows + len(grid))
-    return grid, enc, sep
+    return grid, GridInfo(encoding=enc, sep=sep, confidence=confidence)
 
 
-def read_grid(path: Path, file: str, options: dict[str, Any]
-              ) -> tuple[pd.DataFrame, str | None, str | None]:
+def read_grid(path: Path, file: str, options: dict[str, Any]) -> tuple[pd.DataFrame, GridInfo]:
     """All cells of a file, no header applied; index = file row - 1.
 
     Parameters
@@ -244,19 +282,20 @@ def read_grid(path: Path, file: str, options: dict[str, Any]
     -------
     grid : DataFrame
         Text cells for text files, native cells for Excel; Parquet files come with their header.
-    encoding, sep : str or None
-        What was used to read a text file.
+    info : GridInfo
+        How the file was read (encoding and confidence, delimiter, sheet, cautions).
 
     Raises
     ------
     DataProblem
-        An empty, unreadable or wrongly encoded file, or a row with too many fields.
+        An empty, unreadable, damaged or wrongly encoded file, a row with too many fields or an
+        unclosed quote.
     """
     inner = _inner_suffix(path)
     if inner in PARQUET_SUFFIXES:
-        return _read_parquet(path, file), None, None
+        return _read_parquet(path, file), GridInfo()
     if inner in EXCEL_SUFFIXES:
-        return _read_excel(path, file, options.get("sheet", 0)), None, None
+        return _read_excel(path, file, options.get("sheet"))
     return _read_text(path, file, options.get("encoding"), options.get("sep"),
                       options.get("skiprows") or 0)
 
@@ -307,19 +346,48 @@ def find_header(grid: pd.DataFrame, known: Collection[str]) -> int:
     return int(np.flatnonzero(filled >= widest)[0])
 
 
-def _unique_names(header: Sequence[Any]) -> list[str]:
-    """Header cells as column names: normalised, blanks named ``column_N``, repeats ``x.1``."""
-    names: list[str] = []
-    seen: dict[str, int] = {}
-    for i, v in enumerate(header):
-        h = normalise_header("" if pd.isna(v) else str(v)) or f"column_{i + 1}"
-        if h in seen:
-            seen[h] += 1
-            h = f"{h}.{seen[h]}"
-        else:
-            seen[h] = 0
-        names.append(h)
+def _header_names(header: Sequence[Any], file: str, table: str) -> list[str]:
+    """Header cells as column names: normalised, blanks named ``column_N``; repeats refused.
+
+    Raises
+    ------
+    DataProblem
+        Naming the repeated headers: which of two ``Amount`` columns is the amount is not for the
+        loader to guess.
+    """
+    names = [normalise_header("" if pd.isna(v) else str(v)) or f"column_{i + 1}"
+             for i, v in enumerate(header)]
+    counts = Counter(names)
+    repeated = {n: [i + 1 for i, m in enumerate(names) if m == n] for n, k in counts.items()
+                if k > 1}
+    if repeated:
+        raise load_problem(file, [Problem(
+            "duplicate_column", source_column=", ".join(repeated), fatal=True,
+            detail="the header names a column more than once: " + "; ".join(
+                f"{n!r} (columns {', '.join(map(str, pos))})" for n, pos in repeated.items())
+            + ".", fix="rename or delete the repeated columns in the file so that each header "
+                       "is unique.")], table)
     return names
+
+
+def _extra_fields(grid: pd.DataFrame, blank: pd.DataFrame, hpos: int, file: str,
+                  table: str) -> None:
+    """Refuse rows with cells to the right of the header's last column (shifted cells)."""
+    head = ~blank.iloc[hpos].to_numpy()
+    if not head.any() or head[-1]:
+        return
+    beyond = blank.columns[int(np.flatnonzero(head)[-1]) + 1:]
+    body = ~blank.iloc[hpos + 1:][beyond].to_numpy()
+    rows = np.flatnonzero(body.any(axis=1))
+    if len(rows) == 0:
+        return
+    shown = [int(grid.index[hpos + 1 + r]) + 1 for r in rows[:MAX_ROWS_SHOWN]]
+    raise load_problem(file, [Problem(
+        "bad_row", count=len(rows), rows=shown, fatal=True,
+        detail=f"{len(rows)} row(s) have more fields than the header ({int(head.sum())} "
+               "columns): their cells are shifted, probably by a delimiter inside a cell.",
+        fix="quote cells that contain the delimiter (or remove it, e.g. a thousands comma in "
+            "an unquoted amount), or pass sep= explicitly.")], table)
 
 
 def _named_by_mapping(grid: pd.DataFrame, names: Sequence[str], file: str,
@@ -339,7 +407,7 @@ def _named_by_mapping(grid: pd.DataFrame, names: Sequence[str], file: str,
 
 
 def _with_header(grid: pd.DataFrame, header: int | None, known: Collection[str], file: str,
-                 table: str) -> RawTable:
+                 table: str, text: bool = False) -> RawTable:
     """The rows below the header row (given as a file row, or found), named by it."""
     blank = blank_cells(grid)
     keep_cols = ~blank.all(axis=0)
@@ -359,7 +427,9 @@ def _with_header(grid: pd.DataFrame, header: int | None, known: Collection[str],
     body = grid.iloc[hpos + 1:]
     body = body.loc[~blank.iloc[hpos + 1:].all(axis=1).to_numpy()]  # blank lines are not data
     df = body.copy()
-    df.columns = _unique_names(list(grid.iloc[hpos]))
+    if text:
+        _extra_fields(grid, blank, hpos, file, table)
+    df.columns = _header_names(list(grid.iloc[hpos]), file, table)
     return RawTable(df, pd.Series(body.index.to_numpy() + 1, index=body.index),
                     header_row=header_row, notes=notes)
 
@@ -404,14 +474,16 @@ def read_raw(path: Path, file: str, table: str, options: dict[str, Any],
         An empty, unreadable or wrongly encoded file, a row with too many fields, or a
         mapping's ``read.names`` that does not fit the file.
     """
-    grid, encoding, sep = read_grid(path, file, options)
-    if _inner_suffix(path) in PARQUET_SUFFIXES:
+    grid, info = read_grid(path, file, options)
+    inner = _inner_suffix(path)
+    if inner in PARQUET_SUFFIXES:
         raw = frame_as_raw(grid)
     elif options.get("names"):
         raw = _named_by_mapping(grid, options["names"], file, table)
     else:
-        raw = _with_header(grid, options.get("header"), known, file, table)
-    raw.encoding, raw.sep = encoding, sep
+        raw = _with_header(grid, options.get("header"), known, file, table,
+                           text=inner not in EXCEL_SUFFIXES)
+    raw.encoding, raw.sep, raw.info = info.encoding, info.sep, info
     return raw
 
 

@@ -12,17 +12,19 @@ No problems found.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from html import escape
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from helpers.errors import DataProblem, Problem
 
-__all__ = ["MAX_DROPPED_LISTED", "MAX_ROWS_SHOWN", "LoadReport", "OnInvalid", "finish",
-           "load_problem", "transaction_notes"]
+__all__ = ["MAX_DROPPED_LISTED", "MAX_ROWS_SHOWN", "Caution", "LoadReport", "LoadWarning",
+           "OnInvalid", "finish", "load_problem", "transaction_notes", "warn_cautions"]
 
 #: Rows shown per problem in messages.
 MAX_ROWS_SHOWN = 5
@@ -30,6 +32,26 @@ MAX_ROWS_SHOWN = 5
 MAX_DROPPED_LISTED = 1000
 
 OnInvalid = Literal["raise", "drop", "keep"]
+
+
+class LoadWarning(UserWarning):
+    """Data that may be legitimate but may also be read wrongly: the loader says what it assumed.
+
+    Each warning has a kind (``ambiguous_decimal``, ``ambiguous_date_order``, ``future_dates``,
+    ``implausible_number``, ``several_sheets``); ``load_table(..., accept=[kind])`` accepts it
+    (the note stays in the :class:`LoadReport`, no warning is raised).
+    """
+
+
+class Caution(NamedTuple):
+    """A finding that is not an error: its kind (for ``accept=``) and the message.
+
+    >>> Caution("future_dates", "2 dates lie in the future.").kind
+    'future_dates'
+    """
+
+    kind: str
+    text: str
 
 
 @dataclass(repr=False)
@@ -50,6 +72,13 @@ class LoadReport:
         File row numbers of the dropped rows (the first 1000); ``n_dropped`` counts them all.
     encoding, sep : str, optional
         Text encoding and delimiter used (text files only).
+    encoding_confidence : float, optional
+        How sure the encoding detection was (1.0: a BOM, valid UTF-8 or the encoding given).
+    sheet : str, optional
+        The Excel sheet read; ``other_sheets`` lists the workbook's other sheets.
+    warnings : list of Caution
+        Assumptions the loader made that may be wrong (each also raised as a
+        :class:`LoadWarning` unless accepted, and listed among the notes).
     header_row : int, optional
         File row of the header (1 = first row).
     columns : dict
@@ -68,6 +97,10 @@ class LoadReport:
     sep: str | None = None
     header_row: int | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    encoding_confidence: float | None = None
+    sheet: str | None = None
+    other_sheets: list[str] = field(default_factory=list)
+    warnings: list[Caution] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -105,7 +138,12 @@ class LoadReport:
         ]
         bits = []
         if self.encoding:
-            bits.append(f"encoding {self.encoding}")
+            sure = (f" (confidence {self.encoding_confidence:.0%})"
+                    if self.encoding_confidence is not None else "")
+            bits.append(f"encoding {self.encoding}{sure}")
+        if self.sheet is not None:
+            others = f" (other sheets: {', '.join(self.other_sheets)})" if self.other_sheets else ""
+            bits.append(f"sheet {self.sheet!r}{others}")
         if self.sep:
             bits.append(f"delimiter {self.sep!r}")
         if self.header_row:
@@ -161,6 +199,26 @@ def transaction_notes(df: pd.DataFrame) -> list[str]:
             if n:
                 notes.append(f"{n} row(s) have a negative {c} (returns are negative).")
     return notes
+
+
+def warn_cautions(report: LoadReport, cautions: list[Caution],
+                  accept: Collection[str] = ()) -> None:
+    """Record ``cautions`` in ``report`` (warnings and notes); warn about those not accepted.
+
+    >>> report = LoadReport(file="x.csv")
+    >>> warn_cautions(report, [Caution("future_dates", "1 date lies in the future.")],
+    ...               accept=["future_dates"])
+    >>> report.notes
+    ['warning (accepted): 1 date lies in the future.']
+    """
+    for c in cautions:
+        report.warnings.append(c)
+        if c.kind in accept:
+            report.notes.append(f"warning (accepted): {c.text}")
+            continue
+        report.notes.append(f"warning: {c.text}")
+        warnings.warn(f"{report.file}: {c.text} (accept it with accept=[{c.kind!r}])",
+                      LoadWarning, stacklevel=4)
 
 
 def finish(result: pd.DataFrame, problems: list[Problem], invalid: np.ndarray,

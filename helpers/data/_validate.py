@@ -16,19 +16,32 @@ values as written there. Invalid cells are left empty; the rows are flagged for 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from helpers.data._coerce import cleaned_column, to_course_type
-from helpers.data._report import MAX_ROWS_SHOWN
+from helpers.data._coerce import (
+    cleaned_column,
+    day_month_order,
+    number_convention,
+    to_course_type,
+)
+from helpers.data._report import MAX_ROWS_SHOWN, Caution
 from helpers.errors import Problem
 from helpers.tables import Column, Table
 
-__all__ = ["CheckedColumn", "duplicate_keys_problem", "rows_and_values", "validate",
-           "validate_column"]
+__all__ = ["PLAUSIBLE_LIMIT", "CheckedColumn", "ReadHints", "Validated", "duplicate_keys_problem",
+           "future_dates_caution", "rows_and_values", "validate", "validate_column"]
+
+#: Numbers at or beyond this size are implausible for amounts and counts (a warning).
+PLAUSIBLE_LIMIT = 1e12
+#: Days after the as-of date beyond which a date is "in the future" (a warning).
+FUTURE_MARGIN_DAYS = 31
+_NON_FINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan", "-nan"}
+#: Dates that may lie in the future.
+FUTURE_OK = {"due_date"}
 
 _KIND_WORDS = {"int": "whole numbers", "float": "numbers", "bool": "yes/no values",
                "date": "dates", "datetime": "dates/times"}
@@ -41,11 +54,39 @@ _NUMBER_FIX = "remove letters and units from the cells (thousands separators and
 
 @dataclass
 class CheckedColumn:
-    """One course column, validated: its final values, the problems found, the invalid rows."""
+    """One course column, validated: its final values, the problems found, the invalid rows.
+
+    ``notes`` say what was decided from the values (a decimal comma, day-first dates, IDs
+    repaired); ``cautions`` are assumptions that may be wrong (warnings).
+    """
 
     values: pd.Series
     problems: list[Problem]
     invalid: np.ndarray
+    notes: list[str] = field(default_factory=list)
+    cautions: list[Caution] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReadHints:
+    """What the reader knows that helps read values.
+
+    The mapping's ``decimal``/``thousands`` and the file's delimiter.
+    """
+
+    decimal: str | None = None
+    thousands: str | None = None
+    sep: str | None = None
+
+
+class Validated(NamedTuple):
+    """Stage 3-4's result for a whole table."""
+
+    frame: pd.DataFrame
+    problems: list[Problem]
+    invalid: np.ndarray
+    notes: list[str]
+    cautions: list[Caution]
 
 
 def rows_and_values(mask: np.ndarray, row_numbers: pd.Series, source: pd.Series
@@ -116,8 +157,124 @@ def _minimum(coerced: pd.Series, c: Column, src: str, rows: pd.Series, raw: pd.S
     return coerced, below
 
 
+def _is_text(s: pd.Series) -> bool:
+    return not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s)
+                or pd.api.types.is_bool_dtype(s))
+
+
+def _decimal(cleaned: pd.Series, src: str, hints: ReadHints, notes: list[str],
+             cautions: list[Caution]) -> str | None:
+    """The decimal mark of a number column: the mapping's, else judged from its values."""
+    if hints.decimal or hints.thousands:
+        return hints.decimal
+    decimal, how, _ = number_convention(cleaned, hints.sep)
+    if decimal == "," and how == "values":
+        notes.append(f"column {src!r}: numbers are written with a decimal comma (e.g. 1.234,56 "
+                     "= 1234.56); read so.")
+    elif how == "assumed":
+        example = cleaned.dropna().iloc[0]
+        cautions.append(Caution(
+            "ambiguous_decimal",
+            f"column {src!r}: values such as {example!r} fit both a decimal comma and a "
+            f"thousands separator; assumed a decimal comma (the file is ';'-separated), so "
+            f"{example!r} is read as {str(example).replace('.', '').replace(',', '.')}. If that "
+            "is wrong, set read: {decimal: '.'} in the mapping (or {decimal: ','} to confirm)."))
+    return decimal
+
+
+def _date_order(cleaned: pd.Series, src: str, notes: list[str],
+                cautions: list[Caution]) -> str | None:
+    """Day- or month-first for a date column (dd/mm/yyyy or mm/dd/yyyy), from its values."""
+    order, settled = day_month_order(cleaned)
+    if order is None:
+        return None
+    words = "day-first (dd/mm/yyyy)" if order == "dmy" else "month-first (mm/dd/yyyy)"
+    fmt = "%d/%m/%Y" if order == "dmy" else "%m/%d/%Y"
+    if settled:
+        notes.append(f"column {src!r}: dates read {words} for the whole column, as some values "
+                     "only fit that order.")
+    else:
+        example = cleaned.dropna().iloc[0]
+        cautions.append(Caution(
+            "ambiguous_date_order",
+            f"column {src!r}: every date (e.g. {example!r}) fits both day-first and month-first; "
+            f"assumed {words}. If that is wrong, give the format in the mapping, e.g. formats: "
+            f"{{<course column>: '{'%d/%m/%Y' if order == 'mdy' else '%m/%d/%Y'}'}} (or "
+            f"'{fmt}' to confirm)."))
+    return order
+
+
+def _excel_ids(cleaned: pd.Series, c: Column, src: str, rows: pd.Series, raw: pd.Series,
+               found: list[Problem], notes: list[str]) -> tuple[pd.Series, np.ndarray]:
+    """IDs a spreadsheet mangled: ``4.40106E+17`` (digits lost: invalid), ``17850.0`` (fixed)."""
+    codes, uniques = pd.factorize(cleaned, use_na_sentinel=True)
+    u = pd.Series(uniques, dtype="string[pyarrow]")
+    sci = u.str.fullmatch(r"[+-]?\d(?:\.\d+)?[eE][+-]?\d+").fillna(False).to_numpy(bool)
+    dot0 = u.str.fullmatch(r"\d+\.0+").fillna(False).to_numpy(bool)
+    invalid = np.zeros(len(cleaned), dtype=bool)
+    if sci.any():
+        invalid = (codes >= 0) & sci[np.maximum(codes, 0)]
+        found.append(_problem(
+            "id_scientific", c, src, invalid, rows, raw,
+            f"{int(invalid.sum())} ID(s) are in scientific notation, as a spreadsheet shows long "
+            "numbers: their last digits are lost and cannot be recovered.",
+            "export the IDs again as text (in Excel: format the column as Text before pasting, "
+            "or export from the source system to CSV without opening it in Excel)."))
+    if dot0.any():
+        n = int(((codes >= 0) & dot0[np.maximum(codes, 0)]).sum())
+        u = u.mask(pd.Series(dot0), u.str.replace(r"\.0+$", "", regex=True))
+        cleaned = pd.Series(u.array.take(codes, allow_fill=True), index=cleaned.index)
+        notes.append(f"column {src!r}: {n} ID(s) ended in '.0' (a spreadsheet stored them as "
+                     "numbers); the '.0' was removed (17850.0 -> 17850).")
+    if invalid.any():
+        cleaned = cleaned.mask(invalid)
+    return cleaned, invalid
+
+
+def _non_finite(raw: pd.Series, coerced: pd.Series, c: Column, src: str, rows: pd.Series,
+                found: list[Problem]) -> np.ndarray:
+    """``inf``, ``-inf`` and ``NaN`` written in a number column: not amounts."""
+    mask = coerced.isin([np.inf, -np.inf]).fillna(False).to_numpy(bool)
+    if _is_text(raw):  # once per distinct value
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        low = pd.Series(uniques, dtype="string").str.strip().str.lower()
+        hit = low.isin(_NON_FINITE).fillna(False).to_numpy(bool)
+        mask |= (codes >= 0) & hit[np.maximum(codes, 0)] if len(hit) else False
+    if mask.any():
+        found.append(_problem(
+            "non_finite", c, src, mask, rows, raw,
+            f"{int(mask.sum())} value(s) are not finite numbers (inf, -inf or NaN written as "
+            "text), usually a division by zero or an empty cell in the system that exported it.",
+            "leave the cells empty where the value is unknown, or correct them; or load with "
+            "on_invalid='drop'."))
+    return mask
+
+
+def _implausible(coerced: pd.Series, src: str, cautions: list[Caution]) -> None:
+    big = (coerced.abs() >= PLAUSIBLE_LIMIT).fillna(False)
+    if big.any():
+        cautions.append(Caution(
+            "implausible_number",
+            f"column {src!r}: {int(big.sum())} value(s) are {PLAUSIBLE_LIMIT:.0e} or more in "
+            f"size (largest {float(coerced.abs().max()):.4g}): a unit, placeholder or "
+            "overflow? Check them."))
+
+
+def _out_of_range(cleaned: pd.Series, bad: np.ndarray) -> np.ndarray:
+    """Unreadable dates whose year pandas cannot hold (before 1678, after 2261)."""
+    if not bad.any():
+        return bad
+    years = cleaned[bad].astype("string").str.extract(r"(?<!\d)(\d{4})(?!\d)")[0]
+    years = pd.to_numeric(years, errors="coerce")
+    out = np.zeros(len(cleaned), dtype=bool)
+    out[np.flatnonzero(bad)] = ((years < 1678) | (years > 2261)).fillna(False).to_numpy(bool)
+    return out
+
+
+# Long: one step per kind of check, each a helper; reads top to bottom as the list of checks.
 def validate_column(raw: pd.Series, cleaned: pd.Series, c: Column, row_numbers: pd.Series,
-                    source: str | None = None, fmt: str | None = None) -> CheckedColumn:
+                    source: str | None = None, fmt: str | None = None,
+                    hints: ReadHints = ReadHints()) -> CheckedColumn:
     """Stage 4 of the loader for one column: coerce it and check it against its course column.
 
     Parameters
@@ -134,6 +291,8 @@ def validate_column(raw: pd.Series, cleaned: pd.Series, c: Column, row_numbers: 
         The column's name in the file (default: the course name).
     fmt : str, optional
         Date format from the mapping.
+    hints : ReadHints, optional
+        The mapping's decimal mark and thousands separator, the file's delimiter.
 
     Returns
     -------
@@ -142,10 +301,38 @@ def validate_column(raw: pd.Series, cleaned: pd.Series, c: Column, row_numbers: 
     """
     src = source or c.name
     found: list[Problem] = []
-    coerced = to_course_type(cleaned, c.dtype, fmt)
-    present = cleaned.notna().to_numpy()
+    notes: list[str] = []
+    cautions: list[Caution] = []
     invalid = np.zeros(len(raw), dtype=bool)
-    bad = present & coerced.isna().to_numpy()
+    decimal = order = None
+    text = _is_text(cleaned)
+    if c.dtype in ("int", "float") and text:
+        decimal = _decimal(cleaned, src, hints, notes, cautions)
+    if c.dtype in ("date", "datetime") and text and not fmt:
+        order = _date_order(cleaned, src, notes, cautions)
+    if c.dtype == "string" and c.name.endswith("_id") and text:
+        cleaned, invalid = _excel_ids(cleaned, c, src, row_numbers, raw, found, notes)
+    coerced = to_course_type(cleaned, c.dtype, fmt, decimal, hints.thousands, order)
+    present = cleaned.notna().to_numpy() | invalid
+    bad = present & coerced.isna().to_numpy() & ~invalid
+    if c.dtype in ("int", "float"):
+        flagged = _non_finite(raw, coerced, c, src, row_numbers, found)
+        coerced = coerced.mask(flagged)
+        invalid |= flagged
+        present |= flagged
+        bad &= ~flagged
+        _implausible(coerced, src, cautions)
+    if c.dtype in ("date", "datetime"):
+        flagged = _out_of_range(cleaned, bad)
+        if flagged.any():
+            found.append(_problem(
+                "out_of_range", c, src, flagged, row_numbers, raw,
+                f"{int(flagged.sum())} date(s) lie outside the years 1678-2261 that pandas can "
+                "hold (placeholders such as 9999-12-31 for 'no end', or 0001-01-01 for 'unknown')"
+                ".", "leave the cells empty where the date is unknown, or correct them; or load "
+                     "with on_invalid='drop'."))
+            invalid |= flagged
+            bad &= ~flagged
     if c.dtype in _KIND_WORDS and bad.any():
         fix = _PARSE_FIXES.get("date" if c.dtype == "datetime" else c.dtype, _NUMBER_FIX)
         found.append(_problem("unparseable", c, src, bad, row_numbers, raw,
@@ -168,7 +355,7 @@ def validate_column(raw: pd.Series, cleaned: pd.Series, c: Column, row_numbers: 
             "fill the cells in the source system, or load with on_invalid='drop' to leave these "
             "rows out (they are reported)."))
         invalid |= ~present
-    return CheckedColumn(coerced, found, invalid)
+    return CheckedColumn(coerced, found, invalid, notes, cautions)
 
 
 def duplicate_keys_problem(keys: pd.Series, row_numbers: pd.Series, source: str | None = None
@@ -213,8 +400,8 @@ def duplicate_keys_problem(keys: pd.Series, row_numbers: pd.Series, source: str 
 
 
 def validate(columns: pd.DataFrame, t: Table, row_numbers: pd.Series, source_of: Mapping[str, str],
-             values: Mapping[str, Any], formats: Mapping[str, str]
-             ) -> tuple[pd.DataFrame, list[Problem], np.ndarray]:
+             values: Mapping[str, Any], formats: Mapping[str, str],
+             hints: ReadHints = ReadHints()) -> Validated:
     """Stage 3 and 4 of the loader for a whole table: coerce and check every course column.
 
     Parameters
@@ -229,26 +416,30 @@ def validate(columns: pd.DataFrame, t: Table, row_numbers: pd.Series, source_of:
         Course column -> file column.
     values, formats : dict
         The mapping's recoding and date formats, per course column.
+    hints : ReadHints, optional
+        Decimal mark, thousands separator (the mapping's ``read``), the file's delimiter.
 
     Returns
     -------
-    table : DataFrame
-        The columns in their course types, invalid cells empty.
-    problems : list of Problem
-        Every finding, column by column (in the table's order), then duplicate keys.
-    invalid : ndarray of bool
-        Rows with a problem.
+    Validated
+        ``frame`` (the columns in their course types, invalid cells empty), ``problems``
+        (column by column in the table's order, then duplicate keys), ``invalid`` (rows with a
+        problem), ``notes`` and ``cautions`` (assumptions that may be wrong).
     """
     out = columns
     problems: list[Problem] = []
+    notes: list[str] = []
+    cautions: list[Caution] = []
     invalid = np.zeros(len(out), dtype=bool)
     for c in t.columns:
         if c.name not in out.columns:
             continue
         raw = out[c.name]
         checked = validate_column(raw, cleaned_column(raw, values.get(c.name)), c, row_numbers,
-                                  source_of.get(c.name, c.name), formats.get(c.name))
+                                  source_of.get(c.name, c.name), formats.get(c.name), hints)
         problems += checked.problems
+        notes += checked.notes
+        cautions += checked.cautions
         invalid |= checked.invalid
         out[c.name] = checked.values
     if t.key in out.columns:
@@ -257,4 +448,29 @@ def validate(columns: pd.DataFrame, t: Table, row_numbers: pd.Series, source_of:
         if problem is not None:
             problems.append(problem)
             invalid |= repeats
-    return out, problems, invalid
+    return Validated(out, problems, invalid, notes, cautions)
+
+
+def future_dates_caution(frame: pd.DataFrame, t: Table, as_of: pd.Timestamp,
+                         margin_days: int = FUTURE_MARGIN_DAYS) -> list[Caution]:
+    """Dates more than ``margin_days`` after ``as_of`` (due dates excepted), as cautions.
+
+    >>> from helpers.tables import TABLES
+    >>> tx = pd.DataFrame({"purchase_date": pd.to_datetime(["2024-01-05", "2099-01-01"])})
+    >>> [c.kind for c in future_dates_caution(tx, TABLES["transactions"], pd.Timestamp("2024-02-01"))]
+    ['future_dates']
+    """
+    limit = as_of + pd.Timedelta(days=margin_days)
+    out = []
+    for c in t.columns:
+        if c.dtype not in ("date", "datetime") or c.name in FUTURE_OK or c.name not in frame:
+            continue
+        late = (frame[c.name] > limit).fillna(False).to_numpy(bool)
+        if late.any():
+            vals = frame.loc[late, c.name]
+            out.append(Caution(
+                "future_dates",
+                f"{t.name}.{c.name}: {int(late.sum())} date(s) lie more than {margin_days} days "
+                f"after the as-of date {as_of.date()} (latest {vals.max().date()}); they are kept "
+                "but do not move the as-of date. Check them (a typo in the year?)."))
+    return out

@@ -32,7 +32,7 @@ input file is only ever read; outputs go through :func:`helpers.data.write_table
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
@@ -42,13 +42,21 @@ import pandas as pd
 from helpers import paths
 from helpers.data._columns import known_headers, map_columns
 from helpers.data._read import RawTable, check_shape, existing_file, frame_as_raw, read_raw
-from helpers.data._report import LoadReport, OnInvalid, finish, transaction_notes
-from helpers.data._validate import validate
+from helpers.data._report import (
+    LoadReport,
+    OnInvalid,
+    finish,
+    load_problem,
+    transaction_notes,
+    warn_cautions,
+)
+from helpers.data._validate import ReadHints, future_dates_caution, validate
 from helpers.data.mapping import ColumnMapping, read_mapping
-from helpers.errors import DataProblem
+from helpers.errors import DataProblem, Problem
 from helpers.tables import TABLES, Table
 
-__all__ = ["CourseData", "Loaded", "LoadReport", "load_course_data", "load_table"]
+__all__ = ["FOREIGN_KEYS", "CourseData", "Loaded", "LoadReport", "check_foreign_keys",
+           "load_course_data", "load_table"]
 
 MappingSource = str | Path | Mapping[str, Any] | ColumnMapping
 
@@ -89,7 +97,8 @@ def load_table(path: str | Path | pd.DataFrame, table: str, mapping: MappingSour
                encoding: str | None = ..., sep: str | None = ..., sheet: str | int | None = ...,
                header: int | None = ..., skiprows: int | None = ...,
                on_invalid: OnInvalid = ..., keep_extra: bool = ..., *,
-               return_report: Literal[False] = ...) -> pd.DataFrame: ...
+               return_report: Literal[False] = ..., accept: Collection[str] = ...,
+               as_of: pd.Timestamp | str | None = ...) -> pd.DataFrame: ...
 
 
 @overload
@@ -97,7 +106,8 @@ def load_table(path: str | Path | pd.DataFrame, table: str, mapping: MappingSour
                encoding: str | None = ..., sep: str | None = ..., sheet: str | int | None = ...,
                header: int | None = ..., skiprows: int | None = ...,
                on_invalid: OnInvalid = ..., keep_extra: bool = ..., *,
-               return_report: Literal[True]) -> Loaded: ...
+               return_report: Literal[True], accept: Collection[str] = ...,
+               as_of: pd.Timestamp | str | None = ...) -> Loaded: ...
 
 
 # Long: the numpydoc docstring of eleven parameters; the body is the five-stage pipeline.
@@ -114,6 +124,8 @@ def load_table(
     keep_extra: bool = True,
     *,
     return_report: bool = False,
+    accept: Collection[str] = (),
+    as_of: pd.Timestamp | str | None = None,
 ) -> pd.DataFrame | Loaded:
     """Load one course table from a CSV, Excel or Parquet file (or a DataFrame), validated.
 
@@ -142,6 +154,13 @@ def load_table(
         Keep file columns that map to no course column (at the end, as text).
     return_report : bool
         Also return the :class:`LoadReport` (what was read, found, dropped).
+    accept : collection of str
+        Kinds of :class:`~helpers.data._report.LoadWarning` to accept silently (still noted in the
+        report): ``ambiguous_decimal``, ``ambiguous_date_order``, ``future_dates``,
+        ``implausible_number``, ``several_sheets``.
+    as_of : Timestamp or str, optional
+        The data's observation date; dates more than a month after it are warned about
+        (default: today).
 
     Returns
     -------
@@ -165,14 +184,21 @@ def load_table(
                             skiprows=skiprows)
     file, raw = _read_stage(path, t, spec, options)                              # 1. read
     report = LoadReport(file=file, table=table, rows_read=len(raw.frame), encoding=raw.encoding,
-                        sep=raw.sep, header_row=raw.header_row, notes=list(raw.notes))
+                        sep=raw.sep, header_row=raw.header_row, notes=list(raw.notes),
+                        encoding_confidence=raw.info.confidence, sheet=raw.info.sheet,
+                        other_sheets=list(raw.info.other_sheets))
     check_shape(raw, file, table)
     mapped = map_columns(raw.frame, t, spec, file)                               # 2. map
     report.columns = mapped.columns
     report.notes += mapped.notes
-    values, problems, invalid = validate(mapped.frame, t, raw.row_numbers,        # 3-4. coerce,
-                                         mapped.source_of, spec.values, spec.formats)  # validate
+    hints = ReadHints(options.get("decimal"), options.get("thousands"), raw.sep)
+    values, problems, invalid, notes, cautions = validate(                       # 3-4. coerce,
+        mapped.frame, t, raw.row_numbers, mapped.source_of, spec.values, spec.formats, hints)
+    report.notes += notes
     result = values[[c for c in t.names if c in values.columns]]
+    when = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    warn_cautions(report, raw.info.cautions + cautions + future_dates_caution(result, t, when),
+                  accept)
     if keep_extra and mapped.extra.shape[1]:
         result = pd.concat([result, mapped.extra.astype("string")], axis=1)
     if t.name == "transactions":
@@ -263,9 +289,70 @@ def _latest_date(loaded: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
     return max(latest).normalize() if latest else pd.Timestamp.today().normalize()
 
 
+#: Foreign keys between the course tables: (table, column) must be found in (table, column).
+FOREIGN_KEYS = [
+    ("transactions", "customer_id", "customers", "customer_id"),
+    ("invoices", "customer_id", "customers", "customer_id"),
+    ("payments", "invoice_id", "invoices", "invoice_id"),
+    ("calls", "agent_id", "agents", "agent_id"),
+    ("calls", "customer_id", "customers", "customer_id"),
+]
+
+
+def check_foreign_keys(loaded: dict[str, pd.DataFrame], reports: Mapping[str, LoadReport],
+                       on_invalid: OnInvalid, where: str) -> None:
+    """Rows whose customer, invoice or agent is not in the table it refers to (orphans).
+
+    ``"raise"``: one :class:`DataProblem` listing each orphan column with counts and a few
+    IDs; ``"drop"``: the rows are dropped from ``loaded`` (in place) and noted in the report;
+    ``"keep"``: noted only.
+
+    Parameters
+    ----------
+    loaded : dict
+        Table name -> loaded table (changed in place under ``"drop"``).
+    reports : mapping
+        Table name -> its load report (notes added).
+    on_invalid : {"raise", "drop", "keep"}
+        What to do with orphan rows.
+    where : str
+        The folder (for messages).
+
+    Raises
+    ------
+    DataProblem
+        Under ``"raise"``, when any table has orphan rows.
+    """
+    problems = []
+    for table, col, ref, ref_col in FOREIGN_KEYS:
+        if table not in loaded or ref not in loaded or col not in loaded[table]:
+            continue
+        frame = loaded[table]
+        keys = frame[col]
+        orphan = (keys.notna() & ~keys.isin(loaded[ref][ref_col])).to_numpy(bool)
+        if not orphan.any():
+            continue
+        ids = list(dict.fromkeys(keys[orphan].astype(str)))
+        text = (f"{int(orphan.sum())} row(s) of {table} refer to {len(ids)} {col}(s) not in "
+                f"{ref} (e.g. {', '.join(ids[:5])})")
+        problems.append(Problem(
+            "orphan_key", column=f"{table}.{col}", count=int(orphan.sum()), detail=text + ".",
+            fix=f"add the missing {ref} rows (an export filtered by date or region?), or load "
+                "with on_invalid='drop' to leave these rows out."))
+        if on_invalid == "drop":
+            loaded[table] = frame.loc[~orphan].reset_index(drop=True)
+            reports[table].notes.append(text + "; dropped.")
+            reports[table].rows_kept = len(loaded[table])
+        elif on_invalid == "keep":
+            reports[table].notes.append(text + "; kept.")
+    if problems and on_invalid == "raise":
+        raise load_problem(where, problems)
+
+
 def load_course_data(
     data_dir: str | Path | None = None,
     tables: Iterable[str] | None = None,
+    on_invalid: OnInvalid = "raise",
 ) -> CourseData:
     """Load the course tables from a folder (default: the bundled ``datasets/``).
 
@@ -276,6 +363,9 @@ def load_course_data(
         ``helpers.simulate.write_datasets``); ``None`` for the bundled data.
     tables : iterable of str, optional
         Which tables to load (default: every course table whose file is present).
+    on_invalid : {"raise", "drop", "keep"}
+        For each table (see :func:`load_table`) and for orphan rows, whose customer, invoice or
+        agent is missing from the table it refers to (:data:`FOREIGN_KEYS`).
 
     Returns
     -------
@@ -286,7 +376,8 @@ def load_course_data(
     Raises
     ------
     DataProblem
-        When a requested table's file is missing or a file does not validate.
+        When a requested table's file is missing, a file does not validate, or (with
+        ``on_invalid="raise"``) rows refer to customers, invoices or agents not loaded.
     """
     folder = paths.data_dir(data_dir)
     wanted = list(tables) if tables is not None else list(TABLES)
@@ -303,10 +394,12 @@ def load_course_data(
                                   "Generate a dataset with `python -m helpers.simulate` or point "
                                   "data_dir at the folder holding your tables.", file=str(folder))
             continue
-        loaded[name], reports[name] = load_table(f, name, return_report=True)
+        loaded[name], reports[name] = load_table(f, name, on_invalid=on_invalid,
+                                                 return_report=True)
     if not loaded:
         raise DataProblem(f"{folder} holds none of the course tables ({', '.join(TABLES)}; "
                           "expected e.g. customers.csv).", file=str(folder))
+    check_foreign_keys(loaded, reports, on_invalid, str(folder))
     truth = _read_truth(folder)
     as_of = pd.Timestamp(truth["as_of"]) if truth.get("as_of") else _latest_date(loaded)
     return CourseData(data_dir=folder, as_of=as_of, truth=truth, reports=reports, **loaded)

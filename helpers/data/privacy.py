@@ -1,4 +1,6 @@
-"""Protecting customer information: masking for display, pseudonyms for analysis, views by role.
+"""Protecting customer information: masking for display, pseudonyms for analysis.
+
+Views by role (``access_levels.yaml``) are in :mod:`helpers.data._roles`, built on these.
 
 The masking rules (what stays visible):
 
@@ -15,8 +17,18 @@ address     first 6 characters                                   上海市浦东
 ==========  ===================================================  ==========================
 
 Masks keep the value's length and are idempotent (masking a masked value changes nothing).
+
+Columns are found personal three ways: the ``personal`` marks of the course table, the column's
+name (``phone``, ``联系人``, ``法人代表``, ``收货人`` …), and their content: in every other text column
+the table does not define, phones (mobiles, landlines with area code), 18-digit resident ID
+numbers, e-mails and Luhn-valid bank-card numbers are masked wherever they appear, free text
+included ("call 13812345678" -> "call 138****5678"; :func:`mask_text_series`).
+
 Pseudonyms (:func:`pseudonymise`) are keyed HMAC-SHA256 digests: the same ID and key always give
 the same pseudonym, so tables still join, but without the key nobody can go back or recompute them.
+The course's demo key (:data:`DEMO_KEY`) is public, so it is refused unless ``allow_demo_key=True``
+(notebook 01 allows it on the bundled, made-up data only); :func:`choose_pseudonym_key` picks the key to
+use.
 """
 
 from __future__ import annotations
@@ -25,26 +37,19 @@ import hashlib
 import hmac
 import os
 import re
+import secrets
 from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, model_validator
 
-from helpers.config import ConfigModel, read_config
-from helpers.errors import DataProblem, did_you_mean
+from helpers.errors import PERSONAL_HINT, DataProblem, did_you_mean, redact_personal
 from helpers.tables import TABLES, personal_columns
 
-if TYPE_CHECKING:
-    import ipywidgets
-
 __all__ = [
-    "AccessLevels",
+    "DEMO_KEY",
     "KEY_ENV",
-    "Role",
-    "explore_roles",
     "map_distinct",
     "mask_name",
     "mask_phone",
@@ -54,14 +59,17 @@ __all__ = [
     "mask_value",
     "mask_series",
     "mask_frame",
+    "mask_text_series",
     "personal_columns_of",
+    "choose_pseudonym_key",
     "pseudonymise",
     "pseudonymise_frame",
-    "load_access_levels",
-    "view_for_role",
 ]
 
 KEY_ENV = "COURSE_PSEUDONYM_KEY"
+#: The key notebook 01 uses on the bundled data. It is public (it is in the notebook), so
+#: pseudonyms made with it can be recomputed by anyone: refused on anything else.
+DEMO_KEY = "course-demo-key"
 MASK = "*"
 
 #: Column-name patterns (lower case, half-width) recognised as personal data without a table.
@@ -71,8 +79,10 @@ NAME_PATTERNS: dict[str, tuple[str, ...]] = {
     "id_number": (r"id_?number", r"id_?no", r"身份证", r"证件", r"national_?id", r"passport",
                   r"信用代码"),
     "address": (r"address", r"地址", r"住址"),
-    "name": (r"^name$", r"_name$", r"^contact$", r"key_contact$", r"姓名", r"客户名称",
-             r"联系人$", r"^名称$", r"full_?name", r"first_?name", r"last_?name"),
+    "name": (r"^name$", r"_name$", r"^contact$", r"key_contact$", r"^contact_?person$",
+             r"^contact_?persons?_?name$", r"姓名", r"客户名称", r"联系人$", r"^名称$", r"法人",
+             r"收货人$", r"收件人$", r"负责人$", r"经办人$", r"full_?name", r"first_?name",
+             r"last_?name"),
 }
 #: Names that look personal by pattern but are not.
 NOT_PERSONAL = {"product_name", "company_name_public", "team_name", "file_name", "sheet_name",
@@ -248,8 +258,61 @@ def personal_columns_of(df: pd.DataFrame, table: str | None = None) -> dict[str,
     return found
 
 
-def mask_frame(df: pd.DataFrame, table: str | None = None) -> pd.DataFrame:
-    """A copy of ``df`` with every personal-data column masked (see the module's rules).
+#: How personal data found inside text is masked: the rules of the table above (cards: last 4).
+_CONTENT_MASKS: dict[str, Callable[[str], str]] = {
+    "phone": mask_phone, "email": mask_email, "id_number": mask_id_number}
+
+
+def mask_text_series(s: pd.Series) -> pd.Series:
+    """Mask the phones, ID, card numbers and e-mails found inside the text values of ``s``.
+
+    Each distinct value is scanned once (:func:`helpers.errors.redact_personal`); values without
+    any, and values that are not text, are kept as they are.
+
+    Parameters
+    ----------
+    s : Series
+        Any column (free text such as remarks included).
+
+    Returns
+    -------
+    Series
+        ``s`` itself when nothing was found, else a copy with the findings masked.
+
+    Examples
+    --------
+    >>> mask_text_series(pd.Series(["call 13812345678", "VIP"])).tolist()
+    ['call 138****5678', 'VIP']
+    """
+    if not (pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)
+            or isinstance(s.dtype, pd.CategoricalDtype)):
+        return s
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    values = np.asarray(uniques, dtype=object)
+    found = np.array([isinstance(v, str) and PERSONAL_HINT.search(v) is not None
+                      for v in values], dtype=bool)
+    masked = values.copy()
+    masked[found] = [redact_personal(v, _CONTENT_MASKS) for v in values[found]]
+    changed = np.flatnonzero(masked != values)
+    if not len(changed):
+        return s
+    out = s.to_numpy(dtype=object, copy=True)
+    rows = np.isin(codes, changed)
+    out[rows] = masked[codes[rows]]
+    dtype = s.dtype if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object else object
+    return pd.Series(out, index=s.index, name=s.name, dtype=dtype)
+
+
+def content_columns(df: pd.DataFrame, table: str | None, personal: Iterable[str]
+                          ) -> list[Any]:
+    """Columns scanned by content: not personal already, and not a column of the course table."""
+    known = set(personal) | (set(TABLES[table].names) if table in TABLES else set())
+    return [c for c in df.columns if c not in known]
+
+
+def mask_frame(df: pd.DataFrame, table: str | None = None, reveal_personal: bool = False
+               ) -> pd.DataFrame:
+    """A copy of ``df`` with personal data masked, by column and by content (see the module).
 
     Parameters
     ----------
@@ -257,16 +320,30 @@ def mask_frame(df: pd.DataFrame, table: str | None = None) -> pd.DataFrame:
         Any table.
     table : str, optional
         Course table name; its ``personal`` marks say which columns to mask. Columns it does not
-        know are recognised by name (English or Chinese).
+        know are recognised by name (English or Chinese), and their text is scanned for phones,
+        ID numbers, e-mails and bank-card numbers (:func:`mask_text_series`).
+    reveal_personal : bool
+        Keep the clear values (opt-in; only for users entitled to see them).
 
     Returns
     -------
     DataFrame
         Same shape, index and column order; personal columns as masked strings.
+
+    Examples
+    --------
+    >>> mask_frame(pd.DataFrame({"联系人": ["张三丰"], "remark": ["call 13812345678"]}))
+        联系人            remark
+    0  张**  call 138****5678
     """
     out = df.copy()
-    for col, kind in personal_columns_of(df, table).items():
+    if reveal_personal:
+        return out
+    kinds = personal_columns_of(df, table)
+    for col, kind in kinds.items():
         out[col] = mask_series(df[col], kind)
+    for col in content_columns(df, table, kinds):
+        out[col] = mask_text_series(df[col])
     return out
 
 
@@ -274,22 +351,80 @@ def mask_frame(df: pd.DataFrame, table: str | None = None) -> pd.DataFrame:
 # pseudonyms
 
 
-def _key_bytes(key: str | bytes | None) -> bytes:
+def _key_bytes(key: str | bytes | None, allow_demo_key: bool = False) -> bytes:
     key = key if key not in (None, "") else os.environ.get(KEY_ENV)
     if not key:
         raise DataProblem(
             "pseudonymise needs a secret key: pass key='...' or set the environment variable "
             f"{KEY_ENV}. Keep the key out of notebooks you share; whoever has it can recompute "
             "the pseudonyms.")
-    return key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    if raw == DEMO_KEY.encode("utf-8") and not allow_demo_key:
+        raise DataProblem(
+            f"pseudonymise: the key {DEMO_KEY!r} is the course's public demo key: anyone can "
+            "recompute pseudonyms made with it, so it is only for the bundled, made-up data. "
+            f"Fix: pass your own secret key, set the environment variable {KEY_ENV}, or use "
+            "choose_pseudonym_key() for a random key kept in memory for this session.")
+    return raw
+
+
+def choose_pseudonym_key(key: str | bytes | None = None, bundled_data: bool = False) -> str | bytes:
+    """The key to pseudonymise with: yours, else ``COURSE_PSEUDONYM_KEY``, else demo or random.
+
+    On the bundled data (``bundled_data=True``) the public :data:`DEMO_KEY` is used when no key
+    is given, so the course's pseudonyms are the same for everyone. On any other data, a given
+    demo key is refused, and without a key a random one is generated: it is kept in memory only
+    (never written to an output), so the pseudonyms of this session cannot be recomputed by
+    anyone, nor joined with another session's; set ``COURSE_PSEUDONYM_KEY`` to keep them stable.
+
+    Parameters
+    ----------
+    key : str or bytes, optional
+        Your secret key.
+    bundled_data : bool
+        True when working on the course's bundled data (notebook 01: ``data_dir is None``).
+
+    Returns
+    -------
+    str or bytes
+        The key (pass it as ``key=`` to :func:`pseudonymise` and :func:`view_for_role`).
+
+    Raises
+    ------
+    DataProblem
+        For the demo key on data other than the bundled one.
+
+    Examples
+    --------
+    >>> choose_pseudonym_key("my-own-secret")
+    'my-own-secret'
+    >>> choose_pseudonym_key(DEMO_KEY)
+    Traceback (most recent call last):
+    ...
+    helpers.errors.DataProblem: pseudonymise: the key 'course-demo-key' is the course's public ...
+    """
+    chosen = key if key not in (None, "") else os.environ.get(KEY_ENV)
+    if chosen:
+        _key_bytes(chosen, allow_demo_key=bundled_data)
+        return chosen
+    if bundled_data:
+        return DEMO_KEY
+    print(f"note: no pseudonym key given (key=... or {KEY_ENV}): using a random key kept in "
+          "memory for this session only; its pseudonyms cannot be recomputed or joined later.")
+    return secrets.token_hex(32)
 
 
 def pseudonymise(s: pd.Series, key: str | bytes | None = None, length: int = 16,
-                 prefix: str = "P") -> pd.Series:
+                 prefix: str = "P", allow_demo_key: bool = False) -> pd.Series:
     """Replace IDs with keyed pseudonyms (HMAC-SHA256, hex, ``length`` characters).
 
     The same ID and key always give the same pseudonym; another key gives another one; without
     the key the original cannot be recovered or re-derived. Missing values stay missing.
+
+    The course's demo key (:data:`DEMO_KEY`, ``"course-demo-key"``) is public: whoever reads
+    notebook 01 could recompute its pseudonyms, so it is refused unless ``allow_demo_key=True``,
+    which notebook 01 sets only on the bundled, made-up data (``data_dir is None``). On your data
+    use your own key, or :func:`choose_pseudonym_key` for a random one kept in memory.
 
     Parameters
     ----------
@@ -301,8 +436,20 @@ def pseudonymise(s: pd.Series, key: str | bytes | None = None, length: int = 16,
         Hex characters kept (16 = 64 bits: collisions are negligible below billions of IDs).
     prefix : str
         Put in front so pseudonyms are recognisable as such.
+    allow_demo_key : bool
+        Accept the public demo key (only for the bundled data).
+
+    Returns
+    -------
+    Series
+        The pseudonyms, as strings.
+
+    Raises
+    ------
+    DataProblem
+        Without a key, with the demo key unless allowed, or for a length outside 8-64.
     """
-    k = _key_bytes(key)
+    k = _key_bytes(key, allow_demo_key)
     if not 8 <= length <= 64:
         raise DataProblem(f"pseudonymise: length must be between 8 and 64 hex characters, got "
                           f"{length}")
@@ -319,188 +466,11 @@ def pseudonymise(s: pd.Series, key: str | bytes | None = None, length: int = 16,
 
 
 def pseudonymise_frame(df: pd.DataFrame, columns: Iterable[str] = ("customer_id",),
-                       key: str | bytes | None = None) -> pd.DataFrame:
+                       key: str | bytes | None = None, allow_demo_key: bool = False
+                       ) -> pd.DataFrame:
     """A copy of ``df`` with the given ID columns pseudonymised (absent columns are skipped)."""
     out = df.copy()
     for col in columns:
         if col in out.columns:
-            out[col] = pseudonymise(out[col], key=key)
+            out[col] = pseudonymise(out[col], key=key, allow_demo_key=allow_demo_key)
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# access levels
-
-Level = Literal["clear", "masked", "hidden"]
-
-
-class PersonalAccess(ConfigModel):
-    """How a role sees each kind of personal data (the kinds of :data:`MASKERS`)."""
-
-    name: Level = "masked"
-    phone: Level = "masked"
-    email: Level = "masked"
-    id_number: Level = "masked"
-    address: Level = "masked"
-
-
-class Role(ConfigModel):
-    """One role of ``access_levels.yaml``.
-
-    ``personal`` says, per kind of personal data, whether the role sees it ``clear``,
-    ``masked`` (the default) or not at all (``hidden``); ``hidden`` lists columns dropped and
-    ``pseudonymise`` ID columns replaced by keyed pseudonyms.
-    """
-
-    description: str = ""
-    personal: PersonalAccess = Field(default_factory=PersonalAccess)
-    hidden: list[str] = Field(default_factory=list)
-    pseudonymise: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_is_default(cls, value: Any) -> Any:
-        """``personal:`` or ``hidden:`` left empty in the file means the default."""
-        if isinstance(value, dict):
-            return {k: v for k, v in value.items() if v is not None}
-        return value
-
-    def level(self, kind: str) -> Level:
-        """``clear``, ``masked`` or ``hidden`` for a kind of personal data."""
-        level: Level = getattr(self.personal, kind)
-        return level
-
-
-class AccessLevels(ConfigModel):
-    """``helpers/config/access_levels.yaml``: who may see what ("graded access", 分级授权)."""
-
-    file = "access_levels.yaml"
-
-    roles: dict[str, Role] = Field(min_length=1)
-
-    def role(self, name: str) -> Role:
-        """The role called ``name``.
-
-        Raises
-        ------
-        DataProblem
-            For a role the file does not define.
-        """
-        if name not in self.roles:
-            raise DataProblem(f"unknown role {name!r}; the access levels define "
-                              f"{sorted(self.roles)}{did_you_mean(name, list(self.roles))}")
-        return self.roles[name]
-
-
-def load_access_levels(path: str | Path | None = None) -> AccessLevels:
-    """Read and validate ``helpers/config/access_levels.yaml`` (or the file given).
-
-    Each role has ``description``, ``personal`` (kind of personal data -> ``clear``, ``masked``
-    or ``hidden``), optional ``hidden`` (columns dropped) and ``pseudonymise`` (ID columns replaced
-    by pseudonyms).
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        Another access-levels file.
-
-    Returns
-    -------
-    AccessLevels
-        ``roles``: role name -> :class:`Role`.
-
-    Raises
-    ------
-    ConfigProblem
-        Every problem at once, as ``file: roles.<role>.<key>: what is wrong``.
-
-    Examples
-    --------
-    >>> load_access_levels().role("agent").level("phone")
-    'clear'
-    """
-    return read_config(AccessLevels, path)
-
-
-def view_for_role(df: pd.DataFrame, role: str, table: str | None = None,
-                  config: str | Path | AccessLevels | None = None, key: str | bytes | None = None
-                  ) -> pd.DataFrame:
-    """What a role may see of a table: some columns dropped, personal data clear or masked.
-
-    Parameters
-    ----------
-    df : DataFrame
-        The table.
-    role : str
-        A role of ``helpers/config/access_levels.yaml`` (``agent``, ``team_lead``, ``analyst``,
-        ``admin`` in the bundled file).
-    table : str, optional
-        Course table name (for the personal-data marks).
-    config : str, Path or AccessLevels, optional
-        Another access-levels file (or one already read).
-    key : str or bytes, optional
-        Key for roles that see pseudonyms (default: ``COURSE_PSEUDONYM_KEY``).
-
-    Returns
-    -------
-    DataFrame
-        The role's view of ``df``.
-
-    Raises
-    ------
-    DataProblem
-        For an unknown role, or a pseudonymising role without a key.
-    """
-    levels = config if isinstance(config, AccessLevels) else load_access_levels(config)
-    spec = levels.role(role)
-    kinds = personal_columns_of(df, table)
-    drop = [c for c in spec.hidden if c in df.columns]
-    drop += [c for c, k in kinds.items() if spec.level(k) == "hidden" and c not in drop]
-    out = df.drop(columns=drop)
-    for col, kind in kinds.items():
-        if col in out.columns and spec.level(kind) == "masked":
-            out[col] = mask_series(out[col], kind)
-    pseudo = [c for c in spec.pseudonymise if c in out.columns]
-    if pseudo:
-        out = pseudonymise_frame(out, pseudo, key=key)
-    return out
-
-
-def explore_roles(df: pd.DataFrame, table: str | None = None, rows: int = 5,
-                  key: str | bytes | None = None) -> ipywidgets.Widget:
-    """Widget: switch between the roles of ``access_levels.yaml`` and see what each one sees.
-
-    Parameters
-    ----------
-    df : DataFrame
-        The table (its first ``rows`` rows are shown).
-    table : str, optional
-        Course table name (for the personal-data marks).
-    rows : int
-        Rows shown.
-    key : str or bytes, optional
-        Pseudonym key for the roles that see pseudonyms.
-
-    Returns
-    -------
-    ipywidgets.Widget
-    """
-    # deferred: ipywidgets is only needed for the widget (run_checks reports it when missing)
-    import ipywidgets as w
-    from IPython.display import display
-
-    levels = load_access_levels()
-    pick = w.ToggleButtons(options=list(levels.roles), description="Role")
-    note = w.HTML()
-    out = w.Output()
-    head = df.head(rows)
-
-    def redraw(*_: Any) -> None:
-        note.value = f"<i>{levels.role(pick.value).description}</i>"
-        with out:
-            out.clear_output(wait=True)
-            display(view_for_role(head, pick.value, table=table, config=levels, key=key))
-
-    pick.observe(redraw, names="value")
-    redraw()
-    return w.VBox([pick, note, out])

@@ -84,7 +84,7 @@ def test_cleaned_column_keeps_native_types_unless_recoded():
 
 @pytest.mark.parametrize(("dtype", "cells", "expected"), [
     ("int", ["1", "2.0", "x"], [1.0, 2.0, pd.NA]),
-    ("float", ["1,5", "¥3"], [15.0, 3.0]),
+    ("float", ["1,5", "¥3"], [1.5, 3.0]),  # a decimal comma (was read as 15)
     ("bool", ["是", "否", "也许"], [True, False, pd.NA]),
     ("date", ["2024-03-05 10:00"], [pd.Timestamp("2024-03-05")]),
     ("datetime", ["2024-03-05 10:00"], [pd.Timestamp("2024-03-05 10:00")]),

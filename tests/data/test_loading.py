@@ -29,6 +29,7 @@ from helpers.data import (
     load_table,
     write_table,
 )
+from helpers.data.loading import FOREIGN_KEYS
 from helpers.errors import DataProblem
 from helpers.tables import TABLES
 
@@ -272,9 +273,9 @@ def test_bad_header_only(tmp_path):
 def test_bad_wrong_encoding(tmp_path):
     f = write(tmp_path / "latin.csv", "customer_id,customer_kind,name,signup_date\n"
                                       "C1,individual,Zoë Müller-Ça,2024-01-01\n", "latin-1")
-    with pytest.raises(DataProblem) as err:
-        load_table(f, "customers")
-    assert_names(str(err.value), "latin.csv", "GB18030", "encoding=")
+    df, report = load_table(f, "customers", return_report=True)  # not GBK: 'Zo雲 M黮ler'
+    assert df["name"].iloc[0] == "Zoë Müller-Ça" and report.encoding == "cp1252"
+    assert 0 < report.encoding_confidence <= 1 and "confidence" in str(report)
     df = load_table(f, "customers", encoding="latin-1")
     assert df["name"].iloc[0] == "Zoë Müller-Ça"
 
@@ -418,7 +419,7 @@ def test_round_trip_write_then_load_keeps_values(tmp_path, rows, fmt):
     df = pd.DataFrame(rows, columns=["transaction_id", "amount", "quantity", "purchase_date"])
     df["customer_id"] = "C" + df["transaction_id"]
     out = write_table(df, "rt", output_dir=tmp_path / fmt, fmt=fmt, table="transactions")
-    back = load_table(out, "transactions")
+    back = load_table(out, "transactions", accept=["future_dates"])  # dates up to 2030
     assert back["transaction_id"].tolist() == df["transaction_id"].tolist()
     np.testing.assert_allclose(back["amount"].astype(float), df["amount"])
     assert back["quantity"].tolist() == df["quantity"].tolist()
@@ -528,3 +529,35 @@ def test_headerless_file_is_named_by_the_mapping(tmp_path):
     mapping["read"]["names"] = ["cust", "date", "cds"]
     with pytest.raises(DataProblem, match="names 3 columns but the file has 4"):
         load_table(path, "transactions", mapping=mapping)
+
+
+def _orphan_folder(tmp_path: Path) -> Path:
+    write(tmp_path / "customers.csv", "customer_id,customer_kind,name,signup_date\n"
+                                      "C1,individual,A,2024-01-01\n")
+    write(tmp_path / "transactions.csv", "transaction_id,customer_id,purchase_date,amount\n"
+                                         "T1,C1,2024-01-02,5\nT2,C9,2024-01-03,6\n"
+                                         "T3,C9,2024-01-04,7\n")
+    return tmp_path
+
+
+def test_orphan_rows_are_refused_naming_ids_and_counts(tmp_path):
+    folder = _orphan_folder(tmp_path)
+    before = digest(folder / "transactions.csv")
+    with pytest.raises(DataProblem) as err:
+        load_course_data(folder)
+    assert_names(str(err.value), "transactions.customer_id", "2 row(s)", "1 customer_id(s)",
+                 "C9", "on_invalid='drop'")
+    data = load_course_data(folder, on_invalid="drop")
+    assert data.transactions["transaction_id"].tolist() == ["T1"]
+    assert any("dropped" in n for n in data.reports["transactions"].notes)
+    assert data.reports["transactions"].rows_kept == 1
+    kept = load_course_data(folder, on_invalid="keep")
+    assert len(kept.transactions) == 3
+    assert digest(folder / "transactions.csv") == before
+
+
+def test_bundled_data_has_no_orphans():
+    data = load_course_data()
+    for table, col, ref, ref_col in FOREIGN_KEYS:
+        if table in data.tables and ref in data.tables:
+            assert data[table][col].dropna().isin(data[ref][ref_col]).all(), (table, col)

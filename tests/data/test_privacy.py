@@ -175,17 +175,25 @@ def test_roles_see_what_the_config_says():
     assert levels.role("analyst").pseudonymise == ["customer_id"]
     assert levels.role("admin").hidden == []
     df = customers()
-    agent = view_for_role(df, "agent", table="customers")
+    agent = view_for_role(df, "agent", table="customers", reveal_personal=True)
     assert "id_number" not in agent and "email" not in agent and "income_band" not in agent
     assert agent["phone"].tolist() == ["13812348000", "13900001111"]  # agents dial
     assert agent["name"].tolist() == ["张**", "李*"]
-    lead = view_for_role(df, "team_lead", table="customers")
+    lead = view_for_role(df, "team_lead", table="customers", reveal_personal=True)
     assert lead["name"].tolist() == ["张三丰", "李四"] and lead["id_number"].iloc[0].count("*") == 8
     analyst = view_for_role(df, "analyst", table="customers", key="k")
     assert not {"name", "phone", "email", "id_number"} & set(analyst.columns)
     assert analyst["customer_id"].str.startswith("P").all()
-    admin = view_for_role(df, "admin", table="customers")
+    admin = view_for_role(df, "admin", table="customers", reveal_personal=True)
     assert admin.drop(columns=[]).equals(df)
+    # without reveal_personal, what a role sees "clear" is shown masked: same columns, no phone
+    for role in ("agent", "team_lead", "admin"):
+        masked = view_for_role(df, role, table="customers")
+        clear = view_for_role(df, role, table="customers", reveal_personal=True)
+        assert list(masked.columns) == list(clear.columns)
+        assert "13812348000" not in masked.to_string() and "张三丰" not in masked.to_string()
+    assert view_for_role(df, "agent", table="customers")["phone"].tolist() == [
+        "138****8000", "139****1111"]
     with pytest.raises(DataProblem, match="unknown role"):
         view_for_role(df, "intern", table="customers")
     with pytest.raises(DataProblem, match="did you mean 'agent'"):

@@ -87,7 +87,8 @@ def test_validate_a_table_in_column_order_then_keys():
     t = TABLES["transactions"]
     cols = pd.DataFrame({"transaction_id": ["T1", "T1"], "customer_id": ["C1", ""],
                          "purchase_date": ["2024-01-01", "x"], "amount": ["1", "2"]})
-    out, problems, invalid = validate(cols, t, ROWS[:2], {}, {}, {})
+    out, problems, invalid, notes, cautions = validate(cols, t, ROWS[:2], {}, {}, {})
+    assert notes == [] and cautions == []
     assert [p.kind for p in problems] == ["missing_value", "unparseable", "duplicate_key"]
     assert invalid.tolist() == [False, True]
     assert out["amount"].tolist() == [1.0, 2.0]
