@@ -17,7 +17,6 @@ notebook still runs top to bottom and ``check(...)`` reports "not answered yet".
 from __future__ import annotations
 
 import argparse
-import asyncio
 import copy
 import json
 import re
@@ -29,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from helpers.papermill_engine import recheck_after_send
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_DIR, SOLUTIONS_DIR
 from helpers.simulate import write_datasets
 
@@ -162,40 +162,6 @@ def out_of_step(solutions: Path = SOLUTIONS_DIR, trainee: Path = NOTEBOOKS_DIR) 
     return problems + sorted(f"{n} (no solution notebook)" for n in extra)
 
 
-def _recheck_after_send() -> None:
-    """Make every send on a kernel channel re-check that socket for a reply already waiting.
-
-    The cause of the hangs of jupyter/nbclient#312: jupyter_client sends on a channel's asyncio
-    socket through a plain (synchronous) shadow of it. That send lets ZeroMQ process the socket's
-    pending events, which clears the file descriptor the event loop watches, so a reply that had
-    just arrived never wakes the coroutine waiting for it (pyzmq's asyncio sockets expect every
-    operation to be followed by an ``EVENTS`` check; their own ``send`` does it). nbclient sends
-    while it waits for a cell's reply whenever an ``ipywidgets.Output`` receives output (it
-    syncs the widget's state back to the kernel on the shell channel), so widget cells hung at
-    random, more often on a loaded machine, with the reply sitting unread in the socket. Reading
-    ``EVENTS`` through the asyncio socket after the send schedules the wake-up the send consumed.
-    Applied once, only in the process that runs notebooks, never in a trainee's kernel.
-    """
-    # deferred: jupyter_client and zmq are only needed to run notebooks, not to make trainee copies
-    import zmq
-    from jupyter_client.channels import AsyncZMQSocketChannel
-
-    if getattr(AsyncZMQSocketChannel.send, "_course_rechecks", False):
-        return
-    plain_send = AsyncZMQSocketChannel.send
-
-    def send(self: Any, msg: dict[str, Any]) -> None:
-        plain_send(self, msg)
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no event loop in this thread, so no coroutine is waiting on the socket
-        self.socket.get(zmq.EVENTS)  # the asyncio socket's get(EVENTS) wakes waiting readers
-
-    send._course_rechecks = True  # type: ignore[attr-defined]
-    AsyncZMQSocketChannel.send = send  # type: ignore[method-assign]
-
-
 def _ipc_kernel_manager() -> type:
     """A kernel manager whose kernel talks over Unix sockets instead of TCP ports.
 
@@ -290,7 +256,7 @@ def execute_notebook(
     import papermill as pm
     from nbclient.exceptions import DeadKernelError
 
-    _recheck_after_send()
+    recheck_after_send()
     target.parent.mkdir(parents=True, exist_ok=True)
     current: dict[str, Any] = {}
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from helpers import course
+from helpers import course, papermill_engine
 from helpers.exercises import registered
 from helpers.paths import LESSONS_DIR, NOTEBOOKS_DIR, SOLUTIONS_DIR
 
@@ -169,7 +169,7 @@ def _reply_waiting_scenario(send_after_reply):
 def test_a_plain_send_loses_the_wake_up_of_a_reply_already_waiting():
     # jupyter_client's own send: a synchronous shadow of the socket; the waiter is never woken
     # (the hang of jupyter/nbclient#312). If this fails, upstream fixed it and
-    # course._recheck_after_send can go.
+    # papermill_engine.recheck_after_send can go.
     def plain_send(channel, session):
         session.send(channel.socket, session.msg("comm_msg"))
 
@@ -177,8 +177,8 @@ def test_a_plain_send_loses_the_wake_up_of_a_reply_already_waiting():
 
 
 def test_a_send_on_a_channel_wakes_the_reader_of_a_reply_already_waiting():
-    course._recheck_after_send()
-    course._recheck_after_send()  # applied once only
+    papermill_engine.recheck_after_send()
+    papermill_engine.recheck_after_send()  # applied once only
     from jupyter_client.channels import AsyncZMQSocketChannel
 
     assert AsyncZMQSocketChannel.send._course_rechecks
@@ -230,3 +230,16 @@ def test_run_stops_a_stuck_cell_with_a_message_naming_it(tmp_path, capsys):
     # cell 0 is the parameters cell, 1 the injected parameters, 2 the stuck one
     assert "stuck.ipynb: cell 2 (`import time`) did not finish within 3 s" in err
     assert source.read_bytes() == before
+
+
+def test_plain_papermill_loads_the_course_engine_and_its_fix():
+    # The README's plain `papermill` command: papermill imports its engine entry points at start,
+    # which applies the fix in that process. Checked in a fresh interpreter (nothing pre-patched).
+    import subprocess
+    import sys
+
+    code = ("import papermill.engines as e, jupyter_client.channels as c; "
+            "print(e.papermill_engines.get_engine('course').__name__, "
+            "getattr(c.AsyncZMQSocketChannel.send, '_course_rechecks', False))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["CourseEngine", "True"]
