@@ -29,6 +29,7 @@ checks it is true).
 The core every part builds on:
 
 - :mod:`helpers.errors`      :class:`~helpers.errors.DataProblem` and the helpers that build it
+- :mod:`helpers.caveats`     :class:`~helpers.caveats.Caveat`: a result that comes back but may mean little
 - :mod:`helpers.config`      typed, validated YAML configuration (``read_config``)
 - :mod:`helpers.tables`      the course's data model (canonical tables, data dictionary)
 - :mod:`helpers.paths`       where the course reads and writes

@@ -6,6 +6,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 
+from helpers.caveats import auc_caveat, caveat
 from helpers.errors import DataProblem, require_columns
 
 from ._leads import LeadData, as_bool
@@ -223,6 +224,15 @@ def _both_outcomes(train: pd.DataFrame, test: pd.DataFrame, target: str) -> None
                               "larger file or how='random'.")
 
 
+def _checked_auc(y: pd.Series, p: np.ndarray, kind: str) -> float:
+    """ROC AUC of ``p`` against ``y``; a :class:`Caveat` (at fit_and_score's caller) if odd."""
+    from sklearn.metrics import roc_auc_score
+
+    auc = float(roc_auc_score(y, p))
+    caveat(auc_caveat(auc, f"fit_and_score ({kind}): ROC AUC on the test leads"), stacklevel=4)
+    return auc
+
+
 def fit_and_score(leads: Leads, target: str | None = None, kind: str = "logistic",
                   how: str = "time", exclude: tuple[str, ...] | list[str] = (),
                   test_size: float = 0.25, order: str | None = None, group: str | None = None,
@@ -250,7 +260,8 @@ def fit_and_score(leads: Leads, target: str | None = None, kind: str = "logistic
     -------
     ScoredModel
         ``test`` holds the test rows with a ``score`` column (predicted probability); ``auc`` is
-        the ROC AUC on the test rows, ``brier`` the Brier score (lower is better calibrated).
+        the ROC AUC on the test rows (about chance or near 1: a :class:`~helpers.caveats.Caveat`),
+        ``brier`` the Brier score (lower is better calibrated).
 
     Raises
     ------
@@ -258,7 +269,7 @@ def fit_and_score(leads: Leads, target: str | None = None, kind: str = "logistic
         If the target is missing or not yes/no, or a part of the split has one outcome only.
     """
     # Deferred: scikit-learn takes about a second to import and only lead scoring needs it.
-    from sklearn.metrics import brier_score_loss, roc_auc_score
+    from sklearn.metrics import brier_score_loss
     from threadpoolctl import threadpool_limits
 
     frame, target, order = _unpack(leads, target, order)
@@ -277,7 +288,7 @@ def fit_and_score(leads: Leads, target: str | None = None, kind: str = "logistic
         model.fit(_prepare(train[cols], categorical), train[target])
         p = model.predict_proba(_prepare(test[cols], categorical))[:, 1]
     return ScoredModel(kind, model, cols, test.assign(score=p),
-                       auc=float(roc_auc_score(test[target], p)),
+                       auc=_checked_auc(test[target], p, kind),
                        brier=float(brier_score_loss(test[target], p)),
                        base_rate=float(test[target].mean()),
                        extra={"target": target, "n_train": len(train), "n_test": len(test)})

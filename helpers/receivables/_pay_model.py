@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from helpers.caveats import auc_caveat, caveat
 from helpers.errors import DataProblem, require_columns
 
 from ._aging import open_items
@@ -118,6 +119,12 @@ def fit_pay_model(train: pd.DataFrame, test: pd.DataFrame | None = None,
     ------
     DataProblem
         If the training period has only one outcome.
+
+    Warns
+    -----
+    Caveat
+        When the test-period AUC is about chance or suspiciously near 1 (a leak), see
+        :func:`helpers.caveats.auc_caveat`.
     """
     # deferred: scikit-learn takes about a second to import and only the pay model needs it
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -147,6 +154,8 @@ def fit_pay_model(train: pd.DataFrame, test: pd.DataFrame | None = None,
             "predicted_recovery": float((p * te["balance"]).sum()),
             "actual_recovery": float(np.minimum(te["paid_next"], te["balance"]).sum()),
         })
+    caveat(auc_caveat(metrics.get("auc", float("nan")),
+                      "fit_pay_model: ROC AUC on the test period"))
     return model, metrics
 
 

@@ -7,10 +7,15 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.caveats import all_equal, caveat
 from helpers.errors import DataProblem, require_columns, sample_rows
 from helpers.segments._clusters import one_thread
 
 __all__ = ["attribute_matrix", "lookalike_scores", "prospect_ids"]
+
+_SAME_SCORES_FIX = ("The candidates do not differ from the seed group on the chosen columns, so "
+                    "the top of the list is just the first ids; choose attribute columns that "
+                    "vary (birth_year, income_band, channel ...).")
 
 
 def attribute_matrix(frame: pd.DataFrame, numeric: Sequence[str] = (),
@@ -92,7 +97,7 @@ def lookalike_scores(matrix: pd.DataFrame, seeds: pd.Series | Sequence[Any],
     Returns
     -------
     Series
-        ``lookalike_score`` per candidate, best first.
+        ``lookalike_score`` per candidate, best first (all equal: a :class:`~helpers.caveats.Caveat`).
 
     Raises
     ------
@@ -122,6 +127,7 @@ def lookalike_scores(matrix: pd.DataFrame, seeds: pd.Series | Sequence[Any],
         nn.fit(matrix.loc[seed_ids].to_numpy())
         dist, _ = nn.kneighbors(matrix.loc[cand_ids].to_numpy())
     score = 1.0 / (1.0 + dist.mean(axis=1))
+    caveat(all_equal(score, "look-alike scores", fix=_SAME_SCORES_FIX))
     return pd.Series(score, index=cand_ids, name="lookalike_score").sort_values(
         ascending=False, kind="stable")
 

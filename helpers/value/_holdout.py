@@ -7,13 +7,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.caveats import caveat, too_short
 from helpers.errors import DataProblem, require_columns
 from helpers.segments import FREQ_DAYS, summarise_customers
 
 from ._bgnbd import BGNBDFit
 from ._inputs import frequency_recency_t
 
-__all__ = ["calibration_holdout", "holdout_check"]
+__all__ = ["MIN_CALIBRATION_DAYS", "calibration_holdout", "holdout_check"]
+
+#: A calibration period shorter than this (half a year) rarely shows enough repeat purchases
+#: for BG/NBD to tell how often customers buy from how soon they leave.
+MIN_CALIBRATION_DAYS = 182
 
 
 def _day_number(when: pd.Timestamp) -> int:
@@ -21,6 +26,7 @@ def _day_number(when: pd.Timestamp) -> int:
     return int(np.datetime64(when.normalize(), "D").astype("int64"))
 
 
+# Long: the docstring (parameters, the columns added, an example) is two thirds of it
 def calibration_holdout(
     transactions: pd.DataFrame,
     calibration_end: Any,
@@ -57,10 +63,16 @@ def calibration_holdout(
     DataProblem
         A holdout end not after the calibration end, or transactions the summary refuses.
 
+    Warns
+    -----
+    Caveat
+        When the calibration period (first purchase to ``calibration_end``) is shorter than
+        :data:`MIN_CALIBRATION_DAYS`.
+
     Examples
     --------
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a", "b"], "amount": [10.0, 20, 5, 7],
-    ...                    "purchase_date": pd.to_datetime(["2025-01-01", "2025-01-10",
+    ...                    "purchase_date": pd.to_datetime(["2024-06-01", "2025-01-10",
     ...                                                     "2025-02-05", "2025-02-10"])})
     >>> calibration_holdout(tx, "2025-01-31", "2025-03-31")[
     ...     ["frequency", "frequency_holdout", "duration_holdout"]].values.tolist()
@@ -73,6 +85,10 @@ def calibration_holdout(
     cal = summarise_customers(transactions, cal_end, freq=freq, freq_multiplier=freq_multiplier,
                               customer_col=customer_col, date_col=date_col,
                               amount_col=amount_col)
+    span = int(cal.table["tenure_days"].max()) if len(cal.table) else 0
+    caveat(too_short(span, MIN_CALIBRATION_DAYS, "calibration_holdout: the calibration period",
+                     fix="BG/NBD fitted on it says little about the holdout; choose a later "
+                         "calibration_end (or use more history)."))
     cal_day, end_day = _day_number(cal.window_end), _day_number(hold_end)
     counts = _holdout_purchases(transactions, cal_day, end_day, freq,
                                 (customer_col, date_col, amount_col))

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.caveats import caveat, too_short
 from helpers.errors import DataProblem, require_columns, sample_rows
 
 from ._inputs import summary_column
@@ -137,7 +138,8 @@ def period_retention(transactions: pd.DataFrame, as_of: Any, period_days: int = 
     Returns
     -------
     float
-        Share between 0 and 1.
+        Share between 0 and 1 (a :class:`~helpers.caveats.Caveat` when the data starts inside
+        the previous period, so only part of its buyers are seen).
 
     Raises
     ------
@@ -147,7 +149,7 @@ def period_retention(transactions: pd.DataFrame, as_of: Any, period_days: int = 
     Examples
     --------
     >>> tx = pd.DataFrame({"customer_id": ["a", "b", "a"], "amount": [1.0, 1, 1],
-    ...                    "purchase_date": pd.to_datetime(["2024-03-01", "2024-05-01",
+    ...                    "purchase_date": pd.to_datetime(["2024-01-02", "2024-05-01",
     ...                                                     "2025-02-01"])})
     >>> period_retention(tx, "2025-12-31")
     0.5
@@ -170,5 +172,16 @@ def period_retention(transactions: pd.DataFrame, as_of: Any, period_days: int = 
         raise DataProblem(f"period_retention: nobody bought between {end - 2 * span:%Y-%m-%d} "
                           f"and {end - span:%Y-%m-%d}; the data is shorter than two periods. "
                           "Choose a shorter period_days.")
+    _coverage_caveat(d.min(), end - span, period_days)
     return len(before & last) / len(before)
+
+
+def _coverage_caveat(first: pd.Timestamp, period_end: pd.Timestamp, period_days: int) -> None:
+    """Warn when the data (first day ``first``) covers only part of the previous period."""
+    covered = (period_end - max(first - pd.Timedelta(days=1),
+                                period_end - pd.Timedelta(days=period_days))).days
+    caveat(too_short(covered, period_days, "period_retention: the previous period", fix=(
+        f"The data starts {first:%Y-%m-%d}, so few of that period's buyers are seen; the "
+        "retention is biased. Choose a shorter period_days (at most half the data's span).")),
+        stacklevel=4)
 

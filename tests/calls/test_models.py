@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
 from helpers.calls import LeadData, fit_and_score, leakage_comparison, split_frame
+from helpers.caveats import Caveat
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +52,16 @@ def test_lead_data_gives_target_and_order(leads):
     direct = fit_and_score(leads.drop(columns="true_p"), "converted", order="created",
                            exclude=["talk_s"])
     assert res.auc == pytest.approx(direct.auc) and res.extra["target"] == "won"
-    table = leakage_comparison(data, kinds=("logistic",))
+    with pytest.warns(Caveat, match="check for a leak"):      # the fit with talk_s
+        table = leakage_comparison(data, kinds=("logistic",))
     assert table.loc[0, "auc_honest"] == pytest.approx(direct.auc)
 
 
 def test_leak_inflates_auc(leads):
-    table = leakage_comparison(leads.drop(columns=["true_p"]), leak=["talk_s"],
-                               target="converted", kinds=("logistic",), how="random")
+    # the fit with the leak is suspiciously good, and says so
+    with pytest.warns(Caveat, match=r"ROC AUC on the test leads 0\.9\d\d is above 0\.97"):
+        table = leakage_comparison(leads.drop(columns=["true_p"]), leak=["talk_s"],
+                                   target="converted", kinds=("logistic",), how="random")
     row = table.iloc[0]
     assert row["auc_with_leak"] > 0.95 and row["auc_honest"] < 0.8
     assert row["inflation"] == pytest.approx(row["auc_with_leak"] - row["auc_honest"])
@@ -80,3 +86,15 @@ def test_one_outcome_only_is_a_clear_error(leads):
     same = leads.assign(converted=False).drop(columns="true_p")
     with pytest.raises(ValueError, match="only one outcome"):
         fit_and_score(same, "converted", order="created")
+
+
+def test_a_random_label_auc_is_a_caveat_and_a_plausible_one_is_not(leads):
+    rng = np.random.default_rng(5)
+    coin = leads.drop(columns=["true_p", "talk_s"]).assign(converted=rng.random(len(leads)) < 0.2)
+    with pytest.warns(Caveat, match="no better than chance"):
+        res = fit_and_score(coin, "converted", order="created")
+    assert 0.4 < res.auc < 0.55                  # the AUC still comes back
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Caveat)
+        fit_and_score(leads.drop(columns="true_p"), "converted", order="created",
+                      exclude=["talk_s"])

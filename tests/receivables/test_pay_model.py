@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import helpers.receivables as rc
+from helpers.caveats import Caveat
 from tests.receivables.books import book
 
 
@@ -16,8 +19,16 @@ def test_pay_model_time_split_beats_chance():
                                                                "2025-07-31", "2025-08-31"]])
     test = rc.pay_features(inv, pay, "2025-10-31")
     assert test["paid_30d"].notna().all()
-    model, m = rc.fit_pay_model(train, test, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Caveat)            # a plausible AUC: no caveat
+        model, m = rc.fit_pay_model(train, test, seed=3)
     assert 0 <= m["brier"] <= 0.25 and m["auc"] > 0.6
+    # outcomes shuffled in the test period: the AUC is chance, and the model says so
+    rng = np.random.default_rng(0)
+    coin = test.assign(paid_30d=rng.permutation(test["paid_30d"].to_numpy()))
+    with pytest.warns(Caveat, match=r"fit_pay_model: ROC AUC on the test period 0\.[45]"):
+        _, mc = rc.fit_pay_model(train, coin, seed=3)
+    assert mc["auc"] < 0.55 and mc["n_test"] == m["n_test"]   # the metrics still come back
     scored = rc.predict_pay(model, test)
     assert scored["p_pay_30d"].between(0, 1).all()
     np.testing.assert_allclose(scored["expected_recovery"],

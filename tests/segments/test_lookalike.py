@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.caveats import Caveat
 from helpers.errors import DataProblem
 from helpers.segments import attribute_matrix, lookalike_scores, prospect_ids
 
@@ -52,3 +55,22 @@ def test_prospect_ids_and_empty_candidates():
         lookalike_scores(m, ["a"], ["zz"])
     with pytest.raises(DataProblem, match="n_orders"):
         prospect_ids(["a"], summary.rename(columns={"n_orders": "orders"}))
+
+
+def test_lookalike_scores_all_equal_is_a_caveat_and_the_scores_still_come_back():
+    # every person has the same profile: every candidate is at distance 0 from the seeds
+    frame = pd.DataFrame({"age": [40.0] * 30, "channel": ["store"] * 30},
+                         index=[f"P{i}" for i in range(30)])
+    m = attribute_matrix(frame, numeric=["age"], categorical=["channel"])
+    with pytest.warns(Caveat, match="all 25 look-alike scores are equal"):
+        scores = lookalike_scores(m, list(m.index[:5]))
+    assert len(scores) == 25 and (scores == 1.0).all()
+
+
+def test_lookalike_scores_that_differ_raise_no_caveat():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"age": rng.normal(40, 10, 50)}, index=[f"P{i}" for i in range(50)])
+    m = attribute_matrix(frame, numeric=["age"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Caveat)
+        assert lookalike_scores(m, list(m.index[:10])).nunique() > 1

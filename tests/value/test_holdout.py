@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
 import helpers.value as lv
+from helpers.caveats import Caveat
 from helpers.errors import DataProblem
 from tests.value.support import CDNOW, fit_from
 
@@ -16,7 +19,9 @@ def test_calibration_holdout_counts_by_hand():
         "purchase_date": pd.to_datetime(["2025-01-01", "2025-01-10", "2025-02-05", "2025-02-05",
                                          "2025-01-20", "2025-03-15", "2025-02-10"]),
         "amount": [10.0, 20, 5, 5, 7, -7, 3]})
-    ch = lv.calibration_holdout(tx, "2025-01-31", "2025-03-31")
+    # a 30-day calibration period is too short for BG/NBD: the table comes back with a caveat
+    with pytest.warns(Caveat, match="calibration period covers only 30 days"):
+        ch = lv.calibration_holdout(tx, "2025-01-31", "2025-03-31")
     assert sorted(ch.index) == ["a", "b"]                   # c joined in the holdout period
     assert ch.loc["a", "frequency"] == 1 and ch.loc["a", "recency"] == 9
     assert ch.loc["a", "frequency_holdout"] == 1            # two lines on one day = one purchase
@@ -38,3 +43,13 @@ def test_holdout_check_groups():
     assert out.loc["1", "predicted"] == pytest.approx(
         float(fit.expected_purchases(39.0, 1, 5.0, 39.0)))
 
+
+
+def test_a_calibration_period_of_half_a_year_or_more_has_no_caveat():
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [10.0, 20, 7],
+                       "purchase_date": pd.to_datetime(["2024-06-01", "2024-12-10",
+                                                        "2025-02-10"])})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Caveat)
+        ch = lv.calibration_holdout(tx, "2024-12-31", "2025-03-31")
+    assert list(ch.index) == ["a"] and ch.loc["a", "tenure_days"] >= lv._holdout.MIN_CALIBRATION_DAYS
