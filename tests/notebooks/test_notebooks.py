@@ -11,6 +11,7 @@ an xdist group, so one worker executes it and reuses the cached runs (``execute`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 
 from helpers import COURSE_MAP
+from helpers.course import export_html
 from tests.conftest import ALT_SEED
 from tests.notebooks.checks import (
     nb00,
@@ -35,6 +37,7 @@ from tests.notebooks.checks import (
     nb11,
 )
 from tests.notebooks.checks.nb11 import foreign  # noqa: F401  (fixture of the nb11 runs)
+from tests.notebooks.personal import file_text, leaks, notebook_text
 
 Check = Callable[[Any, Path], None]
 
@@ -119,6 +122,37 @@ def test_trainee_copy_runs_unanswered(execute, nb: Notebook):
 @pytest.mark.parametrize("more", EXTRA)
 def test_more(execute, request, more: More):
     more.check(execute, request)
+
+
+def _written_files(run: Any) -> dict[str, str]:
+    """Every file a run wrote (its output folder, its working folder), the notebook aside."""
+    return {f"file {path.relative_to(run.out_dir)}": file_text(path)
+            for path in sorted(run.out_dir.rglob("*"))
+            if path.is_file() and path != run.path and path.suffix != ".html"}
+
+
+@pytest.mark.parametrize("nb", ALL)
+def test_no_personal_data_in_outputs(execute, nb: Notebook):
+    """No clear phone, ID number, e-mail or person's name of the bundled data in what a run shows
+    (cell outputs, error messages, widget state) or writes (issue 10); the bundled run is reused."""
+    run = execute(nb.lesson)
+    places = {**notebook_text(run.notebook), **_written_files(run)}
+    assert any(place.startswith("cell") for place in places)
+    found = leaks(places)
+    assert not found, f"nb{nb.lesson} shows or writes clear personal data: {found}"
+
+
+@pytest.mark.notebook
+@pytest.mark.xdist_group("nb01")
+def test_html_export_has_no_personal_data(execute, tmp_path: Path):
+    """The HTML export (``make course``) of the lesson that shows customer rows masks them too."""
+    run = execute("01")
+    copy = tmp_path / run.path.name
+    copy.write_bytes(run.path.read_bytes())
+    html = export_html(copy).read_text(encoding="utf-8")
+    assert re.search(r"1[3-9]\d\*{4}\d{4}", html), "the export shows no (masked) phone at all"
+    found = leaks({"html export": html})
+    assert not found, f"the HTML export of nb01 shows clear personal data: {found}"
 
 
 def test_every_notebook_is_in_the_harness():
