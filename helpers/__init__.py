@@ -33,6 +33,7 @@ The core every part builds on:
 - :mod:`helpers.config`      typed, validated YAML configuration (``read_config``)
 - :mod:`helpers.tables`      the course's data model (canonical tables, data dictionary)
 - :mod:`helpers.paths`       where the course reads and writes
+- :mod:`helpers.plotting`    ``new_axes``: every ``plot_*`` draws into the caller's axes or a new figure
 - :mod:`helpers.display`     ``show`` (masked tables) and ``keep`` (numbers the tests check)
 - :mod:`helpers.exercises`   ``check(...)`` for the exercises
 - :mod:`helpers.simulate`    the seeded generator of the course's datasets

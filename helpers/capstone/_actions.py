@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -18,6 +17,7 @@ from IPython.display import display
 from matplotlib.axes import Axes
 
 from helpers import value
+from helpers.plotting import new_axes
 
 __all__ = ["ActionView", "action_view", "explore_actions", "plot_segment_tiers"]
 
@@ -150,8 +150,7 @@ def plot_segment_tiers(crm: pd.DataFrame, ax: Axes | None = None) -> Axes:
     table = pd.crosstab(crm["segment"], crm["tier"])
     table = table[_tier_order(table.columns)]
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.5))
+    ax = new_axes(ax, (7, 0.45 * len(table) + 1.5))
     sns.heatmap(table, ax=ax, cmap="Blues", annot=True, fmt=",d", annot_kws={"fontsize": 8},
                 cbar_kws={"label": "customers"})
     ax.tick_params(axis="y", rotation=0)

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -32,6 +31,7 @@ from scipy.sparse.csgraph import connected_components
 
 from helpers.data._cleaning import normalise_company_name
 from helpers.errors import DataProblem
+from helpers.plotting import new_axes
 
 __all__ = ["cluster_duplicates", "dedup_precision_recall", "duplicate_candidates",
            "duplicate_keys", "golden_records", "pair_scores", "plot_pair_scores"]
@@ -307,8 +307,7 @@ def plot_pair_scores(pairs: pd.DataFrame, threshold: float, ax: Axes | None = No
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3))
+    ax = new_axes(ax, (6, 3))
     sns.histplot(x=pairs["score"].to_numpy(float), bins=list(range(0, 105, 5)), color="#4c72b0",
                  alpha=1.0, ax=ax)
     ax.axvline(threshold, color="#c44e52", ls="--", label=f"threshold {threshold:g}")

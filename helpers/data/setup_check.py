@@ -21,12 +21,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 
 from helpers import paths
 from helpers.errors import DataProblem
+from helpers.plotting import new_axes
 from helpers.tables import TABLES
 
 if TYPE_CHECKING:
@@ -222,8 +222,7 @@ def plot_table_sizes(sizes: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3))
+    ax = new_axes(ax, (6, 3))
     s = sizes.sort_values("rows")
     ax.barh(s["table"], s["rows"], color="#4c72b0")
     ax.set_xscale("log")

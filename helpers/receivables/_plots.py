@@ -8,6 +8,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from helpers.plotting import new_axes
+
 from ._aging import aging_table
 from ._stages import Stages, resolve_stages
 
@@ -33,8 +35,7 @@ def plot_aging(items: pd.DataFrame, ax: Axes | None = None,
     """
     st = resolve_stages(stages)
     table = aging_table(items, by=None)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.5))
+    ax = new_axes(ax, (7, 3.5))
     colours = plt.cm.YlOrRd(np.linspace(0.15, 0.9, len(st.names)))
     ax.bar([st.label(s) for s in st.names], table["balance"].to_numpy(), color=colours)
     for i, share in enumerate(table["share"].to_numpy()):
@@ -59,8 +60,7 @@ def plot_roll_rates(rates: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 4))
+    ax = new_axes(ax, (6.5, 4))
     values = pd.DataFrame(rates.to_numpy(dtype="float64"),
                           index=[str(i) for i in rates.index],
                           columns=[str(c) for c in rates.columns])
@@ -87,8 +87,7 @@ def plot_aging_trend(trend: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.5))
+    ax = new_axes(ax, (8, 3.5))
     colours = plt.cm.YlOrRd(np.linspace(0.15, 0.9, trend.shape[1]))
     ax.stackplot(trend.index, trend.T.to_numpy(), labels=list(trend.columns), colors=colours)
     ax.legend(loc="upper left", fontsize=8)

@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 
 from helpers.data import write_table
 from helpers.errors import DataProblem, require_columns
+from helpers.plotting import new_axes
 
 from ._playbook import CollectionPlaybook
 from ._stages import Stages, resolve_stages
@@ -281,8 +282,7 @@ def plot_queue(queue: pd.DataFrame, ax: Axes | None = None, top: int = 20) -> Ax
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.5))
+    ax = new_axes(ax, (7, 4.5))
     head = queue.head(top).iloc[::-1]
     stages = sorted(head["stage"].astype(str).unique())
     cmap = dict(zip(stages, plt.cm.YlOrRd(np.linspace(0.25, 0.9, len(stages))), strict=True))

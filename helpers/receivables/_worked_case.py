@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from helpers.errors import require_columns
+from helpers.plotting import new_axes
 
 from ._playbook import CollectionPlaybook
 
@@ -84,8 +84,7 @@ def plot_worked_case(case: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.5))
+    ax = new_axes(ax, (7, 3.5))
     x = np.arange(len(case))
     ax.bar(x - 0.2, case["expected_baseline"], width=0.4, label="same approach for all",
            color="#9aa5b1")

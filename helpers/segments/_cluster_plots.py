@@ -13,6 +13,7 @@ import seaborn as sns
 from IPython.display import display
 
 from helpers.errors import DataProblem
+from helpers.plotting import new_axes
 from helpers.segments._clusters import (
     DEFAULT_FEATURES,
     check_k,
@@ -52,8 +53,7 @@ def plot_choose_k(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     Axes
         The axes of the inertia curve (the silhouette is on its twin).
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+    ax = new_axes(ax, (7, 4))
     ax.plot(table.index, table["inertia"], "o-", color="#3a7ca5", label="inertia (elbow)")
     ax.set_xlabel("number of clusters k")
     ax.set_ylabel("inertia", color="#3a7ca5")
@@ -114,8 +114,7 @@ def plot_clusters_2d(coords: pd.DataFrame, labels: pd.Series, names: pd.Series |
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 5))
+    ax = new_axes(ax, (7, 5))
     data = coords.join(labels.rename("cluster"), how="inner")
     if len(data) > max_points:
         data = data.sample(max_points, random_state=seed)
@@ -150,8 +149,7 @@ def plot_cluster_profile(profile: pd.DataFrame, columns: Sequence[str] = DEFAULT
     Axes
     """
     cols = [c for c in columns if c in profile.columns]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1.8 * len(cols) + 3, 0.5 * len(profile) + 1.5))
+    ax = new_axes(ax, (1.8 * len(cols) + 3, 0.5 * len(profile) + 1.5))
     values = profile[cols].astype(float)
     logged = np.log1p(values.clip(lower=0))
     spread = logged.std(ddof=0).replace(0, 1.0)

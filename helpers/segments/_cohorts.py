@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
 from helpers.errors import DataProblem, require_columns
+from helpers.plotting import new_axes
 from helpers.segments._summary import as_datetime, as_number
 
 if TYPE_CHECKING:
@@ -107,8 +107,7 @@ def plot_cohorts(table: pd.DataFrame, ax: Axes | None = None, max_months: int = 
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 6))
+    ax = new_axes(ax, (10, 6))
     cols = [c for c in table.columns if c != "size" and int(c) <= max_months]
     data = table[cols].astype(float)
     later = data.to_numpy()[:, 1:]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from helpers.errors import DataProblem, require_columns
+from helpers.plotting import new_axes
 from helpers.segments._classify import CONFLICT, NOT_APPLICABLE, UNCLASSIFIED
 
 if TYPE_CHECKING:
@@ -125,8 +125,7 @@ def plot_funnel(funnel: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4))
+    ax = new_axes(ax, (8, 4))
     y = np.arange(len(funnel))[::-1]
     widths = funnel["reached"].to_numpy()
     ax.barh(y, widths, left=(widths.max() - widths) / 2, color="#3a7ca5")

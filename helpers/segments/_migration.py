@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
 from helpers.errors import DataProblem
+from helpers.plotting import new_axes
 from helpers.segments._scores import rfm_segments
 from helpers.segments._segment_map import SegmentMap
 from helpers.segments._summary import as_datetime, customer_summary
@@ -122,8 +122,7 @@ def plot_migration(matrix: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 7))
+    ax = new_axes(ax, (8, 7))
     totals = matrix.sum(axis=1)
     shares = matrix.div(totals.where(totals > 0), axis=0).fillna(0.0)
     labels = shares.map(lambda v: f"{v:.0%}" if v >= 0.05 else "")

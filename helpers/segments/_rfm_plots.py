@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from helpers.plotting import new_axes
 from helpers.segments._scores import rfm_segments, segment_profile
 from helpers.segments._segment_map import SegmentMap, load_segment_map
 
@@ -40,8 +41,7 @@ def plot_rf_heatmap(segmented: pd.DataFrame, value: str = "customers",
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 5))
+    ax = new_axes(ax, (6, 5))
     if value == "revenue":
         grid = segmented.pivot_table(index="r_score", columns="f_score", values="monetary_total",
                                      aggfunc="sum", fill_value=0)
@@ -70,8 +70,7 @@ def plot_segments(profile: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4))
+    ax = new_axes(ax, (9, 4))
     x = np.arange(len(profile))
     ax.bar(x - 0.2, profile["customer_share"], width=0.4, label="share of customers")
     ax.bar(x + 0.2, profile["revenue_share"], width=0.4, label="share of revenue")

@@ -11,6 +11,7 @@ import pandas as pd
 import seaborn as sns
 
 from helpers.errors import DataProblem
+from helpers.plotting import new_axes
 from helpers.segments._classify import CONFLICT, NOT_APPLICABLE, UNCLASSIFIED, classify
 from helpers.segments._standard import ClassificationStandard, load_standard, with_thresholds
 
@@ -35,8 +36,7 @@ def plot_dimension_sizes(labels: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 0.5 * len(labels.columns) + 1.5))
+    ax = new_axes(ax, (9, 0.5 * len(labels.columns) + 1.5))
     cmap = plt.get_cmap("tab20")
     for i, dim in enumerate(labels.columns):
         shares = labels[dim].value_counts(normalize=True, sort=False)
@@ -152,8 +152,7 @@ def plot_label_crosstab(cross: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.5))
+    ax = new_axes(ax, (8, 3.5))
     sns.heatmap(cross, ax=ax, cmap="Blues", annot=True, fmt=",", annot_kws={"fontsize": 8},
                 cbar_kws={"label": "customers"})
     ax.set_xticklabels(ax.get_xticklabels(), rotation=30, ha="right")

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
 from helpers.errors import DataProblem
+from helpers.plotting import new_axes
 
 __all__ = ["plot_clv_by_segment", "plot_clv_distribution", "plot_holdout_check", "plot_matrix"]
-
-
-def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
 
 
 def plot_clv_distribution(values: pd.Series, ax: Axes | None = None, clip_quantile: float = 0.99,
@@ -48,7 +42,7 @@ def plot_clv_distribution(values: pd.Series, ax: Axes | None = None, clip_quanti
     if not 0 < clip_quantile <= 1:
         raise DataProblem(f"plot_clv_distribution: clip_quantile must be in (0, 1], got "
                           f"{clip_quantile!r}.")
-    ax = _axes(ax, (6, 3))
+    ax = new_axes(ax, (6, 3))
     numbers = pd.Series(values, dtype="float64")
     sns.histplot(numbers.clip(upper=numbers.quantile(clip_quantile)), bins=bins, ax=ax)
     clipped = f" (top {1 - clip_quantile:.0%} clipped)" if clip_quantile < 1 else ""
@@ -70,7 +64,7 @@ def plot_holdout_check(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    ax = _axes(ax, (6, 4))
+    ax = new_axes(ax, (6, 4))
     t = table.drop(index="all", errors="ignore")
     ax.plot(t.index.astype(str), t["actual"], marker="o", label="actual")
     ax.plot(t.index.astype(str), t["predicted"], marker="s", linestyle="--",
@@ -100,7 +94,7 @@ def plot_matrix(matrix: pd.DataFrame, ax: Axes | None = None, title: str = "",
     -------
     Axes
     """
-    ax = _axes(ax, (7, 5))
+    ax = new_axes(ax, (7, 5))
     m = matrix.iloc[::-1]
     m = m.set_axis([f"{v:g}" for v in m.index], axis=0)
     sns.heatmap(m, ax=ax, cmap=cmap, xticklabels=max(1, m.shape[1] // 10),
@@ -127,7 +121,7 @@ def plot_clv_by_segment(clv: pd.Series, segment: pd.Series, ax: Axes | None = No
     -------
     Axes
     """
-    ax = _axes(ax, (8, 4))
+    ax = new_axes(ax, (8, 4))
     seg = segment.reindex(clv.index).astype("string").fillna("(none)").astype(str)
     order = list(clv.groupby(seg).median().sort_values(ascending=False).index)
     # matplotlib's own box plot: seaborn's passes the deprecated ``vert`` to matplotlib 3.11

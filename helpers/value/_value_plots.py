@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
+
+from helpers.plotting import new_axes
 
 from ._concentration import concentration_curve, top_share, whale_curve, whale_summary
 
 __all__ = ["plot_concentration", "plot_scenarios", "plot_tier_economics", "plot_whale_curve"]
-
-
-def _axes(ax: Axes | None, size: tuple[float, float] = (6, 4)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
 
 
 def _percent(ax: Axes) -> None:
@@ -40,7 +35,7 @@ def plot_concentration(curves: Mapping[str, pd.Series] | pd.Series, ax: Axes | N
     -------
     Axes
     """
-    ax = _axes(ax)
+    ax = new_axes(ax)
     series = {"value": curves} if isinstance(curves, pd.Series) else dict(curves)
     for name, values in series.items():
         c = concentration_curve(values)
@@ -75,7 +70,7 @@ def plot_whale_curve(curve: pd.DataFrame | pd.Series, ax: Axes | None = None,
     if isinstance(curve, pd.Series):
         summary = summary or whale_summary(curve)
         curve = whale_curve(curve)
-    ax = _axes(ax)
+    ax = new_axes(ax)
     ax.plot(curve["customer_share"], curve["profit_share"], color="tab:blue")
     ax.axhline(1.0, color="grey", linestyle=":")
     if summary:
@@ -104,7 +99,7 @@ def plot_tier_economics(economics: pd.DataFrame, ax: Axes | None = None) -> Axes
     -------
     Axes
     """
-    ax = _axes(ax)
+    ax = new_axes(ax)
     cols = ["customers_share", "revenue_share", "profit_share"]
     economics[cols].rename(columns=lambda c: c.replace("_share", "")).plot.bar(ax=ax, rot=0)
     ax.axhline(0, color="black", linewidth=0.8)
@@ -127,7 +122,7 @@ def plot_scenarios(scenarios: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
-    ax = _axes(ax)
+    ax = new_axes(ax)
     colours = ["grey" if i == "as is" else ("tab:green" if c >= 0 else "tab:red")
                for i, c in zip(scenarios.index, scenarios["change"], strict=True)]
     bars = ax.barh(scenarios.index[::-1], scenarios["total_profit"][::-1], color=colours[::-1])
