@@ -7,18 +7,17 @@ only decides which files to read, which as-of date to use, and keeps every table
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from helpers.data import CourseData, LoadReport, load_table, quality_summary
+from helpers.data import CourseData, Inputs, load_overview, quality_summary
+from helpers.data import load_inputs as load_data
+from helpers.data.loading import OnInvalid
 from helpers.errors import DataProblem
-from helpers.paths import data_dir as resolve_data_dir
 
 __all__ = [
     "FOLDER_TABLES",
@@ -35,105 +34,10 @@ __all__ = [
 INPUT_TABLES = ("transactions", "customers", "invoices", "payments", "calls")
 #: Tables read from a course data folder when no transactions file is given.
 FOLDER_TABLES = (*INPUT_TABLES, "service_contacts")
-#: What the loader does with rows it cannot use (see :func:`helpers.data.load_table`).
-OnInvalid = Literal["drop", "raise", "keep"]
-_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".xlsx")
-_DATE_COLUMNS = {"transactions": "purchase_date", "invoices": "issue_date",
-                 "payments": "payment_date", "calls": "started_at"}
 
 
-@dataclass
-class CapstoneData(CourseData):
-    """The loaded tables (a :class:`~helpers.data.loading.CourseData`) and their load reports.
-
-    ``reports`` maps each loaded table's name to the
-    :class:`~helpers.data.loading.LoadReport` saying what was read, kept and dropped.
-    """
-
-    reports: dict[str, LoadReport] = field(default_factory=dict)
-
-
-def _load(path: Any, name: str, mapping: Any, on_invalid: OnInvalid,
-          reports: dict[str, LoadReport]) -> pd.DataFrame:
-    """Load one table with :func:`load_table` and keep its report in ``reports``."""
-    frame, reports[name] = load_table(path, name, mapping=mapping, on_invalid=on_invalid,
-                                      return_report=True)
-    return frame
-
-
-def _folder_file(folder: Path, name: str) -> Path | None:
-    for suffix in _SUFFIXES:
-        candidate = folder / f"{name}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _latest_date(tables: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
-    latest = [tables[t][c].max() for t, c in _DATE_COLUMNS.items()
-              if t in tables and c in tables[t].columns and len(tables[t])]
-    latest = [v for v in latest if pd.notna(v)]
-    if not latest:
-        raise DataProblem("cannot tell the as-of date: no table has a readable date. Give "
-                          "as_of='YYYY-MM-DD' in the parameters cell.")
-    return pd.Timestamp(max(latest)).normalize()
-
-
-def _check_names(files: Mapping[str, Any], mappings: Mapping[str, Any]) -> None:
-    """Refuse unknown tables, a mapping without its file, and files without transactions."""
-    unknown = sorted(set(files) - set(INPUT_TABLES)) + sorted(set(mappings) - set(INPUT_TABLES))
-    if unknown:
-        raise DataProblem(f"capstone: unknown table(s) {unknown}; the files you can give are "
-                          f"{list(INPUT_TABLES)}.")
-    orphan = sorted(set(mappings) - set(files))
-    if orphan:
-        raise DataProblem(f"capstone: a mapping is given for {orphan} but no file: set "
-                          f"{', '.join(f'{t}_file' for t in orphan)} too, or remove the mapping.")
-    if files and "transactions" not in files:
-        raise DataProblem(f"capstone: files are given for {sorted(files)} but not for "
-                          "transactions, which every section needs. Set transactions_file (your "
-                          "sales export), or leave every *_file at None for the bundled data.")
-
-
-def _read_truth(folder: Path) -> dict[str, Any]:
-    """``truth.json`` of a course data folder (empty when absent or unreadable)."""
-    truth_file = folder / "truth.json"
-    if not truth_file.is_file():
-        return {}
-    try:
-        truth = json.loads(truth_file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
-        return {}
-    return truth if isinstance(truth, dict) else {}
-
-
-def _load_folder(data_dir: str | Path | None, on_invalid: OnInvalid,
-                 reports: dict[str, LoadReport]) -> tuple[Path, dict[str, pd.DataFrame]]:
-    """Every course table found in ``data_dir`` (the bundled data by default)."""
-    folder = resolve_data_dir(data_dir)
-    tables = {}
-    for name in FOLDER_TABLES:
-        path = _folder_file(folder, name)
-        if path is not None:
-            tables[name] = _load(path, name, None, on_invalid, reports)
-    if "transactions" not in tables:
-        raise DataProblem(f"{folder} has no transactions file (transactions.csv); point "
-                          "data_dir at a course data folder or set transactions_file.")
-    return folder, tables
-
-
-def _as_of_day(as_of: Any, truth: Mapping[str, Any],
-               tables: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
-    """The observation end: as given, else truth.json's, else the latest date in the data."""
-    if as_of not in (None, ""):
-        try:
-            return pd.Timestamp(as_of).normalize()
-        except (ValueError, TypeError):
-            raise DataProblem(f"capstone: as_of={as_of!r} is not a date; write it like "
-                              "'2025-12-31', or None for the latest date in the data.") from None
-    if truth.get("as_of"):
-        return pd.Timestamp(truth["as_of"])
-    return _latest_date(tables)
+#: The capstone's data: :class:`helpers.data.Inputs` (tables, reports, sources, as-of origin).
+CapstoneData = Inputs
 
 
 def load_inputs(
@@ -142,19 +46,21 @@ def load_inputs(
     data_dir: str | Path | None = None,
     as_of: Any = None,
     on_invalid: OnInvalid = "drop",
-) -> CapstoneData:
-    """Load the analyst's files (or a course data folder), each validated by ``load_table``.
+) -> Inputs:
+    """Load the analyst's files (or a course data folder) for the capstone.
+
+    :func:`helpers.data.load_inputs` with the capstone's tables: transactions needed; customers,
+    invoices, payments, calls and service contacts optional.
 
     Parameters
     ----------
     files : mapping, optional
         Table name -> file, for the tables of :data:`INPUT_TABLES`; ``None`` values are ignored.
-        Without a transactions file every table comes from ``data_dir`` (the bundled data by
-        default); with one, only the files given are used (no bundled table is mixed in).
+        With files and no ``data_dir``, only the files given are used (no bundled table).
     mappings : mapping, optional
         Table name -> mapping YAML (or dict) for that file; see CONTRIBUTING.md.
     data_dir : str or Path, optional
-        Course data folder used when no transactions file is given.
+        Course data folder (the bundled data by default) used for the tables not given as files.
     as_of : date-like, optional
         Observation end. Default: ``truth.json``'s ``as_of`` in a course folder, else the latest
         purchase, invoice, payment or call date in the data.
@@ -163,14 +69,13 @@ def load_inputs(
 
     Returns
     -------
-    CapstoneData
-        The loaded tables (``None`` when absent), ``as_of``, and ``reports``: per table, the
-        :class:`~helpers.data.loading.LoadReport` of what was read, kept and dropped.
+    Inputs
+        The loaded tables (``None`` when absent), ``as_of`` and its origin, and ``reports``.
 
     Raises
     ------
     DataProblem
-        Unknown table names, a mapping without its file, a missing file, or any problem the
+        Unknown table names, a mapping without its file, no transactions, or any problem the
         loader reports with ``on_invalid="raise"``.
 
     Examples
@@ -179,51 +84,15 @@ def load_inputs(
     >>> str(data.as_of.date()), sorted(data.reports) == sorted(data.tables)
     ('2025-12-31', True)
     """
-    files = {k: v for k, v in (files or {}).items() if v not in (None, "")}
-    mappings = {k: v for k, v in (mappings or {}).items() if v not in (None, "")}
-    _check_names(files, mappings)
-    reports: dict[str, LoadReport] = {}
-    truth: dict[str, Any] = {}
-    if files:
-        folder = Path(str(files["transactions"])).expanduser().resolve().parent
-        tables = {name: _load(files[name], name, mappings.get(name), on_invalid, reports)
-                  for name in INPUT_TABLES if name in files}
-    else:
-        folder, tables = _load_folder(data_dir, on_invalid, reports)
-        truth = _read_truth(folder)
-    day = _as_of_day(as_of, truth, tables)
-    return CapstoneData(data_dir=folder, as_of=day, truth=truth, reports=reports, **tables)
-
-
-def load_overview(data: CapstoneData) -> pd.DataFrame:
-    """One row per loaded table: file, rows read, kept and dropped, problems and encoding.
-
-    Parameters
-    ----------
-    data : CapstoneData
-        From :func:`load_inputs`.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by ``table``: ``file``, ``rows_read``, ``rows_kept``, ``rows_dropped``,
-        ``problems`` and ``encoding``.
-    """
-    rows = []
-    reports = getattr(data, "reports", {})
-    for name, frame in data.tables.items():
-        rep = reports.get(name)
-        rows.append({
-            "table": name,
-            "file": Path(rep.file).name if rep else "",
-            "rows_read": rep.rows_read if rep else len(frame),
-            "rows_kept": len(frame),
-            "rows_dropped": rep.n_dropped if rep else 0,
-            "problems": len(rep.problems) if rep else 0,
-            "encoding": (rep.encoding or "") if rep else "",
-        })
-    return pd.DataFrame(rows, columns=["table", "file", "rows_read", "rows_kept", "rows_dropped",
-                                       "problems", "encoding"]).set_index("table")
+    given = {k: v for k, v in (files or {}).items() if v not in (None, "")}
+    unknown = sorted(set(given) - set(INPUT_TABLES))
+    if unknown:
+        raise DataProblem(f"capstone: unknown table(s) {unknown}; the files you can give are "
+                          f"{list(INPUT_TABLES)}.")
+    optional = [t for t in FOLDER_TABLES if t != "transactions"]
+    return load_data(["transactions"], optional, files=given, mappings=mappings,
+                     data_dir=data_dir, as_of=as_of, on_invalid=on_invalid,
+                     context="capstone")
 
 
 def quality_overview(data: CourseData) -> pd.DataFrame:

@@ -7,6 +7,8 @@ Import from here (``from helpers.data import load_table, quality_report``); the 
   columns, ``_coerce`` parses numbers/dates/yes-no, ``_validate`` finds problems, ``_report``
   builds the :class:`LoadReport` and applies ``on_invalid``), :func:`load_course_data` and
   :class:`CourseData` (a folder of course tables);
+  ``_inputs``: :func:`load_inputs`, the input contract of every notebook (per table a file and
+  a mapping, or a course folder; needed and optional tables; the as-of date and its origin);
 - :mod:`~helpers.data.mapping`   :func:`read_mapping`: the column-mapping format (``mappings/*.yaml``);
 - :mod:`~helpers.data.writing`   :func:`write_table`: masked, never overwriting;
 - data quality, in four private modules: ``_audit`` (:func:`quality_report`,
@@ -51,6 +53,7 @@ from helpers.data._dedup import (
     plot_pair_scores,
 )
 from helpers.data._freshness import flag_stale, stale_share
+from helpers.data._inputs import Inputs, load_inputs, load_overview
 from helpers.data._roles import (
     AccessLevels,
     Role,
@@ -100,6 +103,7 @@ __all__ = [
     "ColumnMapping",
     "CourseData",
     "LoadReport",
+    "Inputs",
     "Loaded",
     "ReadOptions",
     "Role",
@@ -118,6 +122,8 @@ __all__ = [
     "load_access_levels",
     "load_city_aliases",
     "load_course_data",
+    "load_inputs",
+    "load_overview",
     "load_table",
     "mask_address",
     "mask_email",

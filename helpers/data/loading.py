@@ -257,7 +257,7 @@ class CourseData:
         )
 
 
-def _table_file(folder: Path, name: str) -> Path | None:
+def table_file(folder: Path, name: str) -> Path | None:
     for suffix in (".csv", ".csv.gz", ".parquet", ".xlsx"):
         p = folder / f"{name}{suffix}"
         if p.is_file():
@@ -265,7 +265,7 @@ def _table_file(folder: Path, name: str) -> Path | None:
     return None
 
 
-def _read_truth(folder: Path) -> dict[str, Any]:
+def read_truth(folder: Path) -> dict[str, Any]:
     tf = folder / "truth.json"
     if not tf.is_file():
         return {}
@@ -276,7 +276,7 @@ def _read_truth(folder: Path) -> dict[str, Any]:
     return truth
 
 
-def _latest_date(loaded: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
+def latest_date(loaded: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
     """The latest date of any date column but due dates (which lie in the future)."""
     latest = [
         frame[c.name].max()
@@ -387,7 +387,7 @@ def load_course_data(
     loaded: dict[str, pd.DataFrame] = {}
     reports: dict[str, LoadReport] = {}
     for name in wanted:
-        f = _table_file(folder, name)
+        f = table_file(folder, name)
         if f is None:
             if tables is not None:
                 raise DataProblem(f"{folder} has no file for table {name!r} (expected {name}.csv). "
@@ -400,6 +400,6 @@ def load_course_data(
         raise DataProblem(f"{folder} holds none of the course tables ({', '.join(TABLES)}; "
                           "expected e.g. customers.csv).", file=str(folder))
     check_foreign_keys(loaded, reports, on_invalid, str(folder))
-    truth = _read_truth(folder)
-    as_of = pd.Timestamp(truth["as_of"]) if truth.get("as_of") else _latest_date(loaded)
+    truth = read_truth(folder)
+    as_of = pd.Timestamp(truth["as_of"]) if truth.get("as_of") else latest_date(loaded)
     return CourseData(data_dir=folder, as_of=as_of, truth=truth, reports=reports, **loaded)

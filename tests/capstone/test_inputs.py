@@ -18,13 +18,13 @@ def test_load_inputs_refuses_bad_combinations(tmp_path):
         load_inputs({"orders": "x.csv"})
     with pytest.raises(DataProblem, match="mapping is given for \\['customers'\\]"):
         load_inputs({"transactions": "x.csv"}, {"customers": "m.yaml"})
-    with pytest.raises(DataProblem, match="not for transactions"):
+    with pytest.raises(DataProblem, match="needs the transactions table"):
         load_inputs({"customers": "c.csv"})
     with pytest.raises(DataProblem, match="does not exist"):
         load_inputs({"transactions": tmp_path / "missing.csv"})
     with pytest.raises(DataProblem, match="does not exist"):
         load_inputs(data_dir=tmp_path / "nowhere")
-    with pytest.raises(DataProblem, match="no transactions file"):
+    with pytest.raises(DataProblem, match="needs the transactions table"):
         load_inputs(data_dir=tmp_path)
 
 

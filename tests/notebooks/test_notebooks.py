@@ -80,16 +80,11 @@ NOTEBOOKS = [
     Notebook("11", nb11.bundled, nb11.other_seed, nb11.trainee),
 ]
 
-MORE = [
-    More("03", nb03.online_retail_against_duckdb),
-    More("07", nb07.bank_marketing_leakage_section),
-    More("07", nb07.scoring_runs_on_bank_marketing_through_its_mapping),
-    More("08", nb08.dashboard_renders_under_voila),
-    More("10", nb10.smaller_team_gets_a_shorter_queue),
-    More("11", nb11.foreign_export),
-    More("11", nb11.foreign_export_second_run_never_overwrites),
-    More("11", nb11.online_retail),
-]
+#: Each checks module lists its further runs (real data, minimal exports, other parameters).
+MODULES = {"00": nb00, "01": nb01, "02": nb02, "03": nb03, "04": nb04, "05": nb05, "06": nb06,
+           "07": nb07, "08": nb08, "09": nb09, "10": nb10, "11": nb11}
+MORE = [More(lesson, check) for lesson, module in MODULES.items()
+        for check in getattr(module, "MORE", [])]
 
 
 def _params(items: list[Any], name: Callable[[Any], str]) -> list[Any]:

@@ -122,3 +122,7 @@ def online_retail_against_duckdb(execute, request) -> None:
     assert r["total_revenue"] == pytest.approx(revenue, rel=1e-9)
     assert r["mean_orders"] == pytest.approx(mean_orders, rel=1e-9)
     assert r["migration_total"] == n_customers
+
+
+#: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
+MORE = [online_retail_against_duckdb]

@@ -90,3 +90,7 @@ def scoring_runs_on_bank_marketing_through_its_mapping(execute, request) -> None
     assert r["leads_n_test"] == pytest.approx(45_211 * 0.25, abs=1)
     assert 0.65 <= r["leads_auc_logistic"] <= 0.80  # time split: later campaigns differ
     assert r["top_decile_lift"] > 1.5
+
+
+#: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
+MORE = [bank_marketing_leakage_section, scoring_runs_on_bank_marketing_through_its_mapping]

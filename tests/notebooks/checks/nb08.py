@@ -112,3 +112,7 @@ def dashboard_renders_under_voila(execute, request) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+#: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
+MORE = [dashboard_renders_under_voila]

@@ -79,3 +79,7 @@ def smaller_team_gets_a_shorter_queue(execute, request) -> None:
     assert small["queue_minutes"] <= 120
     assert small["queue_top_customer"] == full["queue_top_customer"]
     assert small["queue_length"] < full["queue_length"]
+
+
+#: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
+MORE = [smaller_team_gets_a_shorter_queue]

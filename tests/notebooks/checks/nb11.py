@@ -256,3 +256,7 @@ def online_retail(execute, request) -> None:
     out = _check_common(run, ids, run.out_dir / "output" / r["customers_file"])
     assert "name" not in out.columns                       # no customers table: no personal data
     assert _digest(path) == before
+
+
+#: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
+MORE = [foreign_export, foreign_export_second_run_never_overwrites, online_retail]
