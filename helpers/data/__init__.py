@@ -30,6 +30,7 @@ from helpers.data._audit import (
     plot_completeness,
     quality_report,
     quality_summary,
+    skip_without,
 )
 from helpers.data._cleaning import (
     CityAliases,
@@ -152,6 +153,7 @@ __all__ = [
     "read_mapping",
     "run_checks",
     "signup_view",
+    "skip_without",
     "stale_share",
     "standardise_city",
     "standardise_email",

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import ipywidgets
 
 __all__ = ["explore_quality", "invalid_mask", "issues_by_column_view", "plot_completeness",
-           "quality_report", "quality_summary"]
+           "quality_report", "quality_summary", "skip_without"]
 
 _MEASURES = ("missing", "nonstandard", "invalid", "completeness")
 
@@ -71,6 +71,51 @@ def invalid_mask(df: pd.DataFrame, table: str | None = None) -> pd.DataFrame:
             elif c.min_value is not None and pd.api.types.is_numeric_dtype(s):
                 out[col] = present & (s < c.min_value).fillna(False)
     return out.astype(bool)
+
+
+def skip_without(df: pd.DataFrame | None, section: str, *columns: str, table: str = "customers",
+                 parameter: str | None = None) -> bool:
+    """Print why ``section`` is skipped and return True when ``df`` lacks a column it needs.
+
+    The column-level twin of :meth:`helpers.data.Inputs.skip`: a notebook section that needs
+    columns an analyst's export may not have starts with ``if not skip_without(df, ...):``
+    instead of failing with a ``KeyError``.
+
+    Parameters
+    ----------
+    df : DataFrame or None
+        The table the section reads (None: every column is missing).
+    section : str
+        The section's name, as the notebook's heading gives it.
+    *columns : str
+        The course columns it needs.
+    table : str
+        The course table (for the columns' Chinese names).
+    parameter : str, optional
+        The notebook parameter that maps the table's columns (default ``<table>_mapping``).
+
+    Returns
+    -------
+    bool
+        True (and a printed note naming the missing columns) when the section must be skipped.
+
+    Examples
+    --------
+    >>> skip_without(pd.DataFrame({"city": ["北京"]}), "the city count", "city")
+    False
+    >>> skip_without(pd.DataFrame({"name": ["x"]}), "the city count", "city", "phone")
+    Skipped: the city count needs the column(s) city (城市), phone (联系电话), which this customers table does not have. Add them to customers_mapping (or the export) to run it.
+    True
+    """
+    absent = [c for c in columns if df is None or c not in df.columns]
+    if not absent:
+        return False
+    t = TABLES.get(table)
+    named = [f"{c} ({t.column(c).zh})" if t is not None and c in t.names else c for c in absent]
+    print(f"Skipped: {section} needs the column(s) {', '.join(named)}, which this {table} table "
+          f"does not have. Add them to {parameter or table + '_mapping'} (or the export) to run "
+          "it.")
+    return True
 
 
 def quality_report(df: pd.DataFrame, table: str | None = None) -> pd.DataFrame:

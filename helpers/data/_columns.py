@@ -91,12 +91,21 @@ def _match(df: pd.DataFrame, t: Table, mapping: ColumnMapping, problems: list[Pr
             dropped.append(real)
         else:
             rename[real] = dst
+    chosen = set(rename.values())  # by the mapping: a same-named column stays an extra one
+    auto: dict[str, str] = {}
     for c in df.columns:
         if c in rename or c in dropped:
             continue
         target = by_key.get(header_key(c))
-        if target and target not in rename.values():
-            rename[c] = target
+        if target and target in auto:  # "name" and "客户名称": which one is meant?
+            problems.append(Problem(
+                "duplicate_column", column=target, source_column=f"{auto[target]}, {c}",
+                fatal=True, detail=f"columns {auto[target]!r} and {c!r} both mean the course "
+                                   f"column {target!r}.",
+                fix=f"say which one in the mapping (columns: {{{auto[target]}: {target}, "
+                    f"{c}: null}}), or rename one of them in the file."))
+        elif target and target not in chosen:
+            rename[c], auto[target] = target, c
     return rename, dropped
 
 
@@ -123,6 +132,8 @@ def _derived(df: pd.DataFrame, spec: Any, col: Any) -> pd.Series | None:
         return clean_strings(s).str.startswith(prefix).fillna(False)
     if op == "copy":
         return col(args[0])
+    if op == "constant":  # one value for every row ({constant: individual}); null: empty
+        return pd.Series([args[0] if args else None] * len(df), index=df.index, dtype=object)
     return None
 
 

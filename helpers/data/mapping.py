@@ -33,7 +33,8 @@ from helpers.tables import TABLES
 __all__ = ["ColumnMapping", "ReadOptions", "header_key", "normalise_header", "read_mapping",
            "to_halfwidth"]
 
-DeriveOp = Literal["multiply", "add", "subtract", "startswith", "copy", "row_number"]
+DeriveOp = Literal["multiply", "add", "subtract", "startswith", "copy", "row_number",
+                   "constant"]
 
 
 def to_halfwidth(text: str) -> str:

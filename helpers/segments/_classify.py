@@ -107,8 +107,23 @@ def rule_matches(features: pd.DataFrame, standard: Standard, dimension: str) -> 
     return pd.DataFrame(data, index=features.index)
 
 
-def _labels(features: pd.DataFrame, standard: ClassificationStandard, dim: str) -> pd.Series:
+def _labels(features: pd.DataFrame, standard: ClassificationStandard, dim: str,
+            absent: str = "raise") -> pd.Series:
     spec = standard.dimension(dim)
+    have = set(features.columns)
+    if absent == "n/a" and not {c for r in spec.rules for c in r.when} | set(spec.scope) <= have:
+        cats = [*spec.labels, UNCLASSIFIED, CONFLICT, NOT_APPLICABLE]
+        partial = spec.mode == "first_match" and set(spec.scope) <= have
+        usable = [r for r in spec.rules if set(r.when) <= have] if partial else []
+        if not usable:
+            return pd.Series(pd.Categorical([NOT_APPLICABLE] * len(features), categories=cats),
+                             index=features.index, name=dim)
+        # a ladder without the rules it cannot read: the others still decide (said by
+        # ClassificationStandard.missing_columns)
+        kept = spec.model_copy(update={"rules": usable})
+        reduced = standard.model_copy(update={"dimensions": {**standard.dimensions, dim: kept}})
+        out = _labels(features, reduced.named(standard.source), dim)
+        return out.cat.set_categories(cats)
     matches = rule_matches(features, standard, dim)
     m = matches.to_numpy()
     k = m.shape[1]
@@ -137,6 +152,7 @@ def classify(
     standard: Standard = None,
     dimensions: Iterable[str] | None = None,
     table: str = "customers",
+    absent: str = "raise",
 ) -> pd.DataFrame:
     """Apply the standard: one label column per dimension, one row per customer (or lead).
 
@@ -154,6 +170,10 @@ def classify(
         Which dimensions (default: all of the given ``table``).
     table : {"customers", "leads"}
         Which dimensions apply when ``dimensions`` is not given.
+    absent : {"raise", "n/a"}
+        A rule reading a column the features lack: raise (default), or ``"n/a"``: the
+        dimension is ``n/a`` for every row (a ladder only loses the rules it cannot read). Say
+        which with :meth:`ClassificationStandard.missing_columns`.
 
     Returns
     -------
@@ -163,7 +183,8 @@ def classify(
     Raises
     ------
     DataProblem
-        If a dimension is unknown or a rule reads a column the features lack.
+        If a dimension is unknown, a rule reads a column the features lack (``absent="raise"``)
+        or ``absent`` is neither value.
 
     Examples
     --------
@@ -171,9 +192,11 @@ def classify(
     >>> classify(feats, dimensions=["purchase_behaviour"])["purchase_behaviour"].tolist()
     ['potential', 'occasional', 'frequent']
     """
+    if absent not in ("raise", "n/a"):
+        raise DataProblem(f"classify: absent must be 'raise' or 'n/a', not {absent!r}")
     std = load_standard(standard)
     dims = _dimensions(std, dimensions, table)
-    return pd.concat([_labels(features, std, d) for d in dims], axis=1) if dims else \
+    return pd.concat([_labels(features, std, d, absent) for d in dims], axis=1) if dims else \
         pd.DataFrame(index=features.index)
 
 

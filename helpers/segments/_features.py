@@ -13,7 +13,7 @@ __all__ = ["customer_features", "lead_features"]
 
 
 def customer_features(
-    customers: pd.DataFrame,
+    customers: pd.DataFrame | None,
     transactions: pd.DataFrame,
     as_of: Any = None,
 ) -> pd.DataFrame:
@@ -26,8 +26,10 @@ def customer_features(
 
     Parameters
     ----------
-    customers : DataFrame
-        The customers table (needs ``customer_id``).
+    customers : DataFrame or None
+        The customers table (needs ``customer_id``). None: the customers are the IDs found in
+        the transactions (an ID-only customer base: every column the rules read from a customer
+        list is then missing, see ``ClassificationStandard.missing_columns``).
     transactions : DataFrame
         The transactions table.
     as_of : date-like, optional
@@ -42,7 +44,17 @@ def customer_features(
     ------
     DataProblem
         If ``customer_id`` is missing or not unique, or as :func:`customer_summary`.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["A", "A", "B"], "amount": [10.0, 5.0, 7.0],
+    ...                    "purchase_date": pd.to_datetime(["2025-01-02", "2025-03-01",
+    ...                                                     "2025-02-01"])})
+    >>> feats = customer_features(None, tx)
+    >>> feats.index.tolist(), feats["n_orders"].tolist(), feats["monetary_total"].tolist()
+    (['A', 'B'], [2, 1], [15.0, 7.0])
     """
+    customers = _buyers(transactions) if customers is None else customers
     require_columns(customers, ["customer_id"], "customers",
                     fix="map your customer number to customer_id.")
     dup = customers["customer_id"].duplicated()
@@ -57,6 +69,14 @@ def customer_features(
     recent = transactions[(days > end - pd.Timedelta(days=365)) & (days <= end)]
     last_year = summarise_customers(recent, as_of=end).table if len(recent) else None
     return _joined(customers, summary, last_year)
+
+
+def _buyers(transactions: pd.DataFrame) -> pd.DataFrame:
+    """An ID-only customer base: every customer ID in the transactions."""
+    require_columns(transactions, ["customer_id"], "transactions",
+                    fix="map your customer number to customer_id.")
+    ids = transactions["customer_id"].dropna().astype("string").unique()
+    return pd.DataFrame({"customer_id": pd.array(ids, dtype="string")})
 
 
 def _joined(customers: pd.DataFrame, summary: pd.DataFrame,

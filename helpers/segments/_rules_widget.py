@@ -175,9 +175,11 @@ def explore_rules(features: pd.DataFrame,
     Returns
     -------
     ipywidgets.Widget
+        The cross-tab offers only the dimensions whose columns ``features`` has.
     """
     std = load_standard(standard)
-    dims = std.dimensions_of("customers")
+    unusable = set(std.missing_columns(features.columns)["dimension"])  # columns the data lacks
+    dims = [d for d in std.dimensions_of("customers") if d not in unusable]
     freq = w.IntSlider(value=6, min=2, max=20, description="frequent ≥")
     occ = w.IntSlider(value=2, min=1, max=10, description="occasional ≥")
     risk = w.IntSlider(value=90, min=30, max=360, step=15, description="at risk after")

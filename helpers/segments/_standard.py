@@ -262,6 +262,50 @@ class ClassificationStandard(ConfigModel):
         """The dimensions that classify rows of ``table`` (``"customers"`` or ``"leads"``)."""
         return [d for d, spec in self.dimensions.items() if spec.table == table]
 
+    def missing_columns(self, columns: Any, table: str = "customers") -> pd.DataFrame:
+        """The dimensions of ``table`` that read columns not among ``columns``, and the effect.
+
+        An exclusive dimension missing a column cannot be decided: :func:`classify` with
+        ``absent="n/a"`` marks it ``n/a`` for every row. In a ladder (``first_match``) only the
+        rules reading the column are left out (no row can reach them); the others still apply.
+
+        Parameters
+        ----------
+        columns : iterable of str
+            The columns there are (e.g. ``features.columns``).
+        table : {"customers", "leads"}
+            Which dimensions to look at.
+
+        Returns
+        -------
+        DataFrame
+            One row per affected dimension: ``dimension``, ``中文``, ``missing`` (the columns,
+            comma-separated) and ``effect``.
+
+        Examples
+        --------
+        >>> std = load_standard()
+        >>> gaps = std.missing_columns(["n_orders", "days_since_last", "orders_last_year"])
+        >>> gaps.set_index("dimension").loc["funnel", "effect"]
+        "rule 'target' left out (no row can reach it)"
+        """
+        have = set(map(str, columns))
+        rows = []
+        for name in self.dimensions_of(table):
+            spec = self.dimensions[name]
+            absent = sorted({c for c in spec.scope if c not in have}
+                            | {c for r in spec.rules for c in r.when if c not in have})
+            if not absent:
+                continue
+            lost = [r.label for r in spec.rules if any(c not in have for c in r.when)]
+            partial = (spec.mode == "first_match" and not any(c not in have for c in spec.scope)
+                       and len(lost) < len(spec.rules))
+            effect = (f"rule{'s' if len(lost) > 1 else ''} {', '.join(map(repr, lost))} left out "
+                      "(no row can reach it)" if partial else "not classified: n/a for every row")
+            rows.append({"dimension": name, "中文": spec.zh, "missing": ", ".join(absent),
+                         "effect": effect})
+        return pd.DataFrame(rows, columns=["dimension", "中文", "missing", "effect"])
+
     def dimension(self, name: str) -> Dimension:
         """One dimension.
 

@@ -12,6 +12,7 @@ from helpers.data import (
     plot_completeness,
     quality_report,
     quality_summary,
+    skip_without,
 )
 from helpers.errors import DataProblem
 
@@ -49,3 +50,17 @@ def test_invalid_mask_and_completeness_plot():
     ax = plot_completeness(report)
     assert ax.get_title() == "Completeness and validity by column"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["customer_kind", "email"]
+
+
+def test_skip_without_names_the_missing_columns_and_says_which_parameter(capsys):
+    """Notebook sections on an analyst's export (issue 10): skipped with a reason, no KeyError."""
+    df = pd.DataFrame({"customer_id": ["C1"], "city": ["北京"]})
+    assert skip_without(df, "the city count", "city") is False
+    assert capsys.readouterr().out == ""
+    assert skip_without(df, "Keeping records current", "city", "last_updated") is True
+    out = capsys.readouterr().out
+    assert out.startswith("Skipped: Keeping records current")
+    assert "last_updated (资料更新日期)" in out and "city" not in out.split("needs")[1].split(",")[0]
+    assert "customers_mapping" in out
+    assert skip_without(None, "x", "a", table="leads", parameter="leads_file") is True
+    assert "leads_file" in capsys.readouterr().out

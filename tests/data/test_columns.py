@@ -72,6 +72,8 @@ def test_every_mapping_problem_in_one_error():
     ({"startswith": ["Inv", "C"]}, [False, True]),
     ({"copy": "Inv"}, ["1", "C2"]),
     ("row_number", ["1", "2"]),
+    ({"constant": "individual"}, ["individual", "individual"]),
+    ({"constant": None}, [None, None]),
 ])
 def test_derive_operations(spec, expected):
     df = pd.DataFrame({"Inv": ["1", "C2"], "Qty": ["2", "-1"], "Price": ["1.25", "1.25"]})

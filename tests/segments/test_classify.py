@@ -15,8 +15,10 @@ from helpers.segments import (
     ClassificationStandard,
     classification_problems,
     classify,
+    customer_features,
     lead_features,
     life_cycle_stage,
+    load_standard,
     rule_matches,
     with_thresholds,
 )
@@ -106,3 +108,40 @@ def test_life_cycle_stage_shortcut(small, standard):
     recent = f["days_since_last"] <= 90
     old = f["days_since_first"] > 90
     assert ((stage == "active") == (recent & old)).all()
+
+
+# ------------------------------------------------------------------------------ absent columns
+
+
+def test_absent_columns_make_a_dimension_na_and_a_ladder_lose_its_rung():
+    """An ID-only customer base (issue 10): no attitude, no consent, no outlet format."""
+    std = load_standard()
+    feats = pd.DataFrame({"n_orders": [0, 1, 5], "days_since_last": [None, 10, 20],
+                          "days_since_first": [None, 10, 400], "orders_last_year": [0, 1, 5],
+                          "revenue_last_year": [0.0, 5.0, 50.0],
+                          "monetary_total": [0.0, 5.0, 50.0]}, index=["a", "b", "c"])
+    with pytest.raises(DataProblem, match="need_type"):
+        classify(feats, std)
+    labels = classify(feats, std, absent="n/a")
+    assert set(labels["attitude"]) == {"n/a"} and set(labels["outlet_service"]) == {"n/a"}
+    # the funnel without 'target' (consent unknown): the other rungs still decide
+    assert labels["funnel"].tolist() == ["potential", "closed", "loyal"]
+    assert labels["life_cycle"].tolist() == ["prospect", "new", "active"]
+    gaps = std.missing_columns(feats.columns).set_index("dimension")
+    assert set(gaps.index) == {"needs", "price_orientation", "attitude", "psychographics",
+                               "funnel", "outlet_service"}
+    assert gaps.loc["funnel", "missing"] == "consent_marketing"
+    assert "left out" in gaps.loc["funnel", "effect"]
+    assert gaps.loc["attitude", "effect"].startswith("not classified")
+    with pytest.raises(DataProblem, match="absent"):
+        classify(feats, std, absent="guess")
+
+
+def test_customer_features_without_a_customer_list_uses_the_buyers():
+    tx = pd.DataFrame({"customer_id": ["A", "B", "B", "C"], "amount": [10.0, 5.0, 7.0, -3.0],
+                       "purchase_date": pd.to_datetime(["2025-01-02", "2025-03-01",
+                                                        "2025-03-05", "2025-02-01"])})
+    feats = customer_features(None, tx, as_of="2025-03-31")
+    assert sorted(feats.index) == ["A", "B", "C"]          # C only returned: counted, 0 orders
+    assert feats.loc["B", "n_orders"] == 2 and feats.loc["C", "n_orders"] == 0
+    assert classify(feats, absent="n/a")["life_cycle"]["C"] == "prospect"

@@ -7,6 +7,7 @@ customers.csv with date arithmetic.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -15,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.paths import CONFIG_DIR
+from helpers.paths import CONFIG_DIR, MAPPINGS_DIR
+from tests.conftest import CREDIT_DEFAULT, shared_file
 
 #: Parameters of the other-seed run (besides data_dir and seed).
 OTHER_SEED = {"stale_days": 365, "role": "analyst"}
@@ -86,3 +88,100 @@ def other_seed(run, folder: Path) -> None:
 def trainee(run) -> None:
     text = run.outputs_text()
     assert text.count("not answered") == 4 and "right." not in text
+
+
+# ------------------------------------------------------------------------------ any export
+
+MINIMAL_MAPPING = """
+table: customers
+description: 门店会员导出 (test export), GBK, only the required columns
+columns: {编号: customer_id, 类型: customer_kind, 名称: name, 开户日期: signup_date}
+values:
+  customer_kind: {个人: individual, 企业: organisation}
+"""
+
+#: Sections a bare customer list cannot run, and the phrase each one prints.
+SKIPPED_ON_BARE_LISTS = ("Skipped: How customers were acquired", "Skipped: Exercise 01.1",
+                         "Skipped: The city spellings", "Skipped: precision and recall",
+                         "Skipped: Keeping records current")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _assert_skipped_and_none(run) -> None:
+    text = run.outputs_text()
+    for phrase in SKIPPED_ON_BARE_LISTS:
+        assert phrase in text, phrase
+    r = run.results
+    for key in ("raw_invalid_phones", "raw_invalid_ids", "raw_email_completeness",
+                "raw_distinct_cities", "dedup_precision", "stale_customers"):
+        assert r[key] is None, key
+    assert "Traceback" not in text and "KeyError" not in text
+
+
+def minimal_gbk_export(execute, request) -> None:
+    """Only the four required columns, Chinese headers, GBK, a mapping: every section that
+    needs more says so; counts and completeness as plain pandas reads them."""
+    folder = request.getfixturevalue("tmp_path")
+    export = pd.DataFrame({
+        "编号": [f"K{i:03d}" for i in range(1, 9)],
+        "类型": ["个人", "企业", "个人", "个人", "企业", "个人", "个人", "企业"],
+        "名称": ["王小明", "杭州顺达贸易有限公司", "李华", "王小明", None, "赵敏", "孙丽", "顺达商行"],
+        "开户日期": ["2023-01-05", "2022-07-01", "2024-03-09", "2023-01-05", "2021-11-30",
+                 "2020-02-02", "2019-09-09", "2018-08-08"],
+    })
+    path, mapping = folder / "会员导出.csv", folder / "members.yaml"
+    export.to_csv(path, index=False, encoding="gbk")
+    mapping.write_text(MINIMAL_MAPPING, encoding="utf-8")
+    before = {p: _digest(p) for p in (path, mapping)}
+    run = execute("01", customers_file=str(path), customers_mapping=str(mapping),
+                  on_invalid="keep", output_dir=str(folder / "out"))
+    r = run.results
+    plain = pd.read_csv(path, dtype=str, encoding="gbk")
+    assert r["raw_rows"] == r["raw_rows_read"] == len(plain) == 8
+    assert r["raw_encoding"] in ("gb18030", "gbk")
+    assert r["raw_completeness"] == pytest.approx({
+        course: float(plain[zh].notna().mean()) for zh, course in
+        [("编号", "customer_id"), ("类型", "customer_kind"), ("名称", "name"),
+         ("开户日期", "signup_date")]})
+    assert r["raw_completeness"]["name"] == pytest.approx(7 / 8)
+    # no blocking column (phone, ID number, e-mail, city): nothing is compared or merged
+    assert r["candidate_pairs"] == 0 and r["golden_records"] == r["written_rows"] == 8
+    _assert_skipped_and_none(run)
+    assert r["role_columns"] <= 4
+    written = (folder / "out" / "customers_golden.csv").read_text(encoding="utf-8-sig")
+    assert "王小明" not in written and "李华" not in written           # masked names
+    for p, digest in before.items():
+        assert _digest(p) == digest, p
+
+
+def credit_default_as_customer_export(execute, request) -> None:
+    """UCI credit default (30,000 card holders) through mappings/credit_default_customers.yaml:
+    an anonymised file without names, dates, phones or cities."""
+    path = shared_file(*CREDIT_DEFAULT)
+    before = _digest(path)
+    out = request.getfixturevalue("tmp_path") / "out"
+    run = execute("01", customers_file=str(path),
+                  customers_mapping=str(MAPPINGS_DIR / "credit_default_customers.yaml"),
+                  on_invalid="keep", output_dir=str(out))
+    r = run.results
+    plain = pd.read_csv(path, header=1, dtype=str, encoding="utf-8-sig")
+    assert r["raw_rows"] == r["raw_rows_read"] == len(plain) == 30_000
+    completeness = r["raw_completeness"]
+    assert completeness["customer_id"] == completeness["gender"] == 1.0
+    assert completeness["name"] == completeness["signup_date"] == 0.0   # not in the file
+    assert completeness["marital_status"] == pytest.approx(
+        float(plain["MARRIAGE"].isin(["1", "2"]).mean()))               # 0 and 3 fit no value
+    assert completeness["LIMIT_BAL"] == 1.0                            # extra columns audited too
+    assert r["raw_invalid"]["customer_id"] == 0
+    assert plain["ID"].is_unique and r["golden_records"] == 30_000 == r["written_rows"]
+    assert r["candidate_pairs"] == 0 and r["duplicates_found"] == 0
+    _assert_skipped_and_none(run)
+    assert "30000 row(s) have no name" in run.outputs_text()            # the load report says so
+    assert _digest(path) == before
+
+
+#: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
+MORE = [minimal_gbk_export, credit_default_as_customer_export]

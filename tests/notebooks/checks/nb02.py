@@ -6,11 +6,16 @@ stated in helpers/config/classification_standard.yaml.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+
+from helpers.paths import MAPPINGS_DIR
+from tests.conftest import ONLINE_RETAIL, shared_file
 
 
 def expected(folder: Path) -> dict:
@@ -90,3 +95,142 @@ def other_seed(run, folder: Path) -> None:
 def trainee(run) -> None:
     text = run.outputs_text()
     assert text.count("not answered") >= 4 and "right." not in text
+
+
+# ------------------------------------------------------------------------------ own exports
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _expected_from_lines(tx: pd.DataFrame, customers: set, as_of: pd.Timestamp) -> dict:
+    """Purchase behaviour and life cycle by the bundled standard's thresholds, plain pandas.
+
+    ``tx`` has ``customer_id``, ``day`` (normalised date), ``amount`` and ``is_return``.
+    """
+    buys = tx[~tx["is_return"] & (tx["amount"] >= 0) & (tx["day"] <= as_of)]
+    days = buys.groupby("customer_id")["day"]
+    since_first = (as_of - days.min()).dt.days
+    since_last = (as_of - days.max()).dt.days
+    recent = buys[buys["day"] > as_of - pd.Timedelta(days=365)]
+    orders_ly = recent.groupby("customer_id")["day"].nunique().reindex(sorted(customers),
+                                                                      fill_value=0)
+    old = since_first > 90
+    life = {
+        "prospect": len(customers - set(buys["customer_id"])),
+        "new": int((since_first <= 90).sum()),
+        "active": int((old & (since_last <= 90)).sum()),
+        "at risk": int((old & (since_last > 90) & (since_last <= 180)).sum()),
+        "lapsed": int((old & (since_last > 180)).sum()),
+    }
+    n_days = days.nunique()
+    loyal = int(((n_days >= 4) & (since_last <= 180)).sum())
+    return {
+        "n_customers": len(customers),
+        "n_frequent": int((orders_ly >= 6).sum()),
+        "n_occasional": int(((orders_ly >= 2) & (orders_ly < 6)).sum()),
+        "life_cycle_counts": {k: v for k, v in life.items() if v},
+        "funnel_reached": {"potential": len(customers), "target": int(len(n_days)),
+                           "closed": int(len(n_days)), "loyal": loyal},
+    }
+
+
+def _check_own(run, exp: dict, lacking: set) -> None:
+    r = run.results
+    for key in ("n_customers", "n_frequent", "n_occasional", "life_cycle_counts",
+                "funnel_reached"):
+        assert r[key] == exp[key], key
+    assert r["n_prospects"] == exp["life_cycle_counts"].get("prospect", 0)
+    assert set(r["dimensions_missing_columns"]) == lacking
+    assert r["outlet_tier_counts"] == {} and r["attitude_unclassified"] == 0   # n/a, not guessed
+    assert r["lead_funnel_reached"] is None and r["lead_grade_counts"] is None
+    text = run.outputs_text()
+    assert "Skipped: The lead funnel needs the leads, calls" in text
+    assert "Skipped: B2B lead grades needs the leads" in text
+    assert "rule 'target' left out" in text
+    assert "Traceback" not in text and "KeyError" not in text and "TypeError" not in text
+
+
+MINIMAL_TX = """
+table: transactions
+columns: {流水号: transaction_id, 会员号: customer_id, 日期: purchase_date, 金额: amount}
+"""
+MINIMAL_CUSTOMERS = """
+table: customers
+columns: {会员号: customer_id, 类型: customer_kind, 名称: name, 入会日期: signup_date}
+values:
+  customer_kind: {个人: individual, 企业: organisation}
+"""
+CUSTOMER_DIMENSIONS = {"needs", "price_orientation", "attitude", "psychographics", "funnel",
+                       "outlet_service"}
+
+
+def minimal_exports(execute, request) -> None:
+    """A sales file and a customer list with only the required columns, Chinese headers and
+    mappings (the issue's KeyError case): customer dimensions n/a, the rest as plain pandas."""
+    folder = request.getfixturevalue("tmp_path")
+    rng = np.random.default_rng(2)
+    n = 400
+    ids = [f"M{i:03d}" for i in rng.integers(1, 61, n)]
+    when = pd.Timestamp("2025-06-30") - pd.to_timedelta(rng.integers(0, 900, n), unit="D")
+    amount = rng.integers(5, 500, n).astype(float)
+    amount[:12] *= -1                                          # a few returns
+    tx = pd.DataFrame({"流水号": [f"T{i}" for i in range(n)], "会员号": ids,
+                       "日期": when.strftime("%Y-%m-%d"), "金额": amount})
+    members = pd.DataFrame({"会员号": [f"M{i:03d}" for i in range(1, 71)],   # 10 never bought
+                            "类型": ["个人"] * 60 + ["企业"] * 10,
+                            "名称": [f"会员{i}" for i in range(1, 71)],
+                            "入会日期": "2022-01-01"})
+    paths = {"tx": folder / "销售.csv", "cust": folder / "会员.csv",
+             "tx_map": folder / "sales.yaml", "cust_map": folder / "members.yaml"}
+    tx.to_csv(paths["tx"], index=False, encoding="utf-8")
+    members.to_csv(paths["cust"], index=False, encoding="utf-8")
+    paths["tx_map"].write_text(MINIMAL_TX, encoding="utf-8")
+    paths["cust_map"].write_text(MINIMAL_CUSTOMERS, encoding="utf-8")
+    before = {k: _digest(p) for k, p in paths.items()}
+    run = execute("02", transactions_file=str(paths["tx"]),
+                  transactions_mapping=str(paths["tx_map"]),
+                  customers_file=str(paths["cust"]), customers_mapping=str(paths["cust_map"]),
+                  output_dir=str(folder / "out"))
+    as_of = when.max().normalize()
+    lines = pd.DataFrame({"customer_id": ids, "day": when.normalize(), "amount": amount,
+                          "is_return": amount < 0})
+    exp = _expected_from_lines(lines, set(members["会员号"]), as_of)
+    assert run.results["as_of"] == str(as_of.date())
+    assert exp["life_cycle_counts"]["prospect"] >= 10
+    _check_own(run, exp, CUSTOMER_DIMENSIONS)
+    written = pd.read_csv(next((folder / "out").glob("customer_classes*.csv")),
+                          encoding="utf-8-sig")
+    assert len(written) == 70 and not set(written["name"]) & set(members["名称"])   # masked
+    for key, digest in before.items():
+        assert _digest(paths[key]) == digest, key
+
+
+def online_retail_transactions_only(execute, request) -> None:
+    """UCI Online Retail alone through its mapping: the customers are the buyers (IDs only)."""
+    path = shared_file(*ONLINE_RETAIL)
+    before = _digest(path)
+    out = request.getfixturevalue("tmp_path") / "out"
+    run = execute("02", transactions_file=str(path),
+                  transactions_mapping=str(MAPPINGS_DIR / "online_retail.yaml"),
+                  on_invalid="drop", output_dir=str(out))
+    raw = pd.read_csv(path, dtype={"InvoiceNo": str, "CustomerID": str})
+    raw = raw[raw["CustomerID"].notna()]
+    ids = raw["CustomerID"].str.replace(r"\.0$", "", regex=True)
+    lines = pd.DataFrame({"customer_id": ids,
+                          "day": pd.to_datetime(raw["InvoiceDate"]).dt.normalize(),
+                          "amount": raw["Quantity"] * raw["UnitPrice"],
+                          "is_return": raw["InvoiceNo"].str.startswith("C")})
+    as_of = pd.Timestamp("2011-12-09")
+    exp = _expected_from_lines(lines, set(ids), as_of)
+    assert run.results["as_of"] == "2011-12-09"
+    assert exp["n_customers"] == 4372
+    _check_own(run, exp, CUSTOMER_DIMENSIONS)
+    assert run.results["n_prospects"] == len(set(ids) - set(
+        lines.loc[~lines["is_return"] & (lines["amount"] >= 0), "customer_id"]))
+    assert _digest(path) == before
+
+
+#: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
+MORE = [minimal_exports, online_retail_transactions_only]
