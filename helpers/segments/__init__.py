@@ -21,7 +21,8 @@ Lesson 03, RFM (``test_summary.py``, ``test_summary_real_data.py``, ``test_segme
 * ``_segment_map``: the RFM segment map (``helpers/config/rfm_segments.yaml``) as a schema,
   :func:`load_segment_map`, :func:`segment_grid`;
 * ``_scores``: :func:`rfm_scores`, :func:`rfm_segments`, :func:`segment_profile`;
-* ``_migration``: :func:`rfm_snapshot`, :func:`segment_migration`, :func:`plot_migration`;
+* ``_migration``: :func:`rfm_snapshot`, :func:`segment_migration`, :func:`plot_migration`,
+  :func:`prior_snapshot_date` and :func:`cohort_caveat` (periods too short to mean much);
 * ``_cohorts``: :func:`cohort_retention`, :func:`plot_cohorts`;
 * ``_rfm_plots``: :func:`plot_rf_heatmap`, :func:`plot_segments`, :func:`rfm_view`,
   :func:`explore_rfm`.
@@ -31,7 +32,8 @@ Lesson 04, clustering (``test_clusters.py``, ``test_lookalike.py``, ``test_clust
 * ``_clusters``: :func:`cluster_features`, :func:`fit_kmeans`, :func:`fit_gmm`,
   :func:`choose_k`, :func:`profile_clusters`, :func:`name_clusters`, :func:`compare_labels`,
   :func:`stability`;
-* ``_lookalike``: :func:`attribute_matrix`, :func:`lookalike_scores`, :func:`prospect_ids`;
+* ``_lookalike``: :func:`attribute_matrix`, :func:`lookalike_scores`, :func:`prospect_ids`,
+  :func:`lookalike_attributes` (the attribute columns a customer list has);
 * ``_cluster_plots``: :func:`plot_choose_k`, :func:`project_2d`, :func:`plot_clusters_2d`,
   :func:`plot_cluster_profile`, :func:`cluster_view`, :func:`explore_clusters`.
 """
@@ -46,6 +48,7 @@ from helpers.segments._classify import (
     rule_matches,
 )
 from helpers.segments._cluster_plots import (
+    ClusterInputs,
     cluster_view,
     explore_clusters,
     plot_choose_k,
@@ -67,9 +70,26 @@ from helpers.segments._clusters import (
 from helpers.segments._cohorts import cohort_retention, plot_cohorts
 from helpers.segments._features import customer_features, lead_features
 from helpers.segments._funnel import LEAD_STAGES, funnel_table, lead_funnel, plot_funnel
-from helpers.segments._lookalike import attribute_matrix, lookalike_scores, prospect_ids
-from helpers.segments._migration import plot_migration, rfm_snapshot, segment_migration
-from helpers.segments._rfm_plots import explore_rfm, plot_rf_heatmap, plot_segments, rfm_view
+from helpers.segments._lookalike import (
+    attribute_matrix,
+    lookalike_attributes,
+    lookalike_scores,
+    prospect_ids,
+)
+from helpers.segments._migration import (
+    cohort_caveat,
+    plot_migration,
+    prior_snapshot_date,
+    rfm_snapshot,
+    segment_migration,
+)
+from helpers.segments._rfm_plots import (
+    RfmProfiles,
+    explore_rfm,
+    plot_rf_heatmap,
+    plot_segments,
+    rfm_view,
+)
 from helpers.segments._rules_widget import (
     explore_rules,
     plot_dimension_sizes,
@@ -139,14 +159,17 @@ __all__ = [
     "load_segment_map",
     "plot_cohorts",
     "plot_migration",
+    "prior_snapshot_date",
     "plot_rf_heatmap",
     "plot_segments",
     "rfm_scores",
     "rfm_segments",
     "rfm_snapshot",
     "rfm_view",
+    "RfmProfiles",
     "segment_grid",
     "segment_migration",
+    "cohort_caveat",
     "segment_profile",
     "summarise_customers",
     # lesson 04: clustering
@@ -155,10 +178,12 @@ __all__ = [
     "choose_k",
     "cluster_features",
     "cluster_view",
+    "ClusterInputs",
     "compare_labels",
     "explore_clusters",
     "fit_gmm",
     "fit_kmeans",
+    "lookalike_attributes",
     "lookalike_scores",
     "name_clusters",
     "plot_choose_k",

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.caveats import caveat
 from helpers.errors import DataProblem, require_columns, sample_rows
 
 __all__ = [
@@ -27,6 +28,12 @@ __all__ = [
     "profile_clusters",
     "stability",
 ]
+
+#: A cluster smaller than this share of the customers (or :data:`MIN_CLUSTER_SIZE`) means k
+#: is larger than the data supports.
+MIN_CLUSTER_SHARE = 0.01
+#: The fewest customers a cluster should hold to be worth a programme of its own.
+MIN_CLUSTER_SIZE = 5
 
 #: Behaviour columns of :func:`customer_summary` used by default.
 DEFAULT_FEATURES = ("days_since_last", "n_orders", "monetary_total")
@@ -153,7 +160,41 @@ def fit_kmeans(X: pd.DataFrame, k: int, seed: int = 2024, n_init: int = 10) -> p
     with one_thread():
         model = KMeans(n_clusters=int(k), n_init=n_init, random_state=seed).fit(
             np.ascontiguousarray(X.to_numpy()))
-    return renumber(pd.Series(model.labels_, index=X.index, name="cluster"))
+    labels = renumber(pd.Series(model.labels_, index=X.index, name="cluster"))
+    caveat(too_many_clusters(labels, int(k)))
+    return labels
+
+
+def too_many_clusters(labels: pd.Series, k: int) -> str | None:
+    """A caveat when k is larger than the data supports: a cluster is empty or tiny.
+
+    Parameters
+    ----------
+    labels : Series
+        Cluster per customer.
+    k : int
+        The number of clusters asked for.
+
+    Returns
+    -------
+    str or None
+        The message, or ``None`` when every cluster holds at least :data:`MIN_CLUSTER_SHARE` of
+        the customers and :data:`MIN_CLUSTER_SIZE` customers.
+
+    Examples
+    --------
+    >>> too_many_clusters(pd.Series([0] * 300 + [1] * 2), 2)   # doctest: +ELLIPSIS
+    'k=2 is more than the data supports: cluster 1 holds only 2 customer(s) (0.7%); ...'
+    """
+    sizes = labels.value_counts().reindex(range(k), fill_value=0)
+    floor = max(MIN_CLUSTER_SIZE, MIN_CLUSTER_SHARE * len(labels))
+    if len(labels) == 0 or sizes.min() >= floor:
+        return None
+    small = int(sizes.idxmin())
+    return (f"k={k} is more than the data supports: cluster {small} holds only "
+            f"{int(sizes.min())} customer(s) ({sizes.min() / len(labels):.1%}); such a group is "
+            "too small to describe or to run a programme for. Choose a smaller k (the "
+            "silhouette table above suggests one).")
 
 
 def fit_gmm(X: pd.DataFrame, k: int, seed: int = 2024, covariance_type: str = "full"

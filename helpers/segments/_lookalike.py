@@ -11,7 +11,13 @@ from helpers.caveats import all_equal, caveat
 from helpers.errors import DataProblem, require_columns, sample_rows
 from helpers.segments._clusters import one_thread
 
-__all__ = ["attribute_matrix", "lookalike_scores", "prospect_ids"]
+__all__ = ["LOOKALIKE_CATEGORICAL", "LOOKALIKE_NUMERIC", "attribute_matrix",
+           "lookalike_attributes", "lookalike_scores", "prospect_ids"]
+
+#: Customer attributes known before anybody buys, used for look-alikes when present.
+LOOKALIKE_NUMERIC = ("birth_year", "children", "employees")
+LOOKALIKE_CATEGORICAL = ("customer_kind", "income_band", "marital_status", "acquisition_channel",
+                         "industry", "outlet_format")
 
 _SAME_SCORES_FIX = ("The candidates do not differ from the seed group on the chosen columns, so "
                     "the top of the list is just the first ids; choose attribute columns that "
@@ -65,6 +71,33 @@ def attribute_matrix(frame: pd.DataFrame, numeric: Sequence[str] = (),
         parts.append(pd.get_dummies(frame[c].astype("object").fillna("unknown"), prefix=c,
                                     dtype="float64"))
     return pd.concat(parts, axis=1)
+
+
+def lookalike_attributes(customers: pd.DataFrame | None) -> tuple[list[str], list[str]]:
+    """The numeric and categorical look-alike attributes a customer list has.
+
+    Parameters
+    ----------
+    customers : DataFrame or None
+        The customers table (or ``None`` when the run has none).
+
+    Returns
+    -------
+    tuple of two lists
+        Columns of :data:`LOOKALIKE_NUMERIC` and :data:`LOOKALIKE_CATEGORICAL` present in
+        ``customers`` with at least one value (both empty when there is no customer list).
+
+    Examples
+    --------
+    >>> lookalike_attributes(pd.DataFrame({"customer_id": ["a"], "income_band": ["low"],
+    ...                                    "children": [None]}))
+    ([], ['income_band'])
+    """
+    if customers is None:
+        return [], []
+    present = [c for c in customers.columns if customers[c].notna().any()]
+    return ([c for c in LOOKALIKE_NUMERIC if c in present],
+            [c for c in LOOKALIKE_CATEGORICAL if c in present])
 
 
 def _ids(selection: Any) -> pd.Index:

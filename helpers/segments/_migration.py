@@ -1,4 +1,9 @@
-"""Segment migration: RFM segments at two dates, and where each segment's customers went."""
+"""Segment migration: RFM segments at two dates, and where each segment's customers went.
+
+:func:`prior_snapshot_date` picks the earlier date and names a prior period the data barely
+covers (a :class:`~helpers.caveats.Caveat`); :func:`cohort_caveat` does the same for a cohort
+table with too few cohorts or months to read retention from.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import seaborn as sns
 
+from helpers.caveats import caveat, too_short
+from helpers.caveats import cohort_caveat as cohort_table_caveat
 from helpers.errors import DataProblem
 from helpers.plotting import new_axes
 from helpers.segments._scores import rfm_segments
@@ -17,7 +24,94 @@ from helpers.segments._summary import as_datetime, customer_summary
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_migration", "rfm_snapshot", "segment_migration"]
+__all__ = ["MIN_COHORT_MONTHS", "MIN_PRIOR_DAYS", "cohort_caveat", "plot_migration",
+           "prior_snapshot_date", "rfm_snapshot", "segment_migration"]
+
+#: The fewest days of history before the earlier snapshot that make a migration mean much.
+MIN_PRIOR_DAYS = 90
+#: The fewest months after the first cohort that make a cohort table worth reading.
+MIN_COHORT_MONTHS = 3
+
+
+def prior_snapshot_date(transactions: pd.DataFrame, as_of: Any, months: int,
+                        minimum_days: int = MIN_PRIOR_DAYS) -> pd.Timestamp:
+    """The date ``months`` before ``as_of`` for the earlier snapshot, checked against the data.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The transactions table (``purchase_date``).
+    as_of : date-like
+        The later snapshot (the observation end).
+    months : int
+        How many months earlier the first snapshot is taken.
+    minimum_days : int
+        Fewer days of history up to the earlier date: a :class:`~helpers.caveats.Caveat` (the
+        earlier segments, so the migration and the share of champions kept, rest on a few days).
+
+    Returns
+    -------
+    Timestamp
+        The earlier snapshot's date.
+
+    Raises
+    ------
+    DataProblem
+        If no purchase is on or before that date (nothing to compare), naming the largest
+        ``months`` that fits the data.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"purchase_date": pd.to_datetime(["2024-01-01", "2025-06-30"])})
+    >>> str(prior_snapshot_date(tx, "2025-06-30", 6).date())
+    '2024-12-30'
+    """
+    end = pd.Timestamp(as_of).normalize()
+    earlier = end - pd.DateOffset(months=int(months))
+    first = as_datetime(transactions["purchase_date"], "purchase_date").min()
+    if pd.isna(first) or first.normalize() > earlier:
+        span = 0 if pd.isna(first) else (end.year - first.year) * 12 + end.month - first.month
+        if span and end - pd.DateOffset(months=span) < first.normalize():
+            span -= 1
+        raise DataProblem(
+            f"migration: the transactions start on {first:%Y-%m-%d}, after the earlier snapshot "
+            f"({earlier:%Y-%m-%d}, snapshot_months={months} before {end:%Y-%m-%d}); there is no "
+            f"customer to compare. Fix: set snapshot_months to at most {max(span, 1)}, or "
+            "load a longer export.")
+    days = (earlier - first.normalize()).days + 1
+    caveat(too_short(days, minimum_days,
+                     f"migration: the prior period (purchases up to the earlier snapshot, "
+                     f"{earlier:%Y-%m-%d})",
+                     fix=f"Segments before, the migration matrix and the share of champions "
+                         f"kept describe only a few days of buying; set a smaller "
+                         f"snapshot_months (now {months}) or load a longer export."))
+    return earlier
+
+
+def cohort_caveat(cohorts: pd.DataFrame, min_months: int = MIN_COHORT_MONTHS) -> str | None:
+    """Warn (and return the message) when a cohort table is too short to read retention from.
+
+    Parameters
+    ----------
+    cohorts : DataFrame
+        From :func:`~helpers.segments.cohort_retention`.
+    min_months : int
+        The fewest months since the first purchase that the oldest cohort must reach.
+
+    Returns
+    -------
+    str or None
+        The caveat (also warned as :class:`~helpers.caveats.Caveat`), or ``None``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"size": [5], 0: [1.0], 1: [0.2]})
+    >>> cohort_caveat(table)   # doctest: +ELLIPSIS
+    'the cohort table has only 1 cohort (at least 2 needed); ...'
+    """
+    message = cohort_table_caveat(cohorts, min_periods=min_months + 1, what="the cohort table")
+    caveat(message)
+    return message
 
 
 def rfm_snapshot(

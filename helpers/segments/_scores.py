@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.caveats import caveat, one_group
 from helpers.errors import DataProblem, require_columns, sample_rows
 from helpers.segments._segment_map import SegmentMap, load_segment_map
 
@@ -178,7 +179,42 @@ def rfm_segments(
                               f"has a {scale}-point scale; give {scale - 1} thresholds per letter.")
     codes = smap.lookup()[scored["r_score"].to_numpy(), scored["f_score"].to_numpy()]
     scored["segment"] = pd.Categorical.from_codes(codes, categories=smap.names)
+    caveat(one_segment(scored["segment"], method))
     return scored
+
+
+def one_segment(segments: pd.Series, method: str = "quantile") -> str | None:
+    """A caveat when two or more customers all fall in one segment (the split says nothing).
+
+    Parameters
+    ----------
+    segments : Series
+        The ``segment`` column of :func:`rfm_segments`.
+    method : str
+        The scoring used, for the advice.
+
+    Returns
+    -------
+    str or None
+        The message, or ``None`` when there are fewer than two customers or two segments or
+        more.
+
+    Examples
+    --------
+    >>> one_segment(pd.Series(["lost", "lost"]))   # doctest: +ELLIPSIS
+    "all 2 customers are in one segment ('lost'); ..."
+    >>> one_segment(pd.Series(["lost", "loyal"])) is None
+    True
+    """
+    labels = pd.Series(segments)
+    if labels.nunique() != 1:  # cheap on the categorical codes: the usual case ends here
+        return None
+    other = "quantile" if method == "fixed" else "fixed"
+    return one_group(labels.astype(str).where(labels.notna()),
+                     "customers", "segment",
+                     fix=f"The segments do not tell customers apart on this data: try "
+                         f"scoring={other!r} or a segment map whose thresholds suit the data "
+                         "(segment_map_file).")
 
 
 def segment_profile(segmented: pd.DataFrame, min_share: float = 0.01) -> pd.DataFrame:

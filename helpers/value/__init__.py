@@ -11,12 +11,13 @@ Lesson 05, value and profitability:
 * ``_tiers``: :func:`assign_tiers` cuts any value (revenue, profit, CLV) into tiers;
   :func:`tier_economics` sums customers, revenue and profit per tier;
 * ``_cost_rates``: :class:`CostRates`, the schema of ``helpers/config/cost_rates.yaml``, read
-  by :func:`load_cost_rates`;
+  by :func:`load_cost_rates`; :func:`cost_assumptions` checks them against the data's currency
+  and states them (:class:`CostAssumptions`, :func:`rates_table`);
 * ``_drivers``: :func:`cost_drivers` counts per customer what earns or costs money (orders,
   returns, contacts, calls, late invoices); :func:`missing_tables` names the absent tables;
 * ``_profit``: :func:`apply_cost_rates` prices the drivers into the profit bridge,
   :func:`customer_profit` does both steps, :func:`cogs_estimated_share` says how much cost of
-  goods was estimated;
+  goods was estimated, :func:`profit_notes` what a profit rests on;
 * ``_concentration``: :func:`concentration_curve`, :func:`top_share`, :func:`whale_curve`,
   :func:`whale_summary` (the 80/20/30 reading);
 * ``_scenarios``: :func:`profit_scenarios` prices the options for the least profitable
@@ -55,7 +56,14 @@ from ._capacity import allocate_capacity, coverage_summary
 from ._clv_plots import plot_clv_by_segment, plot_clv_distribution, plot_holdout_check, plot_matrix
 from ._clv_widget import clv_view, explore_clv
 from ._concentration import concentration_curve, top_share, whale_curve, whale_summary
-from ._cost_rates import CostRates, load_cost_rates
+from ._cost_rates import (
+    COURSE_CURRENCY,
+    CostAssumptions,
+    CostRates,
+    cost_assumptions,
+    load_cost_rates,
+    rates_table,
+)
 from ._drivers import DOUBTFUL_AFTER_DAYS, SERVICE_KINDS, cost_drivers, missing_tables
 from ._gamma_gamma import GammaGammaFit, fit_gamma_gamma, gamma_gamma_loglik
 from ._holdout import calibration_holdout, holdout_check
@@ -69,6 +77,7 @@ from ._profit import (
     apply_cost_rates,
     cogs_estimated_share,
     customer_profit,
+    profit_notes,
 )
 from ._scenarios import profit_scenarios
 from ._simple_clv import historical_clv, period_retention, simple_clv
@@ -79,7 +88,7 @@ from ._value_plots import (
     plot_tier_economics,
     plot_whale_curve,
 )
-from ._value_widget import explore_value, value_view
+from ._value_widget import ValueInputs, explore_value, value_view
 
 __all__ = [
     # lesson 05: tiers, profitability, concentration
@@ -89,6 +98,8 @@ __all__ = [
     "DOUBTFUL_AFTER_DAYS",
     "MONEY_COLUMNS",
     "SERVICE_KINDS",
+    "COURSE_CURRENCY",
+    "CostAssumptions",
     "CostRates",
     "TierPlaybook",
     "allocate_capacity",
@@ -97,6 +108,7 @@ __all__ = [
     "assign_tiers",
     "cogs_estimated_share",
     "concentration_curve",
+    "cost_assumptions",
     "cost_drivers",
     "coverage_summary",
     "customer_profit",
@@ -108,10 +120,13 @@ __all__ = [
     "plot_scenarios",
     "plot_tier_economics",
     "plot_whale_curve",
+    "profit_notes",
     "profit_scenarios",
+    "rates_table",
     "tier_economics",
     "top_share",
     "value_view",
+    "ValueInputs",
     "whale_curve",
     "whale_summary",
     # lesson 06: lifetime value

@@ -17,16 +17,26 @@ helpers.errors.ConfigProblem: my_rates.yaml has 2 problem(s):
 from __future__ import annotations
 
 import math
+import re
+import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BeforeValidator, Field
+import pandas as pd
+from pydantic import BeforeValidator, Field, field_validator
 
+from helpers.caveats import Caveat
 from helpers.config import ConfigModel, read_config, validate_config
+from helpers.data.mapping import read_mapping
 from helpers.errors import DataProblem
 
-__all__ = ["CostRates", "load_cost_rates", "resolve_cost_rates"]
+__all__ = ["COURSE_CURRENCY", "CostAssumptions", "CostRates", "cost_assumptions",
+           "load_cost_rates", "rates_table", "resolve_cost_rates"]
+
+#: The currency of the bundled rates and of the generated course data.
+COURSE_CURRENCY = "CNY"
 
 
 def _rate_check(upper: float | None) -> Callable[[Any], float]:
@@ -41,7 +51,7 @@ def _rate_check(upper: float | None) -> Callable[[Any], float]:
     return check
 
 
-#: An amount of money (CNY), 0 or more.
+#: An amount of money (in the file's ``currency``), 0 or more.
 Rate = Annotated[float, BeforeValidator(_rate_check(None))]
 #: A share between 0 and 1.
 Share = Annotated[float, BeforeValidator(_rate_check(1.0))]
@@ -103,12 +113,22 @@ class CostRates(ConfigModel):
     #: Rates that are shares: scaling them (:meth:`scaled`) caps them at 1.
     shares: ClassVar[tuple[str, ...]] = ("annual_interest_rate", "bad_debt_share")
 
+    currency: str = COURSE_CURRENCY
     orders: OrderRates
     service: ServiceRates
     calls: CallRates
     returns: ReturnRates
     late_payment: LatePaymentRates
     fallbacks: Fallbacks = Field(default_factory=Fallbacks)
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _iso_code(cls, value: Any) -> str:
+        code = str(value).strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise ValueError(f"must be a three-letter ISO currency code such as CNY, GBP or "
+                             f"USD, got {value!r}")
+        return code
 
     def scaled(self, scale: Mapping[str, float]) -> CostRates:
         """The rates with whole sections multiplied, e.g. ``{"service": 2.0}``.
@@ -130,7 +150,7 @@ class CostRates(ConfigModel):
             if section not in raw:
                 raise DataProblem(f"value_view: no cost-rate section {section!r}; sections are "
                                   f"{sorted(raw)}.")
-            if section != "fallbacks":
+            if section not in ("fallbacks", "currency"):
                 raw[section] = _scale(raw[section], factor)
         return validate_config(CostRates, raw, "scaled cost rates")
 
@@ -175,3 +195,161 @@ def resolve_cost_rates(cost_rates: CostRates | Mapping[str, Any] | str | Path | 
     if cost_rates is None or isinstance(cost_rates, str | Path):
         return load_cost_rates(cost_rates)
     return validate_config(CostRates, cost_rates, "cost_rates argument")
+
+
+@dataclass(frozen=True)
+class CostAssumptions:
+    """The cost rates a profit rests on, where they came from and the currency they assume.
+
+    Built by :func:`cost_assumptions`; ``str()`` gives the lines a notebook prints above any
+    profit figure.
+    """
+
+    rates: CostRates
+    source: str
+    data_currency: str
+    data_currency_source: str
+    cogs_ratio_source: str
+    mismatch: bool = False
+
+    @property
+    def currency(self) -> str:
+        """The currency of the rates (and so of every profit figure)."""
+        return self.rates.currency
+
+    def describe(self) -> str:
+        """The assumptions in three or four sentences."""
+        lines = [
+            f"cost rates: {self.source}; every rate is in {self.currency} (the file's currency).",
+            f"data currency: {self.data_currency} ({self.data_currency_source}).",
+            f"cost of goods where the data has none: {self.rates.fallbacks.cogs_ratio:.0%} of "
+            f"net sales ({self.cogs_ratio_source}).",
+        ]
+        if self.mismatch:
+            lines.append(f"WARNING: the data is in {self.data_currency} but the rates are in "
+                         f"{self.currency}; every cost and profit below mixes the two "
+                         "currencies (accepted with currency_mismatch='warn').")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+def _declared_currency(mapping: Any) -> str | None:
+    """The currency a mapping declares (its ``currency`` key), if the mapping format has one."""
+    if mapping is None:
+        return None
+    declared = getattr(read_mapping(mapping), "currency", None)
+    return str(declared).strip().upper() if declared else None
+
+
+def _data_currency(currency: str | None, mapping: Any, own_data: bool,
+                   rates_currency: str) -> tuple[str, str]:
+    if currency:
+        return str(currency).strip().upper(), "parameter currency"
+    declared = _declared_currency(mapping)
+    if declared:
+        return declared, "declared by the transactions mapping"
+    if not own_data:
+        return COURSE_CURRENCY, "the course data"
+    return rates_currency, ("assumed equal to the rates' currency: neither the currency "
+                            "parameter nor the mapping names one; set currency='GBP' (say) "
+                            "to be sure")
+
+
+# Long: the docstring names every parameter's default and the one error
+def cost_assumptions(path: str | Path | None = None, currency: str | None = None,
+                     cogs_ratio: float | None = None, mapping: Any = None,
+                     own_data: bool = False, currency_mismatch: str = "raise") -> CostAssumptions:
+    """Read the cost rates and check them against the data's currency.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The cost-rates YAML (default: the bundled ``helpers/config/cost_rates.yaml``, in CNY).
+    currency : str, optional
+        The currency of the data's amounts (ISO code). Default: the one the transactions
+        ``mapping`` declares, else CNY for the course data, else assumed to be the rates'.
+    cogs_ratio : float, optional
+        Cost of goods as a share of net sales where the data has no cost; default: the rates
+        file's ``fallbacks.cogs_ratio`` (65 % in the bundled file).
+    mapping : path or dict, optional
+        The transactions mapping (read for a ``currency`` key).
+    own_data : bool
+        True when the transactions are an analyst's file rather than course data.
+    currency_mismatch : {"raise", "warn"}
+        What to do when the data's currency differs from the rates'.
+
+    Returns
+    -------
+    CostAssumptions
+        The (possibly adjusted) rates and a description of every assumption.
+
+    Raises
+    ------
+    DataProblem
+        If the currencies differ and ``currency_mismatch="raise"``, or the arguments are invalid.
+    ConfigProblem
+        If the rates file is not valid.
+
+    Examples
+    --------
+    >>> a = cost_assumptions(cogs_ratio=0.5)
+    >>> a.currency, a.rates.fallbacks.cogs_ratio, a.cogs_ratio_source
+    ('CNY', 0.5, 'parameter cogs_ratio')
+    """
+    if currency_mismatch not in ("raise", "warn"):
+        raise DataProblem(f"currency_mismatch must be 'raise' or 'warn', got "
+                          f"{currency_mismatch!r}")
+    rates = load_cost_rates(path)
+    source = str(path) if path else "the bundled helpers/config/cost_rates.yaml"
+    ratio_source = f"fallbacks.cogs_ratio of {'that file' if path else 'the bundled rates'}"
+    if cogs_ratio is not None:
+        raw = rates.model_dump()
+        raw["fallbacks"] = {"cogs_ratio": cogs_ratio}
+        rates = validate_config(CostRates, raw, "parameter cogs_ratio")
+        ratio_source = "parameter cogs_ratio"
+    data_cur, cur_source = _data_currency(currency, mapping, own_data, rates.currency)
+    mismatch = data_cur != rates.currency
+    if mismatch and currency_mismatch == "raise":
+        raise DataProblem(
+            f"notebook 05: the data's amounts are in {data_cur} ({cur_source}) but the cost "
+            f"rates ({source}) are in {rates.currency}; applying them would mix currencies. "
+            f"Fix: copy the rates file, convert its amounts to {data_cur}, set "
+            f"'currency: {data_cur}' in it and pass it as cost_rates_file; or set "
+            "currency_mismatch='warn' to go on anyway.")
+    if mismatch:
+        warnings.warn(f"the data is in {data_cur} but the cost rates are in {rates.currency}: "
+                      "every cost and profit figure mixes currencies.", Caveat, stacklevel=2)
+    return CostAssumptions(rates=rates, source=source, data_currency=data_cur,
+                           data_currency_source=cur_source, cogs_ratio_source=ratio_source,
+                           mismatch=mismatch)
+
+
+def rates_table(assumptions: CostAssumptions) -> pd.DataFrame:
+    """Every rate as one row: the value, its unit (currency or share) and where it came from.
+
+    Parameters
+    ----------
+    assumptions : CostAssumptions
+        From :func:`cost_assumptions`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the rate's key path (``service.per_contact.complaint`` …), columns ``rate``,
+        ``unit`` and ``source``.
+
+    Examples
+    --------
+    >>> rates_table(cost_assumptions()).loc["orders.per_order", ["unit", "source"]].tolist()
+    ['CNY', 'the bundled helpers/config/cost_rates.yaml']
+    """
+    flat = pd.json_normalize(assumptions.rates.model_dump(exclude={"currency"}), sep=".").iloc[0]
+    shares = {"late_payment.annual_interest_rate", "late_payment.bad_debt_share",
+              "fallbacks.cogs_ratio"}
+    unit = ["share" if key in shares else assumptions.currency for key in flat.index]
+    source = [assumptions.cogs_ratio_source if key == "fallbacks.cogs_ratio"
+              else assumptions.source for key in flat.index]
+    return pd.DataFrame({"rate": flat.astype(float), "unit": unit, "source": source},
+                        index=pd.Index(flat.index, name="rate key"))

@@ -14,7 +14,7 @@ from ._cost_rates import CostRates, resolve_cost_rates
 from ._drivers import cost_drivers
 
 __all__ = ["COST_COLUMNS", "MONEY_COLUMNS", "apply_cost_rates", "cogs_estimated_share",
-           "customer_profit"]
+           "customer_profit", "profit_notes"]
 
 #: Columns of :func:`customer_profit` that are part of the cost-to-serve.
 COST_COLUMNS = ("cost_orders", "cost_service", "cost_complaints", "cost_calls", "cost_returns",
@@ -158,3 +158,50 @@ def customer_profit(data: Any, cost_rates: CostRatesLike = None) -> pd.DataFrame
     -33.0
     """
     return cost_drivers(data).pipe(apply_cost_rates, cost_rates)
+
+
+def profit_notes(drivers: pd.DataFrame, cogs_ratio: float, currency: str) -> list[str]:
+    """What a profit figure rests on that the data did not say, one sentence per fact.
+
+    The facts: cost of goods estimated with the fallback ratio, customers with only returns,
+    customers with no activity.
+
+    Parameters
+    ----------
+    drivers : DataFrame
+        Output of :func:`cost_drivers`.
+    cogs_ratio : float
+        The fallback cost-of-goods ratio used (``rates.fallbacks.cogs_ratio``).
+    currency : str
+        The currency of the figures.
+
+    Returns
+    -------
+    list of str
+        One sentence per fact that applies (empty when none does).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "amount": [100.0, -30.0]})
+    >>> for line in profit_notes(cost_drivers({"transactions": tx}), 0.65, "GBP"):
+    ...     print(line)   # doctest: +ELLIPSIS
+    cost of goods ESTIMATED for 100% of net sales (no cost in the data): 65% of net sales ...
+    1 customer(s) only returned goods (no purchase): kept, with revenue 0 and refunds of 30 GBP ...
+    """
+    notes = []
+    share = cogs_estimated_share(drivers)
+    if share > 0:
+        notes.append(f"cost of goods ESTIMATED for {share:.0%} of net sales (no cost in the "
+                     f"data): {cogs_ratio:.0%} of net sales (cogs_ratio); gross margin and "
+                     "profit depend on that ratio.")
+    only_returns = (drivers["n_orders"] == 0) & (drivers["n_returns"] > 0)
+    if only_returns.any():
+        refunds = float(drivers.loc[only_returns, "returns"].sum())
+        notes.append(f"{int(only_returns.sum()):,} customer(s) only returned goods (no "
+                     f"purchase): kept, with revenue 0 and refunds of {refunds:,.0f} "
+                     f"{currency} counted as losses.")
+    idle = (drivers["n_orders"] == 0) & (drivers["n_returns"] == 0)
+    if idle.any():
+        notes.append(f"{int(idle.sum()):,} customer(s) of the customer list bought nothing in "
+                     "the data: kept, with revenue 0 (and whatever they cost to serve).")
+    return notes

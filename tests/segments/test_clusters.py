@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.caveats import Caveat
 from helpers.errors import DataProblem
 from helpers.segments import (
     choose_k,
@@ -101,3 +104,15 @@ def test_stability_is_high_for_clear_groups_and_low_for_noise(groups):
 def test_bad_input_gets_a_clear_error(groups, call, message):
     with pytest.raises(DataProblem, match=message):
         call(groups)
+
+
+def test_a_k_the_data_cannot_support_is_named():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": np.r_[rng.normal(0, 0.1, 400), [50.0, 51.0]],
+                      "b": np.r_[rng.normal(0, 0.1, 400), [50.0, 50.5]]})
+    with pytest.warns(Caveat, match=r"k=2 is more than the data supports: cluster 1 holds only 2"):
+        labels = fit_kmeans(X, 2)
+    assert labels.value_counts().tolist() == [400, 2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Caveat)
+        fit_kmeans(X.iloc[:400], 2)

@@ -10,7 +10,12 @@ import pytest
 
 from helpers.caveats import Caveat
 from helpers.errors import DataProblem
-from helpers.segments import attribute_matrix, lookalike_scores, prospect_ids
+from helpers.segments import (
+    attribute_matrix,
+    lookalike_attributes,
+    lookalike_scores,
+    prospect_ids,
+)
 
 
 def test_lookalike_ranks_similar_prospects_first():
@@ -74,3 +79,10 @@ def test_lookalike_scores_that_differ_raise_no_caveat():
     with warnings.catch_warnings():
         warnings.simplefilter("error", Caveat)
         assert lookalike_scores(m, list(m.index[:10])).nunique() > 1
+
+
+def test_lookalike_attributes_are_the_known_columns_with_a_value():
+    frame = pd.DataFrame({"customer_id": ["a", "b"], "birth_year": [1980, None],
+                          "employees": [None, None], "industry": ["x", "y"], "city": ["c", "d"]})
+    assert lookalike_attributes(frame) == (["birth_year"], ["industry"])
+    assert lookalike_attributes(None) == ([], [])

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 
+from helpers.caveats import Caveat
 from helpers.errors import DataProblem
-from helpers.segments import plot_migration, rfm_snapshot, segment_migration
+from helpers.segments import (
+    cohort_caveat,
+    cohort_retention,
+    plot_migration,
+    prior_snapshot_date,
+    rfm_snapshot,
+    segment_migration,
+)
 from tests.segments._data import random_tx
 
 
@@ -49,3 +60,45 @@ def test_plot_migration_shows_row_shares():
     assert ax.get_xlabel() == "segment after" and ax.get_ylabel() == "segment before"
     assert len(ax.get_yticklabels()) == len(m)
     plt.close("all")
+
+
+# ------------------------------------------------------------- periods too short to mean much
+
+
+def _tx(days: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": [f"c{i % 3}" for i in range(len(days))],
+                         "purchase_date": pd.to_datetime(days), "amount": 10.0})
+
+
+def test_a_prior_period_of_a_few_days_is_named():
+    tx = _tx(["2025-06-22", "2025-07-15", "2025-12-31"])
+    with pytest.warns(Caveat, match=r"prior period .*covers only 9 days \(at least 90 needed\)"
+                                    r".*snapshot_months \(now 6\)"):
+        earlier = prior_snapshot_date(tx, "2025-12-31", 6)
+    assert earlier == pd.Timestamp("2025-06-30")
+
+
+def test_a_long_enough_prior_period_has_no_caveat():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Caveat)
+        earlier = prior_snapshot_date(_tx(["2024-01-01", "2025-12-31"]), "2025-12-31", 6)
+    assert earlier == pd.Timestamp("2025-06-30")
+
+
+def test_no_history_before_the_earlier_snapshot_is_an_error_naming_the_parameter():
+    with pytest.raises(DataProblem, match=r"start on 2025-09-01.*snapshot_months=6.*at most 3"):
+        prior_snapshot_date(_tx(["2025-09-01", "2025-12-31"]), "2025-12-31", 6)
+
+
+def test_cohort_tables_too_short_are_named():
+    short = cohort_retention(pd.DataFrame({
+        "customer_id": ["a", "a", "b"], "amount": 10.0,
+        "purchase_date": pd.to_datetime(["2025-11-03", "2025-12-01", "2025-12-20"])}))
+    with pytest.warns(Caveat, match=r"no cohort is observed for 4 periods or more \(the longest 2\)"):
+        assert cohort_caveat(short) is not None
+    one = pd.DataFrame({"size": [4], 0: [1.0], 1: [0.5], 2: [0.2], 3: [0.1]})
+    with pytest.warns(Caveat, match=r"only 1 cohort"):
+        cohort_caveat(one)
+    long = pd.DataFrame({"size": [4, 3], 0: [1.0, 1.0], 1: [0.5, 0.3], 2: [0.2, None],
+                         3: [0.1, None]})
+    assert cohort_caveat(long) is None

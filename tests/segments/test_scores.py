@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.caveats import Caveat
 from helpers.errors import ConfigProblem, DataProblem
 from helpers.segments import (
     customer_summary,
@@ -87,3 +88,12 @@ def test_rfm_segments_take_a_map_as_a_dict_and_check_it():
                                                     "m": [1, 2, 3]},
                      segment_map={"scale": 3, "segments": [{"name": "all", "r": [1, 3],
                                                             "f": [1, 3]}]})
+
+
+def test_all_customers_in_one_segment_is_named():
+    summary = pd.DataFrame({"days_since_last": [400.0, 420.0, 500.0], "n_orders": [1, 1, 1],
+                            "monetary_total": [5.0, 6.0, 7.0]},
+                           index=pd.Index(["a", "b", "c"], name="customer_id"))
+    with pytest.warns(Caveat, match=r"all 3 customers are in one segment .*scoring=.quantile."):
+        out = rfm_segments(summary, method="fixed")
+    assert out["segment"].nunique() == 1

@@ -106,3 +106,20 @@ def test_cost_rates_can_be_given_as_a_model(tiny):
     rates = v.CostRates.model_validate(RATES)
     pd.testing.assert_frame_equal(v.customer_profit(tiny, rates), v.customer_profit(tiny, RATES))
 
+
+
+def test_profit_notes_name_estimated_cost_returns_only_and_idle_customers():
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "amount": [100.0, 50.0, -30.0, 80.0],
+                       "cost": [60.0, None, None, 40.0]})
+    customers = pd.DataFrame({"customer_id": ["a", "b", "c", "d"]})
+    drivers = v.cost_drivers({"transactions": tx, "customers": customers})
+    notes = v.profit_notes(drivers, 0.65, "GBP")
+    # net sales 100 + 50 - 30 + 80 = 200, of which 50 - 30 = 20 had no cost
+    assert notes[0].startswith("cost of goods ESTIMATED for 10% of net sales")
+    assert "1 customer(s) only returned goods" in notes[1] and "30 GBP" in notes[1]
+    assert notes[2].startswith("1 customer(s) of the customer list bought nothing")
+    profit = v.apply_cost_rates(drivers)
+    assert set(profit.index) == {"a", "b", "c", "d"}              # nobody dropped
+    assert profit.loc["b", "revenue"] == 0 and profit.loc["b", "profit"] < 0
+    known = v.cost_drivers({"transactions": tx.assign(cost=[60.0, 30, -20, 40])})
+    assert v.profit_notes(known, 0.65, "CNY")[0].startswith("1 customer(s) only returned")

@@ -1,11 +1,14 @@
-"""Notebook 03 (RFM, migration, cohorts): bundled data, another seed, and Online Retail.
+"""Notebook 03 (RFM, migration, cohorts): bundled data, another seed, a minimal export, Online Retail.
 
-Expected numbers come from plain pandas (bundled data) and from a DuckDB query (Online Retail),
-written here independently of helpers.segments.
+Expected numbers come from plain pandas (bundled data, the minimal export) and from a DuckDB
+query (Online Retail), written here independently of helpers.segments. :func:`minimal_export`
+(also used by notebooks 04 and 05) writes an export holding only customer, date and amount
+under headers of its own, with the mapping that reads it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -13,8 +16,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.paths import MAPPINGS_DIR
+from helpers.paths import DATASETS_DIR, MAPPINGS_DIR
 from tests.conftest import ONLINE_RETAIL, shared_file
+
+#: The minimal export's headers and the mapping that reads them.
+MINIMAL_MAPPING = """\
+table: transactions
+description: a minimal export, three columns under headers of its own
+columns:
+  member: customer_id
+  day: purchase_date
+  paid: amount
+"""
 
 
 def expected(folder: Path) -> dict:
@@ -99,8 +112,10 @@ def online_retail_against_duckdb(execute, request) -> None:
         mapping = request.getfixturevalue("tmp_path_factory").mktemp("mapping") / \
             "online_retail.yaml"
         mapping.write_text(ONLINE_RETAIL_MAPPING, encoding="utf-8")
-    run = execute("03", transactions_file=str(path), mapping_file=str(mapping),
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    run = execute("03", transactions_file=str(path), transactions_mapping=str(mapping),
                   as_of="2011-12-09", on_invalid="drop")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest     # input untouched
     ref = duckdb.sql(f"""
         WITH raw AS (
             SELECT CAST(CustomerID AS VARCHAR) AS customer_id,
@@ -110,19 +125,78 @@ def online_retail_against_duckdb(execute, request) -> None:
             WHERE CustomerID IS NOT NULL AND NOT starts_with(CAST(InvoiceNo AS VARCHAR), 'C')
               AND Quantity * UnitPrice >= 0),
         per AS (SELECT customer_id, COUNT(DISTINCT day) AS days, SUM(amount) AS spend
-                FROM raw GROUP BY customer_id)
+                FROM raw GROUP BY customer_id),
+        best AS (SELECT spend FROM per ORDER BY spend DESC
+                LIMIT (SELECT CAST(CEIL(0.2 * COUNT(*)) AS BIGINT) FROM per))
         SELECT COUNT(*) AS n_customers, SUM(CASE WHEN days > 1 THEN 1 ELSE 0 END) AS repeat,
-               SUM(spend) AS revenue, AVG(days) AS mean_orders
+               SUM(spend) AS revenue, AVG(days) AS mean_orders,
+               (SELECT SUM(spend) FROM best) / SUM(spend) AS top20
         FROM per
     """).fetchall()[0]
-    n_customers, repeat, revenue, mean_orders = ref
+    n_customers, repeat, revenue, mean_orders, top20 = ref
     r = run.results
     assert r["n_customers"] == n_customers
     assert r["n_repeat_buyers"] == repeat
     assert r["total_revenue"] == pytest.approx(revenue, rel=1e-9)
     assert r["mean_orders"] == pytest.approx(mean_orders, rel=1e-9)
     assert r["migration_total"] == n_customers
+    assert sum(r["segment_counts"].values()) == n_customers
+    assert r["top20_share"] == pytest.approx(top20, rel=1e-9)
+    assert r["as_of"] == "2011-12-09" and "(as given)" in run.outputs_text()
+    assert r["n_cohorts"] == 13                      # December 2010 to December 2011
+
+
+def minimal_export(folder: Path, start: str | None = None,
+                   extra_rows: list[tuple[str, str, float]] = ()) -> tuple[Path, Path, pd.DataFrame]:
+    """Write ``member, day, paid`` (the bundled purchases from ``start``) and its mapping.
+
+    Returns the export, the mapping and the frame written (course column names), so a test can
+    compute its expectations from what the notebook read.
+    """
+    tx = pd.read_csv(DATASETS_DIR / "transactions.csv", dtype={"customer_id": str})
+    tx["purchase_date"] = pd.to_datetime(tx["purchase_date"]).dt.normalize()
+    if start is not None:
+        tx = tx[tx["purchase_date"] >= pd.Timestamp(start)]
+    frame = tx[["customer_id", "purchase_date", "amount"]].copy()
+    if extra_rows:
+        extra = pd.DataFrame(extra_rows, columns=["customer_id", "purchase_date", "amount"])
+        extra["purchase_date"] = pd.to_datetime(extra["purchase_date"])
+        frame = pd.concat([frame, extra], ignore_index=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    path, mapping = folder / "sales.csv", folder / "sales_mapping.yaml"
+    frame.rename(columns={"customer_id": "member", "purchase_date": "day", "amount": "paid"}) \
+        .to_csv(path, index=False, date_format="%Y-%m-%d")
+    mapping.write_text(MINIMAL_MAPPING, encoding="utf-8")
+    return path, mapping, frame
+
+
+def minimal_export_short_history(execute, request) -> None:
+    """Three columns under other headers, six months and 20 days long: the figures match plain
+    pandas, the as-of date is derived and announced, and the 20-day prior period is named."""
+    folder = request.getfixturevalue("tmp_path_factory").mktemp("nb03-minimal")
+    path, mapping, frame = minimal_export(folder, start="2025-06-12")
+    before = path.read_bytes(), mapping.read_bytes()
+    run = execute("03", transactions_file=str(path), transactions_mapping=str(mapping))
+    assert (path.read_bytes(), mapping.read_bytes()) == before      # inputs untouched
+    buys = frame[frame["amount"] >= 0]
+    days = buys.groupby("customer_id")["purchase_date"].nunique()
+    spend = buys.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+    r, text = run.results, run.outputs_text()
+    assert r["as_of"] == str(frame["purchase_date"].max().date()) == "2025-12-31"
+    assert "latest transactions.purchase_date in the data" in text   # where as_of came from
+    assert r["n_customers"] == len(days)
+    assert r["n_repeat_buyers"] == int((days > 1).sum())
+    assert r["total_revenue"] == pytest.approx(float(buys["amount"].sum()), rel=1e-9)
+    assert r["top20_share"] == pytest.approx(
+        spend.iloc[:int(np.ceil(0.2 * len(spend)))].sum() / spend.sum(), rel=1e-9)
+    assert r["excluded"]["returns"] == int((frame["amount"] < 0).sum())
+    assert sum(r["segment_counts"].values()) == r["migration_total"] == len(days)
+    assert r["n_before"] == buys.loc[buys["purchase_date"] <= "2025-06-30",
+                                     "customer_id"].nunique()
+    # 2025-06-12 .. 2025-06-30: a 19-day prior period, named where the migration is shown
+    assert "the prior period" in text and "covers only 19 days" in text
+    assert "Traceback" not in text
 
 
 #: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
-MORE = [online_retail_against_duckdb]
+MORE = [online_retail_against_duckdb, minimal_export_short_history]

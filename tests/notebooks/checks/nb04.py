@@ -1,11 +1,17 @@
-"""Notebook 04 (clustering and look-alike targeting): bundled data and another seed (k=3)."""
+"""Notebook 04 (clustering and look-alike targeting): bundled data, another seed (k=3), a
+minimal export with a customer list that cannot tell anybody apart, and CDNOW master."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pandas as pd
+
+from helpers.paths import MAPPINGS_DIR
+from tests.conftest import CDNOW_MASTER, shared_file
+from tests.notebooks.checks.nb03 import minimal_export
 
 #: Parameters of the other-seed run (besides data_dir and seed).
 OTHER_SEED = {"k": 3}
@@ -57,3 +63,61 @@ def other_seed(run, folder: Path) -> None:
 def trainee(run) -> None:
     text = run.outputs_text()
     assert text.count("not answered") >= 4 and "right." not in text
+
+
+def _check_clusters(r: dict, n_buyers: int, k: int = 4) -> None:
+    sizes = r["cluster_sizes"]
+    assert len(sizes) == r["k"] == k and sum(sizes.values()) == r["n_customers"] == n_buyers
+    by_number = [sizes[str(i)] for i in range(k)]
+    assert by_number == sorted(by_number, reverse=True)
+    assert max(r["silhouette"].values()) == r["silhouette"][str(r["best_k"])]
+    assert r["ari_truth"] is None and r["lookalike_auc"] is None   # no planted truth here
+
+
+def minimal_export_equal_lookalikes(execute, request) -> None:
+    """Three transaction columns under other headers, and a customer list whose only attribute
+    is the same for everybody: clusters as plain pandas counts them, and the look-alike scores,
+    all equal, are named as arbitrary where the call list is shown."""
+    folder = request.getfixturevalue("tmp_path_factory").mktemp("nb04-minimal")
+    path, mapping, frame = minimal_export(folder)
+    ids = sorted(frame["customer_id"].unique())
+    customers = pd.DataFrame({"customer_id": ids + ["P0001", "P0002"], "customer_kind": "individual",
+                              "name": [f"Kunde {i}" for i in range(len(ids) + 2)],
+                              "signup_date": "2022-12-01"})
+    cpath = folder / "customers.csv"
+    customers.to_csv(cpath, index=False)
+    before = [p.read_bytes() for p in (path, mapping, cpath)]
+    run = execute("04", transactions_file=str(path), transactions_mapping=str(mapping),
+                  customers_file=str(cpath))
+    assert [p.read_bytes() for p in (path, mapping, cpath)] == before
+    buys = frame[frame["amount"] >= 0]
+    days = buys.groupby("customer_id")["purchase_date"].nunique()
+    r, text = run.results, run.outputs_text()
+    _check_clusters(r, len(days))
+    assert r["as_of"] == "2025-12-31" and r["lookalike_ran"] is True
+    assert r["n_prospects"] == len(set(customers["customer_id"]) - set(days.index[days > 1]))
+    assert "look-alike scores are equal" in text and "arbitrary" in text
+    assert list((run.out_dir / "output").glob("lookalike_call_list*.csv"))
+
+
+def cdnow_master_without_customers(execute, request) -> None:
+    """CDNOW master through its mapping: clusters of every buyer, as-of derived, and the
+    look-alike section skipped with the parameter to set (no customer list)."""
+    path = shared_file(*CDNOW_MASTER)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    run = execute("04", transactions_file=str(path),
+                  transactions_mapping=str(MAPPINGS_DIR / "cdnow_master.yaml"))
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    raw = pd.read_csv(path, sep=r"\s+", dtype={"customer_id": str})
+    raw["day"] = pd.to_datetime(raw["date"].astype(str), format="%Y%m%d")
+    buyers = raw.loc[raw["dollar_value"] >= 0, "customer_id"].nunique()
+    r, text = run.results, run.outputs_text()
+    _check_clusters(r, buyers)
+    assert r["as_of"] == str(raw["day"].max().date()) == "1998-06-30"
+    assert r["lookalike_ran"] is False and r["n_prospects"] == 0
+    assert "Skipped: 6. Look-alike targeting" in text and "customers_file" in text
+    assert not list((run.out_dir / "output").glob("lookalike_call_list*"))
+
+
+#: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
+MORE = [minimal_export_equal_lookalikes, cdnow_master_without_customers]

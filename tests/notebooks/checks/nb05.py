@@ -1,4 +1,5 @@
-"""Notebook 05 (value, profitability, whale curve) on the bundled data and on another seed.
+"""Notebook 05 (value, profitability, whale curve): bundled data, another seed, a minimal
+export with customers who only returned goods, and Online Retail in GBP.
 
 The profit of every customer is recomputed here with plain pandas from the CSV files and the
 cost-rate YAML, independently of helpers.value, and the notebook's key numbers are compared.
@@ -6,6 +7,7 @@ cost-rate YAML, independently of helpers.value, and the notebook's key numbers a
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -14,7 +16,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers.paths import CONFIG_DIR
+from helpers.paths import CONFIG_DIR, MAPPINGS_DIR
+from tests.conftest import ONLINE_RETAIL, shared_file
+from tests.notebooks.checks.nb03 import minimal_export
 
 
 def _bool(s: pd.Series) -> pd.Series:
@@ -120,3 +124,101 @@ def trainee(run) -> None:
     text = run.outputs_text()
     assert text.count("not answered yet") == 4 and ": right." not in text
     assert run.results["n_customers"] > 0
+
+
+def _minimal_profit(frame: pd.DataFrame, rates: dict, cogs_ratio: float) -> pd.DataFrame:
+    """Profit per customer of an export with customer, date and amount only (plain pandas)."""
+    ret = frame["amount"] < 0
+    g = pd.DataFrame({
+        "revenue": frame["amount"].where(~ret, 0.0),
+        "returns": frame["amount"].abs().where(ret, 0.0),
+        "net": frame["amount"].where(~ret, -frame["amount"].abs()),
+        "n_sale_lines": (~ret).astype(int),
+        "n_returns": ret.astype(int),
+    }).groupby(frame["customer_id"]).sum()
+    g["cogs"] = cogs_ratio * g["net"]
+    g["cost_to_serve"] = (g["n_sale_lines"] * rates["orders"]["per_order"]
+                          + g["n_returns"] * rates["returns"]["per_return"])
+    g["profit"] = g["revenue"] - g["returns"] - g["cogs"] - g["cost_to_serve"]
+    return g
+
+
+def minimal_export_with_returns_only(execute, request) -> None:
+    """Three columns under other headers, plus two customers who only returned goods: profit as
+    plain pandas computes it with a cost-of-goods ratio given as a parameter, every assumption
+    (currency, rates file, estimated cost of goods, absent tables) stated, nobody dropped."""
+    folder = request.getfixturevalue("tmp_path_factory").mktemp("nb05-minimal")
+    extra = [("R0001", "2025-11-03", -120.0), ("R0002", "2025-12-01", -35.5),
+             ("R0002", "2025-12-02", -10.0)]
+    path, mapping, frame = minimal_export(folder, extra_rows=extra)
+    before = path.read_bytes(), mapping.read_bytes()
+    run = execute("05", transactions_file=str(path), transactions_mapping=str(mapping),
+                  cogs_ratio=0.6)
+    assert (path.read_bytes(), mapping.read_bytes()) == before
+    rates = yaml.safe_load((CONFIG_DIR / "cost_rates.yaml").read_text(encoding="utf-8"))
+    exp = _minimal_profit(frame, rates, 0.6)
+    r, text = run.results, run.outputs_text()
+    assert r["n_customers"] == len(exp) == frame["customer_id"].nunique()
+    assert r["total_revenue"] == pytest.approx(exp["revenue"].sum(), rel=1e-9)
+    assert r["total_cost_to_serve"] == pytest.approx(exp["cost_to_serve"].sum(), rel=1e-9)
+    assert r["total_profit"] == pytest.approx(exp["profit"].sum(), rel=1e-9)
+    assert r["unprofitable"] == int((exp["profit"] < -1e-9).sum())
+    prof = exp["profit"].sort_values(ascending=False)
+    k20 = round(0.2 * len(prof))
+    assert r["top20_profit_share"] == pytest.approx(prof.iloc[:k20].sum() / prof.sum(), rel=1e-9)
+    assert r["only_returns"] == 2 and "2 customer(s) only returned goods" in text
+    assert r["currency"] == "CNY" and "assumed equal to the rates' currency" in text
+    assert r["cogs_ratio"] == 0.6 and r["cogs_estimated_share"] == pytest.approx(1.0)
+    assert "cost of goods ESTIMATED for 100% of net sales" in text
+    assert "60% of net sales (parameter cogs_ratio)" in text
+    assert set(r["missing_tables"]) == {"service_contacts", "calls", "invoices"}
+    assert sum(r["tier_counts"].values()) == r["action_list_rows"] == len(exp)
+
+
+GBP_RATES = {"currency": "GBP", "orders": {"per_order": 2.5},
+             "service": {"per_minute": 0.2, "per_contact": {
+                 "inquiry": 0.5, "technical_support": 3, "return_request": 2, "complaint": 15}},
+             "calls": {"per_call": 0.1, "per_minute": 0.15}, "returns": {"per_return": 4},
+             "late_payment": {"per_late_invoice": 6, "annual_interest_rate": 0.06,
+                              "bad_debt_share": 0.5},
+             "fallbacks": {"cogs_ratio": 0.65}}
+
+
+def online_retail_in_gbp(execute, request) -> None:
+    """UCI Online Retail through its mapping, in GBP with rates in GBP: customers, revenue, the
+    top-20 % shares and the currency stated, against DuckDB."""
+    duckdb = pytest.importorskip("duckdb")
+    path = shared_file(*ONLINE_RETAIL)
+    folder = request.getfixturevalue("tmp_path_factory").mktemp("nb05-retail")
+    rates_file = folder / "cost_rates_gbp.yaml"
+    rates_file.write_text(yaml.safe_dump(GBP_RATES), encoding="utf-8")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    run = execute("05", transactions_file=str(path),
+                  transactions_mapping=str(MAPPINGS_DIR / "online_retail.yaml"),
+                  on_invalid="drop", currency="GBP", cost_rates_file=str(rates_file))
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    per = duckdb.sql(f"""
+        SELECT CAST(CustomerID AS VARCHAR) AS customer_id,
+               SUM(CASE WHEN NOT starts_with(CAST(InvoiceNo AS VARCHAR), 'C')
+                         AND Quantity * UnitPrice >= 0 THEN Quantity * UnitPrice ELSE 0 END)
+                   AS revenue,
+               SUM(CASE WHEN starts_with(CAST(InvoiceNo AS VARCHAR), 'C')
+                         OR Quantity * UnitPrice < 0 THEN 1 ELSE 0 END) AS n_returns,
+               COUNT(*) AS n_lines
+        FROM read_csv('{path}') WHERE CustomerID IS NOT NULL GROUP BY 1
+    """).df()
+    r, text = run.results, run.outputs_text()
+    assert r["n_customers"] == len(per)
+    assert r["total_revenue"] == pytest.approx(per["revenue"].sum(), rel=1e-9)
+    rev = per["revenue"].sort_values(ascending=False)
+    assert r["top20_revenue_share"] == pytest.approx(
+        rev.iloc[:round(0.2 * len(rev))].sum() / rev.sum(), rel=1e-9)
+    assert r["only_returns"] == int(((per["n_returns"] == per["n_lines"])).sum())
+    assert r["currency"] == "GBP" and "data currency: GBP (parameter currency)" in text
+    assert "every rate is in GBP" in text and str(rates_file) in text
+    assert r["cogs_estimated_share"] == pytest.approx(1.0)     # the file has no cost column
+    assert r["peak_share"] >= 1 and sum(r["tier_counts"].values()) == len(per)
+
+
+#: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
+MORE = [minimal_export_with_returns_only, online_retail_in_gbp]
