@@ -14,7 +14,8 @@ Lesson 07 (``solutions/07-telemarketing-scoring.ipynb``) classifies and scores:
 - ``_queue``: :func:`routing_tags`, :func:`queue_candidates`, :func:`build_call_queue` (a
   :class:`CallQueue` of the queued calls and the candidates left waiting);
 - ``_leads``: :func:`load_leads_with_outcome` (a campaign export through a column mapping) and
-  :func:`course_leads_with_outcome`, both giving a :class:`LeadData`;
+  :func:`course_leads_with_outcome`, both giving a :class:`LeadData`; :func:`load_call_inputs`
+  (notebook 07's input contract: the course tables and a campaign export);
 - ``_models``: :func:`split_frame`, :func:`make_model`, :func:`fit_and_score`
   (a :class:`ScoredModel`), :func:`leakage_comparison`;
 - ``_gains``: :func:`gains_table`, :func:`calibration_table`, :func:`capacity_view`, the plots
@@ -68,7 +69,13 @@ from ._kpis import (
     prepare_calls,
     response_times,
 )
-from ._leads import LeadData, course_leads_with_outcome, load_leads_with_outcome
+from ._leads import (
+    CallInputs,
+    LeadData,
+    course_leads_with_outcome,
+    load_call_inputs,
+    load_leads_with_outcome,
+)
 from ._models import (
     ScoredModel,
     feature_columns,
@@ -116,6 +123,7 @@ __all__ = [
     "queue_candidates",
     "routing_tags",
     # lesson 07: lead scoring
+    "CallInputs",
     "LeadData",
     "ScoredModel",
     "calibration_table",
@@ -126,6 +134,7 @@ __all__ = [
     "fit_and_score",
     "gains_table",
     "leakage_comparison",
+    "load_call_inputs",
     "load_leads_with_outcome",
     "make_model",
     "plot_calibration",

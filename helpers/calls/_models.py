@@ -1,5 +1,6 @@
 """Propensity models for lead scoring: splits, pipelines, fitting and the leakage comparison."""
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -224,6 +225,46 @@ def _both_outcomes(train: pd.DataFrame, test: pd.DataFrame, target: str) -> None
                               "larger file or how='random'.")
 
 
+def _identifier_features(frame: pd.DataFrame, categorical: list[str]) -> None:
+    """Refuse a text feature with a different value in every row: an ID, not a feature."""
+    n = len(frame)
+    ids = [c for c in categorical if n >= 20 and frame[c].nunique() >= n]
+    if ids:
+        raise DataProblem(f"leads: column(s) {ids} have a different value in each of the {n:,} "
+                          "rows: identifiers (or free text), not features; a model would learn "
+                          "one category per lead. Rename them to end in `_id` (the mapping's "
+                          f"`columns:`), or pass exclude={ids}.")
+
+
+def _imputed(frame: pd.DataFrame, cols: list[str], announced: bool) -> dict[str, int]:
+    """Empty cells per feature column; a warning unless the reader has announced them."""
+    counts = {c: int(frame[c].isna().sum()) for c in cols if frame[c].isna().any()}
+    if counts and not announced:
+        warnings.warn("fit_and_score: empty cells are filled in by the models (numbers: the "
+                      "training median; text: a 'missing' category): "
+                      + ", ".join(f"{c} {n:,}" for c, n in counts.items()), UserWarning,
+                      stacklevel=3)
+    return counts
+
+
+def _fit_predict(model: Any, kind: str, parts: tuple[pd.DataFrame, pd.DataFrame], target: str,
+                 features: tuple[list[str], list[str]], n_threads: int | None) -> np.ndarray:
+    """Fit on the training part, score the test part; scikit-learn's refusals as DataProblem."""
+    from threadpoolctl import threadpool_limits
+
+    (train, test), (cols, categorical) = parts, features
+    # One native thread: on a shared or busy machine OpenMP threads competing for cores make
+    # gradient boosting 10-20 times slower; these models are small enough for one core.
+    try:
+        with threadpool_limits(limits=n_threads):
+            model.fit(_prepare(train[cols], categorical), train[target])
+            return model.predict_proba(_prepare(test[cols], categorical))[:, 1]
+    except ValueError as exc:  # scikit-learn's own message, for a file no check above foresaw
+        raise DataProblem(f"leads: the {kind} model could not be fitted on the features "
+                          f"{cols[:12]} ({exc}). Check those columns (the mapping's `columns:` "
+                          "can drop one with null), or pass exclude=[...].") from None
+
+
 def _checked_auc(y: pd.Series, p: np.ndarray, kind: str) -> float:
     """ROC AUC of ``p`` against ``y``; a :class:`Caveat` (at fit_and_score's caller) if odd."""
     from sklearn.metrics import roc_auc_score
@@ -233,6 +274,7 @@ def _checked_auc(y: pd.Series, p: np.ndarray, kind: str) -> float:
     return auc
 
 
+# Long: the numpydoc docstring (ten parameters, the warning and errors) is most of it
 def fit_and_score(leads: Leads, target: str | None = None, kind: str = "logistic",
                   how: str = "time", exclude: tuple[str, ...] | list[str] = (),
                   test_size: float = 0.25, order: str | None = None, group: str | None = None,
@@ -266,11 +308,18 @@ def fit_and_score(leads: Leads, target: str | None = None, kind: str = "logistic
     Raises
     ------
     DataProblem
-        If the target is missing or not yes/no, or a part of the split has one outcome only.
+        If the target is missing or not yes/no, a part of the split has one outcome only, a
+        text feature has a different value in every row (an identifier), or scikit-learn
+        refuses the features.
+
+    Warns
+    -----
+    UserWarning
+        When features of a plain DataFrame have empty cells, which the models fill in (a
+        :class:`LeadData` from the readers lists them in :meth:`LeadData.describe` instead).
     """
     # Deferred: scikit-learn takes about a second to import and only lead scoring needs it.
     from sklearn.metrics import brier_score_loss
-    from threadpoolctl import threadpool_limits
 
     frame, target, order = _unpack(leads, target, order)
     require_columns(frame, [target], "leads")
@@ -280,18 +329,17 @@ def fit_and_score(leads: Leads, target: str | None = None, kind: str = "logistic
     train, test = split_frame(frame, how=how, test_size=test_size, order=order, group=group,
                               target=target, seed=seed)
     _both_outcomes(train, test, target)
+    _identifier_features(frame, categorical)
     model = make_model(kind, numeric, categorical, seed=seed)
     cols = numeric + categorical
-    # One native thread: on a shared or busy machine OpenMP threads competing for cores make
-    # gradient boosting 10-20 times slower; these models are small enough for one core.
-    with threadpool_limits(limits=n_threads):
-        model.fit(_prepare(train[cols], categorical), train[target])
-        p = model.predict_proba(_prepare(test[cols], categorical))[:, 1]
+    imputed = _imputed(frame, cols, announced=isinstance(leads, LeadData))
+    p = _fit_predict(model, kind, (train, test), target, (cols, categorical), n_threads)
     return ScoredModel(kind, model, cols, test.assign(score=p),
                        auc=_checked_auc(test[target], p, kind),
                        brier=float(brier_score_loss(test[target], p)),
                        base_rate=float(test[target].mean()),
-                       extra={"target": target, "n_train": len(train), "n_test": len(test)})
+                       extra={"target": target, "n_train": len(train), "n_test": len(test),
+                              "imputed": imputed})
 
 
 def leakage_comparison(leads: Leads, leak: tuple[str, ...] | list[str] | None = None,

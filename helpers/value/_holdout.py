@@ -14,11 +14,51 @@ from helpers.segments import FREQ_DAYS, summarise_customers
 from ._bgnbd import BGNBDFit
 from ._inputs import frequency_recency_t
 
-__all__ = ["MIN_CALIBRATION_DAYS", "calibration_holdout", "holdout_check"]
+__all__ = ["MIN_CALIBRATION_DAYS", "MIN_HOLDOUT_DAYS", "MIN_REPEAT_BUYERS",
+           "calibration_holdout", "holdout_check"]
 
 #: A calibration period shorter than this (half a year) rarely shows enough repeat purchases
 #: for BG/NBD to tell how often customers buy from how soon they leave.
 MIN_CALIBRATION_DAYS = 182
+#: A holdout shorter than this (three months) holds too few purchases per customer to judge the
+#: predictions: most customers buy nothing in it by chance.
+MIN_HOLDOUT_DAYS = 90
+#: With fewer repeat buyers than this, the spread of purchase rates and spends rests on a handful
+#: of customers: BG/NBD's and Gamma-Gamma's parameters (and every CLV built on them) are shaky.
+MIN_REPEAT_BUYERS = 100
+
+
+def few_repeat_buyers(n_repeat: int, what: str, minimum: int = MIN_REPEAT_BUYERS) -> str | None:
+    """A caveat when a fit rests on fewer than ``minimum`` repeat buyers, else ``None``.
+
+    Examples
+    --------
+    >>> few_repeat_buyers(12, "the calibration period")   # doctest: +ELLIPSIS
+    'the calibration period has only 12 repeat buyers (at least 100 needed); ...'
+    >>> few_repeat_buyers(500, "the data") is None
+    True
+    """
+    if n_repeat >= minimum:
+        return None
+    return (f"{what} has only {n_repeat:,} repeat buyers (at least {minimum:,} needed); the "
+            "purchase-rate and spend parameters rest on too few customers to mean much, and "
+            "so does every expected purchase or CLV built on them. Use more history or more "
+            "customers.")
+
+
+def _first_purchase_check(transactions: pd.DataFrame, cal_end: pd.Timestamp, hold_end: pd.Timestamp,
+                          date_col: str) -> None:
+    """A clear message when the calibration period holds no purchase at all."""
+    if date_col not in transactions.columns:
+        return
+    dates = pd.to_datetime(transactions[date_col], errors="coerce")
+    first = dates.min()
+    if pd.notna(first) and first.normalize() > cal_end:
+        raise DataProblem(
+            f"calibration_holdout: the calibration period ends {cal_end:%Y-%m-%d}, before the "
+            f"first purchase ({first:%Y-%m-%d}): there is nothing to fit on. Set "
+            f"calibration_end between {first:%Y-%m-%d} and {hold_end:%Y-%m-%d} (about half way: "
+            f"{first + (hold_end - first) / 2:%Y-%m-%d}).")
 
 
 def _day_number(when: pd.Timestamp) -> int:
@@ -67,7 +107,8 @@ def calibration_holdout(
     -----
     Caveat
         When the calibration period (first purchase to ``calibration_end``) is shorter than
-        :data:`MIN_CALIBRATION_DAYS`.
+        :data:`MIN_CALIBRATION_DAYS`, the holdout shorter than :data:`MIN_HOLDOUT_DAYS`, or the
+        calibration period has fewer than :data:`MIN_REPEAT_BUYERS` repeat buyers.
 
     Examples
     --------
@@ -82,6 +123,7 @@ def calibration_holdout(
     if hold_end <= cal_end:
         raise DataProblem(f"calibration_holdout: holdout_end {hold_end:%Y-%m-%d} must come after "
                           f"calibration_end {cal_end:%Y-%m-%d}.")
+    _first_purchase_check(transactions, cal_end, hold_end, date_col)
     cal = summarise_customers(transactions, cal_end, freq=freq, freq_multiplier=freq_multiplier,
                               customer_col=customer_col, date_col=date_col,
                               amount_col=amount_col)
@@ -89,6 +131,12 @@ def calibration_holdout(
     caveat(too_short(span, MIN_CALIBRATION_DAYS, "calibration_holdout: the calibration period",
                      fix="BG/NBD fitted on it says little about the holdout; choose a later "
                          "calibration_end (or use more history)."))
+    caveat(too_short((hold_end.normalize() - cal_end.normalize()).days, MIN_HOLDOUT_DAYS,
+                     "calibration_holdout: the holdout period",
+                     fix="Most customers buy nothing in so short a time by chance, so the "
+                         "comparison says little; choose an earlier calibration_end."))
+    caveat(few_repeat_buyers(int((cal.table["frequency"] > 0).sum()),
+                             "calibration_holdout: the calibration period"))
     cal_day, end_day = _day_number(cal.window_end), _day_number(hold_end)
     counts = _holdout_purchases(transactions, cal_day, end_day, freq,
                                 (customer_col, date_col, amount_col))

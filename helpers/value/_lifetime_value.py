@@ -11,10 +11,12 @@ import math
 import numpy as np
 import pandas as pd
 
+from helpers.caveats import caveat
 from helpers.errors import DataProblem, sample_rows
 
 from ._bgnbd import BGNBDFit
 from ._gamma_gamma import GammaGammaFit
+from ._holdout import few_repeat_buyers
 from ._inputs import frequency_recency_t, summary_column
 
 __all__ = ["customer_lifetime_value"]
@@ -68,6 +70,12 @@ def customer_lifetime_value(
         A bad summary (see :func:`fit_bgnbd`), a horizon or step of 0 or less, a discount rate
         of -1 or below, or parameters that give no finite value.
 
+    Warns
+    -----
+    Caveat
+        When the summary has fewer than ``MIN_REPEAT_BUYERS`` (100) repeat buyers: the values
+        come back but rest on too few customers.
+
     Notes
     -----
     The horizon is cut in steps ``(t_{i-1}, t_i]``; the purchases expected in each step are
@@ -85,6 +93,7 @@ def customer_lifetime_value(
     _check_horizon(horizon, step, discount_rate)
     x, t_x, big_t, index = frequency_recency_t(summary)
     m, _ = summary_column(summary, "monetary_value", None)
+    caveat(few_repeat_buyers(int((x > 0).sum()), "customer_lifetime_value: the summary"))
     spend = gamma_gamma.expected_spend(x, m)
     edges = np.r_[np.arange(0.0, horizon, step), horizon][1:]
     cum = np.vstack([bgnbd.expected_purchases(t, x, t_x, big_t) for t in edges])

@@ -82,15 +82,95 @@ def bank_marketing_leakage_section(execute, request) -> None:
         assert r["bank_auc_leak"][kind] > r["bank_auc_honest"][kind] + 0.08
 
 
+def _sklearn_time_split_auc(frame: pd.DataFrame, target: str, drop: list[str]) -> float:
+    """The notebook's logistic recipe done here: newest quarter by row order as the test set."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    x = frame.drop(columns=[target, *drop])
+    num = [c for c in x.columns if pd.api.types.is_numeric_dtype(x[c])]
+    cat = [c for c in x.columns if c not in num]
+    x = x.astype({c: "float64" for c in num} | {c: object for c in cat})
+    x[cat] = x[cat].fillna("missing")
+    cut = int(round(len(x) * 0.75))
+    model = Pipeline([("prep", ColumnTransformer([
+        ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), num),
+        ("cat", make_pipeline(SimpleImputer(strategy="most_frequent"),
+                              OneHotEncoder(handle_unknown="ignore", min_frequency=10)), cat)])),
+        ("model", LogisticRegression(max_iter=2000))])
+    model.fit(x.iloc[:cut], frame[target].iloc[:cut])
+    return float(roc_auc_score(frame[target].iloc[cut:],
+                               model.predict_proba(x.iloc[cut:])[:, 1]))
+
+
 def scoring_runs_on_bank_marketing_through_its_mapping(execute, request) -> None:
+    """Bank Marketing as ``leads_file`` alone: the scoring sections run, the call-log sections
+    say they are skipped, and the AUC equals a scikit-learn fit done here on pandas' read."""
     bank = shared_file(*BANK_MARKETING)
-    run = execute("07", scoring_file=str(bank),
-                  scoring_mapping=str(MAPPINGS_DIR / "bank_marketing.yaml"))
-    r = run.results
+    before = bank.stat().st_size, bank.stat().st_mtime_ns
+    run = execute("07", leads_file=str(bank),
+                  leads_mapping=str(MAPPINGS_DIR / "bank_marketing.yaml"))
+    assert (bank.stat().st_size, bank.stat().st_mtime_ns) == before
+    r, text = run.results, run.outputs_text()
+    assert r["leads_n_rows"] == 45_211
     assert r["leads_n_test"] == pytest.approx(45_211 * 0.25, abs=1)
     assert 0.65 <= r["leads_auc_logistic"] <= 0.80  # time split: later campaigns differ
+    raw = pd.read_csv(bank, sep=";").rename(columns={"y": "converted"})
+    raw["converted"] = raw["converted"] == "yes"
+    assert r["leads_auc_logistic"] == pytest.approx(
+        _sklearn_time_split_auc(raw, "converted", ["duration"]), abs=1e-9)
     assert r["top_decile_lift"] > 1.5
+    assert "Skipped: Sections 1, 2, 5, 6 and 7 (the call log)" in text
+    assert "n_calls" not in r and "queue_size" not in r
+    assert text.count(": right.") == 2 and "Traceback" not in text
+
+
+def minimal_leads_export_scoring_only(execute, request) -> None:
+    """A small campaign export, nothing else: an ID column not ending in ``_id``, numbers as text
+    with blanks and decimal commas, an empty column, a yes/no outcome in German. The ID and the
+    empty column are left out with a note, the blanks announced per column, the numbers used as
+    numbers; every other section says it is skipped."""
+    tmp: Path = request.getfixturevalue("tmp_path")
+    rng = np.random.default_rng(7)
+    n = 1_200
+    income = rng.gamma(3.0, 900.0, n)
+    channel = rng.choice(["Messe", "Web", "Empfehlung"], n)
+    p = 1 / (1 + np.exp(-(-2.2 + income / 2500 + (channel == "Empfehlung") * 1.2)))
+    won = rng.random(n) < p
+    text_income = pd.Series([f"{v:.2f}".replace(".", ",") for v in income])
+    blank = rng.random(n) < 0.05
+    text_income[blank] = ""
+    export = pd.DataFrame({"Kundennr": [f"K{100000 + i}" for i in rng.permutation(n)],
+                           "Einkommen": text_income, "Kanal": channel, "Notiz": "",
+                           "Abschluss": np.where(won, "ja", "nein")})
+    file, mapping = tmp / "kampagne.csv", tmp / "kampagne.yaml"
+    export.to_csv(file, index=False, sep=";")
+    mapping.write_text("table: null\nread:\n  sep: ';'\ncolumns:\n  Abschluss: converted\n"
+                       "values:\n  converted: {ja: true, nein: false}\ntarget: converted\n",
+                       encoding="utf-8")
+    before = file.read_bytes(), mapping.read_bytes()
+    run = execute("07", leads_file=str(file), leads_mapping=str(mapping))
+    assert (file.read_bytes(), mapping.read_bytes()) == before
+    r, text = run.results, run.outputs_text()
+    assert r["leads_n_rows"] == n and r["leads_n_test"] == n // 4
+    assert r["leads_base_rate"] == pytest.approx(won[-(n // 4):].mean())
+    assert "'Kundennr' has a different value in each of its 1,200 rows" in text
+    assert "'Notiz' is empty in every row" in text
+    assert f"Einkommen {int(blank.sum()):,}" in text  # blanks filled in, and how many
+    frame = pd.DataFrame({"Einkommen": np.where(blank, np.nan, np.round(income, 2)),
+                          "Kanal": channel, "converted": won})
+    assert r["leads_auc_logistic"] == pytest.approx(
+        _sklearn_time_split_auc(frame, "converted", []), abs=1e-9)
+    assert r["leads_auc_logistic"] > 0.65
+    assert "Skipped: Sections 1, 2, 5, 6 and 7 (the call log)" in text
+    assert "Set calls_file" in text and "n_calls" not in r and "best_hours" not in r
+    assert text.count(": right.") == 2 and "Traceback" not in text
 
 
 #: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
-MORE = [bank_marketing_leakage_section, scoring_runs_on_bank_marketing_through_its_mapping]
+MORE = [bank_marketing_leakage_section, scoring_runs_on_bank_marketing_through_its_mapping,
+        minimal_leads_export_scoring_only]
