@@ -155,9 +155,10 @@ def _in_test(calls: pd.DataFrame, variant_col: str, purpose: str | None,
     return keep
 
 
+# Long: the docstring documents the columns of both arms and has an example; the code is 25 lines
 def arms_from_calls(
     calls: pd.DataFrame,
-    variant_col: str = "script_variant",
+    variant_col: str | None = "script_variant",
     success: tuple[str, ...] = ("sale",),
     purpose: str | None = "sales",
     answered_only: bool = True,
@@ -168,8 +169,10 @@ def arms_from_calls(
     ----------
     calls : DataFrame
         The ``calls`` table (``answered``, ``outcome``, ``purpose`` and the variant column).
-    variant_col : str
+    variant_col : str or None
         Column naming the variant each call used; calls without a variant are left out.
+        ``None``: every call in one arm named ``"all"`` (the log's own base rate, when it
+        records no variants).
     success : tuple of str
         Outcomes that count as a conversion.
     purpose : str or None
@@ -194,7 +197,13 @@ def arms_from_calls(
       variant  calls  conversions  rate
     0       A      2            1   0.5
     1       B      1            1   1.0
+    >>> arms_from_calls(pd.DataFrame({"answered": True, "outcome": ["sale", "refused"]}),
+    ...                 variant_col=None, purpose=None)
+      variant  calls  conversions  rate
+    0     all      2            1   0.5
     """
+    if variant_col is None:
+        calls, variant_col = calls.assign(_arm="all"), "_arm"
     need = [variant_col, "outcome", *(["answered"] if answered_only else []),
             *(["purpose"] if purpose else [])]
     require_columns(calls, need, "calls (A/B count)",

@@ -173,7 +173,8 @@ def explore_dashboard(cube: pd.DataFrame, config: KpiConfig | None = None,
         Filters, KPI cards and the trend; its callback is :func:`dashboard_view`.
     """
     cfg = as_kpi_config(config)
-    options = {col: ["all", *map(str, cube[col].cat.categories)]
+    # a log without teams or tiers has one called "all" (see prepare_calls): listed once
+    options = {col: ["all", *(c for c in map(str, cube[col].cat.categories) if c != "all")]
                for col in ("team", "agent_id", "tier")}
     team = w.Dropdown(options=options["team"], description="team")
     agent = w.Dropdown(options=options["agent_id"], description="agent")

@@ -92,9 +92,15 @@ class KpiConfig(ConfigModel):
         return rules
 
     def sla_minutes(self) -> dict[str, float]:
-        """Service level per tier, with leads held to the ``low`` tier's (else none)."""
+        """Service level per tier, with leads and tier ``all`` held to the ``low`` tier's.
+
+        Tier ``all`` is what every call gets when no value tiers are known (no transactions):
+        no call-back can then claim a faster service level than the slowest tier's. With no
+        ``low`` tier, leads and ``all`` have no limit (``inf``).
+        """
         levels = {k: float(v) for k, v in self.service_levels_minutes.items()}
-        return {**levels, "lead": levels.get("low", float("inf"))}
+        loose = levels.get("low", float("inf"))
+        return {"all": loose, **levels, "lead": loose}
 
 
 def load_kpi_config(path: str | Path | None = None) -> KpiConfig:

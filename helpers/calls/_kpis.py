@@ -57,9 +57,10 @@ def _response_minutes(out: pd.DataFrame, inbound: pd.Series) -> pd.Series:
     return (next_out - out["started_at"]).dt.total_seconds() / 60
 
 
-def prepare_calls(calls: pd.DataFrame, agents: pd.DataFrame, tiers: pd.Series | None = None,
-                  config: KpiConfig | None = None, purpose: str | None = "sales"
-                  ) -> pd.DataFrame:
+# Long: the docstring lists every column added; the code is 28 lines
+def prepare_calls(calls: pd.DataFrame, agents: pd.DataFrame | None,
+                  tiers: pd.Series | None = None, config: KpiConfig | None = None,
+                  purpose: str | None = "sales", default_tier: str = "low") -> pd.DataFrame:
     """Enrich each call with the flags the KPIs need.
 
     Adds ``date, team, tier, contact`` (customer or lead id), ``first_call`` (first call ever to
@@ -71,16 +72,24 @@ def prepare_calls(calls: pd.DataFrame, agents: pd.DataFrame, tiers: pd.Series | 
 
     Parameters
     ----------
-    calls, agents : DataFrame
-        The ``calls`` and ``agents`` tables (validate them first with
-        :func:`helpers.calls.validate_calls`).
+    calls : DataFrame
+        The ``calls`` table (validate it first with :func:`helpers.calls.validate_calls`).
+    agents : DataFrame or None
+        The ``agents`` table (``agent_id``, ``team``). ``None``: the agents are the calls'
+        ``agent_id`` values, all in one team ``"all"``.
     tiers : Series, optional
         Value tier per ``customer_id`` (from :func:`helpers.value.assign_tiers`). Calls to leads
-        get tier ``lead``; customers without a tier ``low``.
+        (a ``lead_id`` and no ``customer_id``) get tier ``lead``; every other call without a
+        tier gets ``default_tier``.
     config : KpiConfig, optional
         From :func:`load_kpi_config` (default: the bundled file).
     purpose : str or None
-        Keep calls with this purpose only (the sales team's dashboard: ``"sales"``).
+        Keep calls with this purpose only (the sales team's dashboard: ``"sales"``); a call log
+        without a ``purpose`` column is kept whole.
+    default_tier : str
+        Tier of calls no tier is known for: ``"low"`` (default) when ``tiers`` covers the
+        customers worth more; ``"all"`` when no value tiers are known at all (its service level
+        is the ``low`` tier's, see :meth:`KpiConfig.sla_minutes`).
 
     Returns
     -------
@@ -93,6 +102,8 @@ def prepare_calls(calls: pd.DataFrame, agents: pd.DataFrame, tiers: pd.Series | 
         A column missing, no call of ``purpose``, or calls by agents not in ``agents``.
     """
     cfg = as_kpi_config(config)
+    if agents is None:
+        agents = pd.DataFrame({"agent_id": calls["agent_id"].dropna().unique(), "team": "all"})
     out = _sales_calls(calls, agents, purpose)
     cust, lead = _column_or_na(out, "customer_id"), _column_or_na(out, "lead_id")
     out["contact"] = cust.astype("string").fillna("L:" + lead.astype("string")).fillna(
@@ -101,7 +112,7 @@ def prepare_calls(calls: pd.DataFrame, agents: pd.DataFrame, tiers: pd.Series | 
     out["team"] = out["agent_id"].map(team).astype("string")
     tier = (cust.map(tiers).astype("string") if tiers is not None
             else pd.Series(pd.NA, index=out.index, dtype="string"))
-    out["tier"] = tier.where(cust.notna(), "lead").fillna("low")
+    out["tier"] = tier.mask(cust.isna() & lead.notna(), "lead").fillna(default_tier)
     out["date"] = out["started_at"].dt.normalize()
     answered = out["answered"].astype("boolean").fillna(False).astype(bool)
     out["answered"] = answered

@@ -15,12 +15,15 @@ from helpers.paths import MAPPINGS_DIR
 
 from ._stages import Stages, resolve_stages, stage_of
 
-__all__ = ["CREDIT_MONTHS", "CREDIT_STATUS", "credit_default_stages",
-           "credit_default_transitions", "read_credit_default"]
+__all__ = ["CREDIT_MONTHS", "CREDIT_STATUS", "credit_default_receivables",
+           "credit_default_stages", "credit_default_transitions", "read_credit_default"]
 
 CREDIT_STATUS = ["PAY_6", "PAY_5", "PAY_4", "PAY_3", "PAY_2", "PAY_0"]  # April .. September 2005
 CREDIT_MONTHS = ["2005-04", "2005-05", "2005-06", "2005-07", "2005-08", "2005-09"]
 CREDIT_MAPPING = MAPPINGS_DIR / "credit_default.yaml"
+#: Statement k (``BILL_AMTk``) is of month ``CREDIT_MONTHS[-k]``; ``PAY_AMTk`` is paid in it.
+_BILLS = {f"BILL_AMT{k}": CREDIT_MONTHS[-k] for k in range(1, 7)}
+_PAID = {f"PAY_AMT{k}": CREDIT_MONTHS[-k] for k in range(1, 7)}
 
 
 def read_credit_default(
@@ -164,3 +167,69 @@ def credit_default_transitions(frame: pd.DataFrame, stages: Stages | None = None
                                    "to_stage": stg[b].to_numpy(), "start_balance": w,
                                    "end_balance": w, "paid": 0.0}))
     return pd.concat(parts, ignore_index=True)
+
+
+# Long: the docstring states the reshape's assumptions, which a reader must see
+def credit_default_receivables(frame: pd.DataFrame, due_days: int = 25
+                               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The credit-card clients turned into course ``invoices`` and ``payments`` tables.
+
+    A mapping renames columns; it cannot turn one wide row per client into rows per statement,
+    so this reshape is code. Each positive monthly statement (``BILL_AMT1`` September …
+    ``BILL_AMT6`` April 2005) becomes an invoice issued at the month end and due ``due_days``
+    later; the amount paid in the next month (``PAY_AMTk``) is a payment on that invoice, dated
+    its due date and capped at the statement. September's statements have no payment (October
+    is not in the data). Statements are running balances, so the same debt can sit on several
+    invoices: read the aging as "statements not cleared", not as money lent.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        From :func:`read_credit_default` (``client_id``, ``BILL_AMT1..6``, ``PAY_AMT1..6``).
+    due_days : int
+        Days from statement to due date.
+
+    Returns
+    -------
+    invoices, payments : DataFrame
+        In the course's columns (``invoice_id, customer_id, issue_date, due_date, amount``;
+        ``payment_id, invoice_id, customer_id, payment_date, amount``).
+
+    Raises
+    ------
+    DataProblem
+        If a bill or payment column is missing.
+
+    Examples
+    --------
+    >>> wide = pd.DataFrame({"client_id": [7], **{f"BILL_AMT{k}": [0] for k in range(1, 7)},
+    ...                      **{f"PAY_AMT{k}": [0] for k in range(1, 7)}})
+    >>> wide[["BILL_AMT2", "PAY_AMT1"]] = [[500, 200]]  # August bill, 200 paid in September
+    >>> inv, pay = credit_default_receivables(wide)
+    >>> inv[["invoice_id", "issue_date", "amount"]].to_dict("records")
+    [{'invoice_id': '7-2005-08', 'issue_date': '2005-08-31', 'amount': 500.0}]
+    >>> pay[["invoice_id", "payment_date", "amount"]].to_dict("records")
+    [{'invoice_id': '7-2005-08', 'payment_date': '2005-09-25', 'amount': 200.0}]
+    """
+    require_columns(frame, ["client_id", *_BILLS, *_PAID], "credit default")
+    ids = frame["client_id"].astype(str).to_numpy()
+    months = list(_BILLS.values())[::-1]  # April .. September
+    bills = frame[list(_BILLS)[::-1]].to_numpy(dtype="float64")
+    paid_in = frame[list(_PAID)[::-1]].to_numpy(dtype="float64")
+    ends = [pd.Period(m, "M").end_time.normalize() for m in months]
+    inv_parts, pay_parts = [], []
+    for j, month in enumerate(months):
+        keep = bills[:, j] > 0
+        issue, due = ends[j], ends[j] + pd.Timedelta(days=due_days)
+        inv_ids = np.char.add(ids[keep].astype(str), f"-{month}")
+        inv_parts.append(pd.DataFrame({"invoice_id": inv_ids, "customer_id": ids[keep],
+                                       "issue_date": f"{issue:%Y-%m-%d}",
+                                       "due_date": f"{due:%Y-%m-%d}", "amount": bills[keep, j]}))
+        if j + 1 < len(months):
+            amount = np.minimum(paid_in[keep, j + 1], bills[keep, j])
+            got = amount > 0
+            pay_parts.append(pd.DataFrame({
+                "payment_id": np.char.add("P", inv_ids[got]), "invoice_id": inv_ids[got],
+                "customer_id": ids[keep][got], "payment_date": f"{due:%Y-%m-%d}",
+                "amount": amount[got]}))
+    return (pd.concat(inv_parts, ignore_index=True), pd.concat(pay_parts, ignore_index=True))

@@ -12,7 +12,8 @@ from helpers.value import assign_tiers
 
 from ._playbook import CollectionPlaybook
 
-__all__ = ["collection_attributes", "collection_types", "lifecycle_status", "value_tiers"]
+__all__ = ["collection_attributes", "collection_types", "lifecycle_status", "type_fallbacks",
+           "value_tiers"]
 
 
 def lifecycle_status(transactions: pd.DataFrame, as_of: Any, customers: pd.Index | None = None,
@@ -80,9 +81,10 @@ def value_tiers(values: pd.Series) -> pd.Series:
     return pd.Series(np.asarray(tiers), index=values.index, name="value_tier").astype(str)
 
 
+# Long: the docstring says what each absent table leaves empty
 def collection_attributes(
-    customers: pd.DataFrame,
-    transactions: pd.DataFrame,
+    customers: pd.DataFrame | None,
+    transactions: pd.DataFrame | None,
     behaviour: pd.DataFrame,
     as_of: Any,
     lapsed_days: int = 180,
@@ -90,11 +92,16 @@ def collection_attributes(
 ) -> pd.DataFrame:
     """Everything the customer-type rules look at, one row per customer with receivables.
 
+    An attribute whose source is absent stays empty (it then matches no rule, see
+    :func:`type_fallbacks`): ``attitude`` without a customers table or its ``attitude`` column,
+    ``lifecycle`` and ``value_tier`` without transactions.
+
     Parameters
     ----------
-    customers : DataFrame
-        Course table (``attitude`` is used when present).
-    transactions : DataFrame
+    customers : DataFrame or None
+        Course table (``attitude`` is used when present; ``customer_id`` gives the customers
+        the value tiers rank).
+    transactions : DataFrame or None
         Course table (``customer_id, amount, purchase_date``).
     behaviour : DataFrame
         From :func:`classify_payment_behaviour`; its index gives the customers.
@@ -116,23 +123,73 @@ def collection_attributes(
     DataProblem
         If ``transactions`` lacks a needed column.
     """
-    require_columns(transactions, ["customer_id", "amount", "purchase_date"], "transactions")
     day = pd.Timestamp(as_of)
-    when = pd.to_datetime(transactions["purchase_date"])
-    recent = transactions[(when > day - pd.DateOffset(months=value_months))
-                          & (when <= day + pd.Timedelta(days=1))]
-    revenue = recent.groupby("customer_id")["amount"].sum().reindex(
-        customers["customer_id"], fill_value=0.0)
-    tiers = value_tiers(revenue)
     ids = behaviour.index
     out = pd.DataFrame(index=ids)
     out["behaviour"] = behaviour["behaviour"].astype(str)
-    out["lifecycle"] = lifecycle_status(transactions, day, ids, lapsed_days)
-    att = customers.set_index("customer_id")["attitude"] if "attitude" in customers else None
-    out["attitude"] = att.reindex(ids).astype("string") if att is not None else pd.NA
-    out["value_tier"] = tiers.reindex(ids).astype(str)
+    if transactions is not None:
+        require_columns(transactions, ["customer_id", "amount", "purchase_date"], "transactions")
+        out["lifecycle"] = lifecycle_status(transactions, day, ids, lapsed_days)
+        base = customers["customer_id"] if customers is not None else \
+            pd.Index(transactions["customer_id"].unique()).union(ids)
+        out["value_tier"] = _tiers(transactions, base, day, value_months).reindex(ids)
+    else:
+        out["lifecycle"] = pd.Series(pd.NA, index=ids, dtype="string")
+        out["value_tier"] = pd.Series(pd.NA, index=ids, dtype="string")
+    if customers is not None and "attitude" in customers:
+        att = customers.set_index("customer_id")["attitude"]
+        out["attitude"] = att.reindex(ids).astype("string")
+    else:
+        out["attitude"] = pd.Series(pd.NA, index=ids, dtype="string")
     out.index.name = "customer_id"
-    return out
+    return out[["behaviour", "lifecycle", "attitude", "value_tier"]]
+
+
+def _tiers(transactions: pd.DataFrame, base: Any, day: pd.Timestamp,
+           value_months: int) -> pd.Series:
+    """Value tier of every customer in ``base`` by revenue of the last ``value_months``."""
+    when = pd.to_datetime(transactions["purchase_date"])
+    recent = transactions[(when > day - pd.DateOffset(months=value_months))
+                          & (when <= day + pd.Timedelta(days=1))]
+    revenue = recent.groupby("customer_id")["amount"].sum().reindex(base, fill_value=0.0)
+    return value_tiers(revenue).astype(str)
+
+
+def type_fallbacks(attributes: pd.DataFrame, types: pd.Series,
+                   playbook: CollectionPlaybook) -> pd.Series:
+    """Customers given the catch-all type only because an attribute a rule needs is empty.
+
+    Parameters
+    ----------
+    attributes : DataFrame
+        From :func:`collection_attributes`.
+    types : Series
+        From :func:`collection_types`.
+    playbook : CollectionPlaybook
+        The playbook whose rules were applied.
+
+    Returns
+    -------
+    Series
+        Indexed by attribute (``attitude``, ``lifecycle`` …): how many customers of the catch-all
+        type have that attribute empty while some rule looks at it (0 rows: nothing fell back).
+
+    Examples
+    --------
+    >>> from helpers.receivables import load_collection_playbook
+    >>> book = load_collection_playbook()
+    >>> attrs = pd.DataFrame({"behaviour": ["prompt", "disputes"], "lifecycle": [pd.NA] * 2,
+    ...                       "attitude": [pd.NA] * 2, "value_tier": [pd.NA] * 2})
+    >>> type_fallbacks(attrs, collection_types(attrs, book), book).to_dict()
+    {'lifecycle': 1, 'attitude': 1, 'value_tier': 1}
+    """
+    catch_all = playbook.customer_types[-1].name
+    used = [k for kind in playbook.customer_types for k in kind.when.conditions()]
+    keys = [k for k in dict.fromkeys(used) if k in attributes.columns]
+    fallen = (types.astype(str) == catch_all).to_numpy()
+    counts = {k: int((attributes[k].isna().to_numpy() & fallen).sum()) for k in keys}
+    return pd.Series({k: v for k, v in counts.items() if v > 0}, dtype="int64",
+                     name="customers")
 
 
 def collection_types(attributes: pd.DataFrame, playbook: CollectionPlaybook) -> pd.Series:

@@ -17,11 +17,20 @@ from ._common import as_date
 from ._stages import Stages, resolve_stages
 from ._validation import validate_receivables
 
-__all__ = ["FEATURES", "fit_pay_model", "pay_features", "predict_pay", "score_open_items"]
+__all__ = ["FEATURES", "ModelNotTrainable", "fit_pay_model", "pay_features", "predict_pay",
+           "score_open_items", "score_without_model"]
 
 #: The model's inputs, all known at the snapshot date.
 FEATURES = ["log_balance", "days_past_due", "part_paid", "hist_invoices", "hist_late_share",
             "hist_mean_days_late", "hist_partial_share", "hist_unpaid_share"]
+
+
+class ModelNotTrainable(DataProblem):
+    """The data cannot train the pay model (too few month ends, one outcome only).
+
+    Not bad data: a notebook skips the model's section and says why (the message names
+    ``as_of``, ``train_months`` and ``test_months`` and what the data covers).
+    """
 
 
 def pay_features(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: Any,
@@ -117,8 +126,8 @@ def fit_pay_model(train: pd.DataFrame, test: pd.DataFrame | None = None,
 
     Raises
     ------
-    DataProblem
-        If the training period has only one outcome.
+    ModelNotTrainable
+        If the training period has only one outcome (a :class:`DataProblem`).
 
     Warns
     -----
@@ -131,9 +140,7 @@ def fit_pay_model(train: pd.DataFrame, test: pd.DataFrame | None = None,
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
     tr = train.dropna(subset=["paid_30d"])
-    if tr["paid_30d"].nunique() < 2:
-        raise DataProblem("fit_pay_model: the training period has only one outcome (all paid or "
-                          "none paid); choose more or earlier snapshot dates.")
+    _check_two_outcomes(tr["paid_30d"])
     model = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.08, max_leaf_nodes=15,
                                            random_state=seed)
     # one thread: on a busy shared machine OpenMP threads oversubscribe the cores (50x slower
@@ -157,6 +164,15 @@ def fit_pay_model(train: pd.DataFrame, test: pd.DataFrame | None = None,
     caveat(auc_caveat(metrics.get("auc", float("nan")),
                       "fit_pay_model: ROC AUC on the test period"))
     return model, metrics
+
+
+def _check_two_outcomes(paid: pd.Series) -> None:
+    """:class:`ModelNotTrainable` unless the training outcomes hold both paid and unpaid."""
+    if paid.nunique() < 2:
+        outcomes = "no open invoice" if paid.empty else f"{len(paid):,} invoices, " + (
+            "all paid" if paid.iloc[0] else "none paid")
+        raise ModelNotTrainable(f"fit_pay_model: the training period has only one outcome "
+                                f"({outcomes}); choose more or earlier snapshot dates.")
 
 
 def predict_pay(model: Any, features: pd.DataFrame) -> pd.DataFrame:
@@ -187,6 +203,7 @@ def predict_pay(model: Any, features: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# Long: the docstring (the time split and what is raised when) is half of it
 def score_open_items(
     invoices: pd.DataFrame,
     payments: pd.DataFrame,
@@ -225,24 +242,106 @@ def score_open_items(
     Raises
     ------
     DataProblem
-        Bad input; month counts below 1; a training period with one outcome only.
+        Bad input; month counts below 1.
+    ModelNotTrainable
+        The month ends reach back before the first invoice, or a period has one outcome only
+        (the message names ``as_of``, ``train_months`` and ``test_months``).
     """
     st = resolve_stages(stages)
     day = as_date(as_of)
     if train_months < 1 or test_months < 1:
         raise DataProblem("score_open_items: train_months and test_months must be >= 1.")
-    last = (day - pd.Timedelta(days=horizon_days)) + pd.offsets.MonthEnd(0)
-    if last + pd.Timedelta(days=horizon_days) > day:
-        last = last - pd.offsets.MonthEnd(1)
-    ends = pd.date_range(end=last, periods=train_months + test_months, freq="ME")
     invoices, payments = validate_receivables(invoices, payments, overpayment="cap")
+    ends = _model_month_ends(invoices, day, train_months, test_months, horizon_days)
     frames = [pay_features(invoices, payments, d, horizon_days, st, data_end=day, validate=False)
               for d in ends]
     train = pd.concat(frames[:train_months], ignore_index=True)
     test = pd.concat(frames[train_months:], ignore_index=True)
-    _, fitted = fit_pay_model(train, test, seed)
+    try:
+        _, fitted = fit_pay_model(train, test, seed)
+    except ModelNotTrainable as exc:
+        raise ModelNotTrainable(f"{exc} (as_of={day:%Y-%m-%d}, train_months={train_months}, "
+                                f"test_months={test_months}: month ends {ends[0]:%Y-%m-%d} to "
+                                f"{ends[-1]:%Y-%m-%d})") from None
     metrics: dict[str, Any] = dict(fitted)
     metrics["train_from"], metrics["test_to"] = str(ends[0].date()), str(ends[-1].date())
     final, _ = fit_pay_model(pd.concat(frames, ignore_index=True), None, seed)
     now = pay_features(invoices, payments, day, horizon_days, st, data_end=day, validate=False)
     return predict_pay(final, now), metrics
+
+
+def _last_known_month_end(day: pd.Timestamp, horizon_days: int) -> pd.Timestamp:
+    """The last month end whose ``horizon_days`` outcome is known on ``day``."""
+    last: pd.Timestamp = (day - pd.Timedelta(days=horizon_days)) + pd.offsets.MonthEnd(0)
+    if last + pd.Timedelta(days=horizon_days) > day:
+        last = last - pd.offsets.MonthEnd(1)
+    return last
+
+
+def _model_month_ends(invoices: pd.DataFrame, day: pd.Timestamp, train_months: int,
+                      test_months: int, horizon_days: int) -> pd.DatetimeIndex:
+    """The train and test month ends, or :class:`ModelNotTrainable` if the data is too short."""
+    last = _last_known_month_end(day, horizon_days)
+    ends = pd.date_range(end=last, periods=train_months + test_months, freq="ME")
+    first = invoices["issue_date"].min() if len(invoices) else pd.NaT
+    if pd.isna(first) or ends[0] < first:
+        usable = 0 if pd.isna(first) else int((ends >= first).sum())
+        since = "no invoice" if pd.isna(first) else f"the first invoice issued {first:%Y-%m-%d}"
+        raise ModelNotTrainable(
+            f"the pay model needs {train_months + test_months} month ends with a known "
+            f"{horizon_days}-day outcome (train_months={train_months} + test_months="
+            f"{test_months}, ending {last:%Y-%m-%d} for as_of={day:%Y-%m-%d}), but the data "
+            f"starts with {since}: only {usable} of them have invoices. Lower train_months / "
+            "test_months, or give a longer invoice history.")
+    return ends
+
+
+def score_without_model(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: Any,
+                        horizon_days: int = 30, stages: Stages | None = None
+                        ) -> tuple[pd.DataFrame, float]:
+    """Open invoices at ``as_of`` with one flat probability to pay: when no model can be trained.
+
+    The probability is the share of invoices open at the last month end whose outcome is known
+    that were settled within ``horizon_days`` (0.5 when there is no such month end). It ranks
+    nothing by itself: a queue built on it orders accounts by stage urgency and balance only.
+
+    Parameters
+    ----------
+    invoices, payments : DataFrame
+        Course tables.
+    as_of : date-like
+        The working day.
+    horizon_days : int
+        The outcome window.
+    stages : Stages, optional
+        Default: the bundled stages.
+
+    Returns
+    -------
+    scored, rate
+        :func:`open_items` with ``p_pay_30d`` (= ``rate``) and ``expected_recovery``; the rate.
+
+    Examples
+    --------
+    >>> inv = pd.DataFrame({"invoice_id": ["A", "B", "C"], "customer_id": ["c1", "c2", "c3"],
+    ...                     "issue_date": ["2025-10-01", "2025-10-01", "2025-11-01"],
+    ...                     "due_date": ["2025-10-31", "2025-10-31", "2025-11-30"],
+    ...                     "amount": [100.0, 300.0, 50.0]})
+    >>> pay = pd.DataFrame({"payment_id": ["P1", "P2"], "invoice_id": ["A", "C"],
+    ...                     "customer_id": ["c1", "c3"], "amount": [100.0, 50.0],
+    ...                     "payment_date": ["2025-11-10", "2025-12-10"]})
+    >>> scored, rate = score_without_model(inv, pay, "2025-12-31")
+    >>> rate, scored["p_pay_30d"].tolist()
+    (0.5, [0.5])
+    """
+    st = resolve_stages(stages)
+    day = as_date(as_of)
+    invoices, payments = validate_receivables(invoices, payments, overpayment="cap")
+    past = pay_features(invoices, payments, _last_known_month_end(day, horizon_days),
+                        horizon_days, st, data_end=day, validate=False)
+    outcome = past["paid_30d"].dropna()
+    rate = float(outcome.mean()) if len(outcome) else 0.5
+    items = open_items(invoices, payments, day, st, validate=False)
+    items["p_pay_30d"] = rate
+    items["expected_recovery"] = items["balance"] * rate
+    return items, rate

@@ -118,6 +118,11 @@ def test_arms_from_calls_counts_answered_sales_calls_only():
         arms_from_calls(calls.drop(columns="script_variant"))
     with pytest.raises(ValueError, match="nothing to test"):
         arms_from_calls(calls, purpose="service")
+    # no variant column at all: one arm "all", the log's own base rate (answered sales calls)
+    base = arms_from_calls(calls.drop(columns="script_variant"), variant_col=None)
+    assert base.to_dict("list") == {"variant": ["all"], "calls": [5], "conversions": [4],
+                                    "rate": [0.8]}
+    assert "_arm" not in calls.columns  # the caller's frame is untouched
 
 
 def test_documented_example_values():

@@ -46,3 +46,16 @@ def test_widgets_build_and_draw(cube):
     assert isinstance(recommender, w.Widget) and "obj_price" in recommender.children[1].value
     scored = pd.DataFrame({"score": np.linspace(0.9, 0.1, 50), "converted": [1, 0] * 25})
     assert isinstance(explore_capacity(scored, target="converted"), w.Widget)
+
+
+def test_a_log_without_teams_or_tiers_lists_all_once():
+    from helpers.calls import kpi_cube, prepare_calls
+    from tests.calls.conftest import random_calls
+
+    calls = random_calls(400).drop(columns="lead_id")  # a log naming customers only
+    cube = kpi_cube(prepare_calls(calls, None, None, CFG, default_tier="all"))
+    board = explore_dashboard(cube, CFG)
+    team, agent, tier = board.children[0].children
+    assert list(team.options) == ["all"] and list(tier.options) == ["all"]
+    assert len(agent.options) == 1 + cube["agent_id"].nunique()
+    assert "contact rate" in board.children[2].value

@@ -57,6 +57,6 @@ def test_rule_names_unique_and_messages(tmp_path, raw):
     assert rule.text() == "conversion under 10%"
 
 
-def test_service_levels_hold_leads_to_the_low_tier():
-    assert load_kpi_config().sla_minutes() == {"diamond": 30, "gold": 120, "silver": 480,
-                                               "low": 1440, "lead": 1440}
+def test_service_levels_hold_leads_and_unknown_tiers_to_the_low_tier():
+    assert load_kpi_config().sla_minutes() == {"all": 1440, "diamond": 30, "gold": 120,
+                                               "silver": 480, "low": 1440, "lead": 1440}

@@ -77,3 +77,32 @@ def test_agents_missing_from_agent_table_is_a_clear_error():
     calls.loc[5, "agent_id"] = "ghost"
     with pytest.raises(ValueError, match="ghost"):
         prepare_calls(calls, AGENTS, config=CFG)
+
+
+def test_without_agents_or_tiers_every_call_is_team_all_and_tier_all():
+    """An analyst's call log alone: agents from the calls, one team, tier 'all' (not 'low');
+    calls to leads stay 'lead' (that much the log says)."""
+    calls = random_calls(300)
+    p = prepare_calls(calls, None, None, CFG, default_tier="all")
+    assert set(p["team"]) == {"all"}
+    assert set(p.loc[p["customer_id"].notna(), "tier"]) == {"all"}
+    assert set(p.loc[p["customer_id"].isna(), "tier"]) == {"lead"}
+    assert sorted(p["agent_id"].unique()) == sorted(calls["agent_id"].unique())
+    # call-backs are held to the low tier's limit, the loosest
+    assert CFG.sla_minutes()["all"] == CFG.service_levels_minutes["low"]
+    k = kpis(kpi_cube(p), CFG)
+    assert k["dials"] == len(calls)
+    assert k["conversion"] == pytest.approx((calls["outcome"] == "sale").sum()
+                                            / calls["answered"].sum())
+    # the default keeps the course's behaviour: customers without a tier are 'low', leads 'lead'
+    q = prepare_calls(calls, AGENTS, None, CFG)
+    assert set(q.loc[q["customer_id"].notna(), "tier"]) == {"low"}
+    assert set(q.loc[q["customer_id"].isna(), "tier"]) == {"lead"}
+
+
+def test_a_log_naming_no_contact_is_not_all_leads():
+    """No customer_id and no lead_id column: tiers are the default, never 'lead'."""
+    calls = random_calls(200).drop(columns=["customer_id", "lead_id"])
+    p = prepare_calls(calls, None, pd.Series({"x": "gold"}), CFG, purpose=None,
+                      default_tier="all")
+    assert set(p["tier"]) == {"all"} and p["contact"].is_unique

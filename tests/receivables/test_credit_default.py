@@ -98,3 +98,26 @@ def test_mapping_is_the_one_mapping_format(tmp_path):
         rc.read_credit_default(tmp_path / "plain.csv", {**mapping, "reed": {"header": 0}})
     with pytest.raises(rc.DataProblem, match="missing after applying the mapping given"):
         rc.read_credit_default(tmp_path / "plain.csv", {"columns": {"ID": "client_id"}})
+
+
+def test_credit_default_receivables_reshape_against_pandas(credit_default_clients):
+    """Each positive statement an invoice; next month's payment on it, capped; sums match."""
+    clients = credit_default_clients
+    inv, pay = rc.credit_default_receivables(clients)
+    bills = {f"BILL_AMT{k}": m for k, m in zip(range(1, 7), rc.CREDIT_MONTHS[::-1], strict=True)}
+    for col, month in bills.items():
+        positive = clients[col] > 0
+        mine = inv[inv["invoice_id"].str.endswith(month)]
+        assert len(mine) == int(positive.sum()), month
+        assert mine["amount"].sum() == pytest.approx(clients.loc[positive, col].sum())
+    assert inv["invoice_id"].is_unique and pay["invoice_id"].isin(inv["invoice_id"]).all()
+    # August's statement (BILL_AMT2) is paid from PAY_AMT1 (September), capped at the bill
+    aug = clients[clients["BILL_AMT2"] > 0]
+    capped = np.minimum(aug["PAY_AMT1"], aug["BILL_AMT2"])
+    got = pay[pay["invoice_id"].str.endswith("2005-08")]
+    assert got["amount"].sum() == pytest.approx(capped.sum())
+    assert set(got["payment_date"]) == {"2005-09-25"}
+    assert not pay["invoice_id"].str.endswith("2005-09").any()  # no October in the data
+    # the tables pass the course loader's checks
+    loaded = rc.open_items(inv, pay, "2005-09-30")
+    assert loaded["balance"].sum() == pytest.approx(inv["amount"].sum() - pay["amount"].sum())

@@ -53,3 +53,29 @@ def test_collection_attributes_by_hand():
     assert attrs.loc["a"].tolist() == ["on_time", "active", "negative", tiers["a"]]
     assert attrs.loc["b"].tolist() == ["chronic_late", "lapsed", "positive", tiers["b"]]
     assert tiers["b"] != tiers["c"] and list(attrs.index) == ["a", "b"]
+
+
+def test_attributes_without_customers_or_transactions_fall_back_counted(playbook):
+    behaviour = pd.DataFrame({"behaviour": ["disputes", "unresponsive", "on_time", "partial_payer"]},
+                             index=pd.Index(["a", "b", "c", "d"], name="customer_id"))
+    attrs = rc.collection_attributes(None, None, behaviour, "2025-12-31")
+    assert list(attrs.columns) == ["behaviour", "lifecycle", "attitude", "value_tier"]
+    assert attrs[["lifecycle", "attitude", "value_tier"]].isna().all().all()
+    types = rc.collection_types(attrs, playbook)
+    assert types.astype(str).tolist() == ["disputing", "unresponsive", "cooperative", "cooperative"]
+    assert rc.type_fallbacks(attrs, types, playbook).to_dict() == {
+        "lifecycle": 2, "attitude": 2, "value_tier": 2}
+
+
+def test_attributes_with_transactions_only_rank_buyers(playbook):
+    behaviour = pd.DataFrame({"behaviour": ["on_time", "on_time"]},
+                             index=pd.Index(["a", "b"], name="customer_id"))
+    tx = pd.DataFrame({"customer_id": ["a", "b", "x", "y"], "amount": [10.0, 900.0, 5.0, 1.0],
+                       "purchase_date": pd.to_datetime(["2025-12-01", "2024-01-01",
+                                                        "2025-11-01", "2025-11-02"])})
+    attrs = rc.collection_attributes(None, tx, behaviour, "2025-12-31", lapsed_days=180)
+    assert attrs["lifecycle"].tolist() == ["active", "lapsed"]
+    assert attrs["value_tier"].notna().all() and attrs["attitude"].isna().all()
+    types = rc.collection_types(attrs, playbook)
+    assert types.astype(str).tolist() == ["cooperative", "lapsed"]
+    assert rc.type_fallbacks(attrs, types, playbook).to_dict() == {"attitude": 1}

@@ -61,3 +61,32 @@ def test_score_open_items_is_reproducible_and_checked():
     one = pd.DataFrame({c: [0.0] for c in rc.FEATURES}).assign(paid_30d=1.0)
     with pytest.raises(rc.DataProblem, match="only one outcome"):
         rc.fit_pay_model(one)
+
+
+def test_too_few_month_ends_is_a_named_skip_not_a_crash():
+    """Invoices from April 2025 only: 8 + 2 month ends before December reach back to February."""
+    inv, pay = book(800, seed=4)
+    late = inv["issue_date"] >= "2025-04-01"
+    inv, pay = inv[late], pay[pay["invoice_id"].isin(inv.loc[late, "invoice_id"])]
+    with pytest.raises(rc.ModelNotTrainable, match=r"train_months=8.*as_of=2025-12-31.*2025-04-0"):
+        rc.score_open_items(inv, pay, "2025-12-31", train_months=8, test_months=2)
+    assert issubclass(rc.ModelNotTrainable, rc.DataProblem)  # callers catching DataProblem: same
+    scored, m = rc.score_open_items(inv, pay, "2025-12-31", train_months=3, test_months=2)
+    assert 0 <= m["base_rate"] <= 1 and len(scored) > 0
+
+
+def test_one_outcome_names_the_months():
+    inv, pay = book(300, seed=2)
+    never = pay.iloc[0:0]  # nothing is ever paid: one outcome in every month
+    with pytest.raises(rc.ModelNotTrainable, match=r"none paid.*train_months=4, test_months=2"):
+        rc.score_open_items(inv, never, "2025-12-31", train_months=4, test_months=2)
+
+
+def test_score_without_model_is_the_last_known_month_rate():
+    inv, pay = book(600, seed=5)
+    scored, rate = rc.score_without_model(inv, pay, "2025-12-31")
+    past = rc.pay_features(inv, pay, "2025-11-30", data_end="2025-12-31")
+    assert rate == pytest.approx(past["paid_30d"].mean())
+    items = rc.open_items(inv, pay, "2025-12-31")
+    assert len(scored) == len(items) and (scored["p_pay_30d"] == rate).all()
+    assert scored["expected_recovery"].sum() == pytest.approx(items["balance"].sum() * rate)

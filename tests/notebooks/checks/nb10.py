@@ -13,6 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.receivables import credit_default_receivables, read_credit_default
+from tests.conftest import CREDIT_DEFAULT, shared_file
+from tests.notebooks.checks.nb09 import digests, minimal_export, read_minimal
+
 
 def expected(folder: Path, lapsed_days: int = 180) -> dict:
     as_of = pd.Timestamp(json.loads((folder / "truth.json").read_text())["as_of"])
@@ -81,5 +85,69 @@ def smaller_team_gets_a_shorter_queue(execute, request) -> None:
     assert small["queue_length"] < full["queue_length"]
 
 
+def open_accounts(inv: pd.DataFrame, pay: pd.DataFrame, as_of: pd.Timestamp) -> dict:
+    """Customers with open money and those overdue at ``as_of``, with plain pandas."""
+    paid = pay[pd.to_datetime(pay["payment_date"]) <= as_of].groupby("invoice_id")["amount"].sum()
+    inv = inv[pd.to_datetime(inv["issue_date"]) <= as_of]
+    inv = inv.assign(bal=(inv["amount"] - paid.reindex(inv["invoice_id"]).fillna(0).to_numpy()).round(2),
+                     dpd=(as_of - pd.to_datetime(inv["due_date"])).dt.days)
+    open_ = inv[inv["bal"] > 0.01]
+    worst = open_.groupby("customer_id")["dpd"].max()
+    return {"n_accounts": int(worst.size), "overdue_customers": int((worst > 0).sum()),
+            "balance": float(open_["bal"].sum())}
+
+
+def check_any_data(r: dict, exp: dict, text: str) -> None:
+    """What holds on an analyst's invoices and payments alone."""
+    assert r["n_accounts"] == exp["n_accounts"] > 0
+    assert 0 < r["queue_minutes"] <= r["capacity_minutes"] == 3 * 6 * 60
+    assert r["queue_length"] == sum(r["queue_stage_counts"].values()) > 0
+    assert sum(r["type_counts"].values()) > 0
+    # without customers and transactions no attitude, life cycle or tier: every customer not
+    # caught by a payment-behaviour rule falls to the catch-all type, counted and said
+    catch_all = r["type_counts"]["cooperative"]
+    assert r["type_fallbacks"] == {"lifecycle": catch_all, "attitude": catch_all,
+                                   "value_tier": catch_all}
+    assert not {"disputing", "lapsed", "negative", "key_account"} & {
+        k for k, v in r["type_counts"].items() if v}
+    assert f"{catch_all:,} customers have no attitude" in text
+    assert "No service contacts" in text and "No call log" in text
+    assert r["share_balance_negative_or_lapsed"] is None and "Skipped: the worked case" in text
+    assert r["n_cards"] >= 1
+
+
+def minimal_export_through_mappings(execute, request) -> None:
+    """Invoices and payments only (no customers, sales, calls, contacts): the queue still runs."""
+    files = minimal_export(request.getfixturevalue("tmp_path_factory").mktemp("nb10-min"))
+    before = digests(list(files.values()))
+    run = execute("10", **{k: str(v) for k, v in files.items()})
+    inv, pay, day = read_minimal(files)
+    check_any_data(run.results, open_accounts(inv, pay, day), run.outputs_text())
+    assert run.results["model_auc"] > 0.6
+    assert digests(list(files.values())) == before
+
+
+def credit_default_as_invoices(execute, request) -> None:
+    """UCI credit default as invoices and payments: too short for the pay model, so the queue
+    runs on one flat probability, said where the queue is built."""
+    source = shared_file(*CREDIT_DEFAULT)
+    folder = request.getfixturevalue("tmp_path_factory").mktemp("nb10-credit")
+    inv, pay = credit_default_receivables(read_credit_default(source))
+    files = {"invoices_file": folder / "invoices.csv", "payments_file": folder / "payments.csv"}
+    inv.to_csv(files["invoices_file"], index=False)
+    pay.to_csv(files["payments_file"], index=False)
+    before = digests([source, *files.values()])
+    run = execute("10", **{k: str(v) for k, v in files.items()})
+    exp = open_accounts(pd.read_csv(files["invoices_file"], dtype={"invoice_id": str}),
+                        pd.read_csv(files["payments_file"], dtype={"invoice_id": str}),
+                        pd.Timestamp("2005-09-30"))
+    text = run.outputs_text()
+    check_any_data(run.results, exp, text)
+    assert run.results["model_auc"] is None
+    assert "No probability-to-pay model" in text and "train_months=6" in text
+    assert digests([source, *files.values()]) == before
+
+
 #: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
-MORE = [smaller_team_gets_a_shorter_queue]
+MORE = [smaller_team_gets_a_shorter_queue, minimal_export_through_mappings,
+        credit_default_as_invoices]
