@@ -17,6 +17,8 @@ True
 'ROC AUC 0.520 is below 0.55: the model ranks no better than chance; ...'
 >>> too_short(9, 365, "the prior period")   # doctest: +ELLIPSIS
 'the prior period covers only 9 days (at least 365 needed); ...'
+>>> one_group(["Champions"] * 4, "customers", "segment")   # doctest: +ELLIPSIS
+"all 4 customers are in one segment ('Champions'); ..."
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["AUC_CHANCE", "AUC_LEAK", "Caveat", "all_equal", "auc_caveat", "caveat", "too_short"]
+__all__ = ["AUC_CHANCE", "AUC_LEAK", "Caveat", "all_equal", "auc_caveat", "caveat",
+           "cohort_caveat", "one_group", "too_short"]
 
 #: An AUC below this ranks about as well as a coin.
 AUC_CHANCE = 0.55
@@ -162,4 +166,82 @@ def auc_caveat(auc: float, what: str = "ROC AUC", chance: float = AUC_CHANCE,
         return (f"{what} {auc:.3f} is above {leak:g}: suspiciously good; check for a leak (a "
                 "column known only after the outcome, such as call duration or payment date) "
                 "and leave it out with exclude=.")
+    return None
+
+
+def one_group(labels: Iterable[Any], what: str, group: str = "group", fix: str = "") -> str | None:
+    """A caveat when every item falls into the same group (segment, cluster, tier).
+
+    Use it on segment labels (every customer in one RFM segment or one cluster): a breakdown by
+    them has one row and says nothing. For equal *scores* use :func:`all_equal`.
+
+    Parameters
+    ----------
+    labels : iterable
+        One label per item (missing labels are ignored).
+    what : str
+        The items, in plural ("customers").
+    group : str
+        What a label is ("segment", "cluster", "tier").
+    fix : str
+        What to do about it, appended to the message.
+
+    Returns
+    -------
+    str or None
+        The message, or ``None`` when there are two or more groups (or fewer than two items).
+
+    Examples
+    --------
+    >>> one_group(["a", "b"], "customers") is None
+    True
+    """
+    s = pd.Series(list(labels), dtype=object).dropna()
+    if len(s) < 2 or s.nunique() > 1:
+        return None
+    msg = (f"all {len(s)} {what} are in one {group} ({s.iloc[0]!r}); a comparison between "
+           f"{group}s is empty.")
+    return f"{msg} {fix}".rstrip()
+
+
+def cohort_caveat(table: pd.DataFrame, min_cohorts: int = 2, min_periods: int = 2,
+                  what: str = "the cohort table") -> str | None:
+    """A caveat when a cohort table has too few cohorts, or none observed long enough.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per cohort, one column per period since the start (0, 1, 2 …; empty where not
+        observed yet), as from ``helpers.segments.cohort_retention``; a ``size`` column is
+        ignored.
+    min_cohorts : int
+        The fewest cohorts that make a comparison between cohorts.
+    min_periods : int
+        The fewest observed periods (period 0 included) the longest cohort needs: with one, every
+        retention is 100 % by construction.
+    what : str
+        The table, for the message.
+
+    Returns
+    -------
+    str or None
+        The message, or ``None`` when the table is usable.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"size": [5], 0: [1.0], 1: [0.4]})
+    >>> cohort_caveat(t)   # doctest: +ELLIPSIS
+    'the cohort table has only 1 cohort (at least 2 needed); ...'
+    """
+    periods = table.drop(columns=["size"], errors="ignore")
+    n = len(periods)
+    observed = int(periods.notna().sum(axis=1).max()) if n else 0
+    if n < min_cohorts:
+        return (f"{what} has only {n} cohort{'s' if n != 1 else ''} (at least {min_cohorts} "
+                "needed); there is nothing to compare it with: use a longer date range or "
+                "shorter cohorts.")
+    if observed < min_periods:
+        return (f"{what}: no cohort is observed for {min_periods} periods or more (the longest "
+                f"{observed}); retention after the first period cannot be read from it: use a "
+                "longer date range or shorter periods.")
     return None

@@ -57,8 +57,13 @@ MAPPING_FIX = ("load the file with helpers.data.load_table(path, table, mapping=
 PERSONAL_PATTERNS: dict[str, re.Pattern[str]] = {
     "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
     # 18-digit resident ID: 6-digit region, birth date (19xx/20xx), 3 digits, check digit or X
+    # and the old 15-digit one (issued until 2004, still in CRMs): a province code (11-82), 4
+    # digits, birth date as yymmdd, 3 digits. A 15-digit order number is taken for one only if
+    # its digits 1-2 and 7-12 happen to look so; masking it then is the safe mistake.
     "id_number": re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
-                            r"(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"),
+                            r"(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
+                            r"|(?<![0-9A-Za-z])(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])"
+                            r"\d{6}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z])"),
     # mainland mobile (+86 optional, 1[3-9] and 9 digits), then landlines with an area code
     "phone": re.compile(r"(?<![\d*])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![\d*])"
                         r"|(?<![\d*])(?:\(0\d{2,3}\)|0\d{2,3})[ -]?\d{7,8}(?![\d*])"),
@@ -102,8 +107,9 @@ def redact_personal(text: str, masks: Mapping[str, Callable[[str], str]] | None 
     """``text`` with every phone, resident ID, e-mail and bank-card number in it masked.
 
     Mainland mobiles (``+86`` optional, separators allowed) and landlines with an area code,
-    18-digit resident ID numbers (``X`` as check digit), e-mail addresses and 13-19 digit card
-    numbers that pass the Luhn check are found anywhere in the text, free text included.
+    resident ID numbers (18 digits with ``X`` as check digit, or the old 15 digits), e-mail
+    addresses and 13-19 digit card numbers that pass the Luhn check are found anywhere in the
+    text, free text included.
 
     Parameters
     ----------

@@ -129,7 +129,9 @@ CUSTOMERS = Table(
         C("children", "int", "Number of children (individuals).", "子女数", required=False,
           min_value=0),
         C("occupation", "string", "Occupation (individuals).", "职业", required=False),
-        C("employer", "string", "Employer's name (individuals).", "工作单位", required=False),
+        C("employer", "string", "Employer's name (individuals): with city and job it identifies "
+          "the person, so it is masked like a name.", "工作单位", required=False,
+          personal="name"),
         C("income_band", "category", "Household income band (individuals).", "收入档次",
           required=False, allowed=("low", "lower_middle", "middle", "upper_middle", "high")),
         C("phone", "string", "Main phone number, normalised to digits (mobile: 11 digits).",

@@ -70,6 +70,7 @@ class ScriptLibrary(ConfigModel):
             if self.fill_ins:
                 problems += [f"scripts.{i}.text: {p} (script {s.id!r}; declare it under "
                              "fill_ins)" for p in template_problems(s.text, self.fill_ins)]
+        problems += _overlap_problems(self.scripts)
         if FALLBACK_SCRIPT not in seen:
             problems.append(f"scripts: the library needs a script with id {FALLBACK_SCRIPT!r}; "
                             "it is suggested when no keyword matches")
@@ -82,6 +83,26 @@ class ScriptLibrary(ConfigModel):
         return pd.DataFrame([s.model_dump() for s in self.scripts],
                             columns=["id", "stage", "title", "text", "when", "keywords",
                                      "priority"])
+
+
+def _overlap_problems(scripts: list[Script]) -> list[str]:
+    """Keywords of one script that another's keyword is part of: a note triggers both scripts.
+
+    ``too expensive`` in one script and ``expensive`` in another (or the same word twice) leave
+    the choice to priorities and file order; the file should say which script a word is for.
+    """
+    words = [(w, i, s.id) for i, s in enumerate(scripts) for w in dict.fromkeys(s.keywords)]
+    problems = []
+    for word, i, sid in words:
+        for other, j, oid in words:
+            if j == i or other not in word or (other == word and j < i):
+                continue
+            how = ("is also a keyword of" if other == word
+                   else f"contains {other!r}, a keyword of")
+            problems.append(f"scripts.{i}.keywords: {word!r} (script {sid!r}) {how} script "
+                            f"{oid!r}: a note with it triggers both; keep the word in one "
+                            "script")
+    return problems
 
 
 def load_scripts(path: str | Path | None = None) -> ScriptLibrary:
@@ -101,7 +122,8 @@ def load_scripts(path: str | Path | None = None) -> ScriptLibrary:
     ------
     ConfigProblem
         Naming the file, the script and the key (missing key, duplicate id, unknown stage,
-        empty keyword list, a blank in a text that is not a declared fill-in, no fallback).
+        empty keyword list, a blank in a text that is not a declared fill-in, no fallback, a
+        keyword that is, or contains, another script's keyword).
 
     Examples
     --------

@@ -170,7 +170,8 @@ def _error_lines(err: Mapping[str, Any], source: str, schema: type[BaseModel]) -
     expected = (err.get("ctx") or {}).get("expected")
     if err.get("type") == "literal_error" and expected:
         choices = [c.strip(" '\"") for c in str(expected).replace(" or ", ",").split(",")]
-        message += _suggest(err.get("input"), [c for c in choices if c], only_close=True)
+        hint = _suggest(err.get("input"), [c for c in choices if c], only_close=True)
+        message += hint or f" (found {err.get('input')!r})"
     return [where + part for part in message.split("\n- ")]
 
 

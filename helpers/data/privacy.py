@@ -19,9 +19,10 @@ address     first 6 characters                                   上海市浦东
 Masks keep the value's length and are idempotent (masking a masked value changes nothing).
 
 Columns are found personal three ways: the ``personal`` marks of the course table, the column's
-name (``phone``, ``联系人``, ``法人代表``, ``收货人`` …), and their content: in every other text column
+name (``phone``, ``联系人``, ``法人代表``, ``收货人``; an individual's ``employer``/``工作单位``, which
+with city and job identifies the person, counts as a name …), and their content: in every other text column
 the table does not define, phones (mobiles, landlines with area code), 18-digit resident ID
-numbers, e-mails and Luhn-valid bank-card numbers are masked wherever they appear, free text
+numbers (and the old 15-digit ones), e-mails and Luhn-valid bank-card numbers are masked wherever they appear, free text
 included ("call 13812345678" -> "call 138****5678"; :func:`mask_text_series`).
 
 Pseudonyms (:func:`pseudonymise`) are keyed HMAC-SHA256 digests: the same ID and key always give
@@ -82,7 +83,7 @@ NAME_PATTERNS: dict[str, tuple[str, ...]] = {
     "name": (r"^name$", r"_name$", r"^contact$", r"key_contact$", r"^contact_?person$",
              r"^contact_?persons?_?name$", r"姓名", r"客户名称", r"联系人$", r"^名称$", r"法人",
              r"收货人$", r"收件人$", r"负责人$", r"经办人$", r"full_?name", r"first_?name",
-             r"last_?name"),
+             r"last_?name", r"employer", r"工作单位$", r"任职单位", r"就职单位", r"雇主"),
 }
 #: Names that look personal by pattern but are not.
 NOT_PERSONAL = {"product_name", "company_name_public", "team_name", "file_name", "sheet_name",

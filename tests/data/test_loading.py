@@ -109,10 +109,14 @@ def test_whitespace_separated_like_cdnow(tmp_path):
 def test_fullwidth_and_spaced_headers_map_by_themselves(tmp_path):
     text = "　客户编号 ,Customer ID ,ｃｕｓｔｏｍｅｒ＿ｋｉｎｄ,客户名称,建档日期\n" \
            "C1,x,individual,张三,2024-01-01\n"
-    df = load_table(write(tmp_path / "c.csv", text), "customers")
+    path = write(tmp_path / "c.csv", text)
+    with pytest.raises(DataProblem, match="'客户编号' and 'Customer ID' both mean the course "
+                                          "column 'customer_id'"):
+        load_table(path, "customers")  # which of the two is the ID is not for the loader to guess
+    df = load_table(path, "customers", mapping={"columns": {"客户编号": "customer_id"}})
     assert df["customer_id"].tolist() == ["C1"]
     assert df["customer_kind"].tolist() == ["individual"]
-    assert "Customer ID" in df.columns  # an unmapped extra column is kept as text
+    assert "Customer ID" in df.columns  # the mapping chose: the other is kept as text
 
 
 def test_gzip_and_parquet_and_dataframe(tmp_path):

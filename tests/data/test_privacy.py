@@ -240,3 +240,54 @@ def test_unknown_kinds_and_lengths_are_data_problems():
         mask_series(pd.Series(["a"]), "shoe_size")
     with pytest.raises(DataProblem, match="between 8 and 64"):
         pseudonymise(pd.Series(["C1"]), key="k", length=4)
+
+
+# old 15-digit resident IDs: province code, 4 digits, yymmdd birth date, 3 digits
+provinces = st.sampled_from(["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33",
+                             "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50",
+                             "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81",
+                             "82"])
+old_ids = st.builds(lambda p, r, d, s: f"{p}{r}{d:%y%m%d}{s}", provinces,
+                    st.from_regex(r"[0-9]{4}", fullmatch=True),
+                    st.dates(min_value=pd.Timestamp("1900-01-01").date(),
+                             max_value=pd.Timestamp("2004-12-31").date()),
+                    st.from_regex(r"[0-9]{3}", fullmatch=True))
+
+
+@settings(max_examples=200)
+@given(old_ids)
+def test_fifteen_digit_resident_ids_are_found_in_any_text_column(idn):
+    out = mask_frame(pd.DataFrame({"remark": [f"证件 {idn} 已核实"]}))
+    assert idn not in out.loc[0, "remark"]
+    assert out.loc[0, "remark"] == f"证件 {idn[:6]}{'*' * 5}{idn[-4:]} 已核实"  # birth date hidden
+
+
+@pytest.mark.parametrize("order", [
+    "202401011234567",   # date-first order number: digits 1-2 "20" are no province
+    "110101991399123",   # a province code, but month 13
+    "110101993201123",   # ... or day 01 of month 32
+    "9123456789012345",  # 16 digits: not an ID (and not Luhn-valid)
+    "11010119900307123",  # 17 digits: neither ID length
+])
+def test_fifteen_digit_pattern_leaves_order_numbers_alone(order):
+    out = mask_frame(pd.DataFrame({"order_ref": [f"order {order}"]})).loc[0, "order_ref"]
+    assert out == f"order {order}"
+
+
+def test_fifteen_digit_pattern_checks_ranges_not_calendars():
+    # the pattern checks month 01-12 and day 01-31, not the calendar: 30 February is masked
+    # (a harmless number masked is the safe mistake)
+    out = mask_frame(pd.DataFrame({"ref": ["110101990230123"]})).loc[0, "ref"]
+    assert out == "110101*****0123"
+
+
+def test_employer_of_an_individual_is_masked_like_a_name():
+    customers = pd.DataFrame({"customer_id": ["C1"], "employer": ["上海宏达机械有限公司"],
+                              "occupation": ["engineer"], "city": ["上海"]})
+    out = mask_frame(customers, table="customers")
+    assert out.loc[0, "employer"] == "上" + "*" * 9
+    assert out.loc[0, "occupation"] == "engineer" and out.loc[0, "city"] == "上海"
+    assert personal_columns_of(customers, "customers") == {"employer": "name"}
+    export = pd.DataFrame({"工作单位": ["宏达机械"], "Employer": ["Acme Ltd"], "单位": ["x"]})
+    assert personal_columns_of(export) == {"工作单位": "name", "Employer": "name"}
+    assert mask_frame(export).iloc[0].tolist() == ["宏***", "A*** ***", "x"]
