@@ -36,6 +36,7 @@ The core every part builds on:
 - :mod:`helpers.plotting`    ``new_axes``: every ``plot_*`` draws into the caller's axes or a new figure
 - :mod:`helpers.display`     ``show`` (masked tables) and ``keep`` (numbers the tests check)
 - :mod:`helpers.exercises`   ``check(...)`` for the exercises
+- :mod:`helpers.scale`       DuckDB (and ibis/Spark) for data larger than pandas can hold
 - :mod:`helpers.simulate`    the seeded generator of the course's datasets
 - :mod:`helpers.course`      running, exporting and preparing the course for a workshop
 """
