@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import DataProblem, require_columns, sample_rows
+from helpers.scale import summary_on_engine, use_engine
 
 __all__ = ["FREQ_DAYS", "CustomerSummary", "customer_summary", "summarise_customers"]
 
@@ -70,7 +71,6 @@ class _Rows(NamedTuple):
     """The columns of the usable rows, as numpy arrays (the input of the grouping stage)."""
 
     codes: np.ndarray  # customer code per row (int64)
-    period: np.ndarray  # first day of the row's period (days since epoch)
     day: np.ndarray  # the row's day (days since epoch)
     amount: np.ndarray  # float64
 
@@ -160,11 +160,8 @@ def _read_columns(transactions: pd.DataFrame, customer_col: str, date_col: str,
     """Stage 1: customer codes, days and amounts, and the rows kept so far (counted in report)."""
     amount = as_number(transactions[amount_col], amount_col)
     dates = as_datetime(transactions[date_col], date_col)
-    ids = transactions[customer_col]
-    if isinstance(ids.dtype, pd.CategoricalDtype):  # already encoded: no string hashing
-        codes, uniques = ids.cat.codes.to_numpy(), ids.cat.categories
-    else:
-        codes, uniques = pd.factorize(ids, sort=True)
+    codes, uniques = _encode_customers(transactions[customer_col])
+    codes = codes.astype("int64", copy=False)
     keep = codes >= 0
     report["missing_customer"] = int(len(transactions) - keep.sum())
     no_date = dates.isna().to_numpy()
@@ -191,15 +188,16 @@ def _read_columns(transactions: pd.DataFrame, customer_col: str, date_col: str,
 
 
 def _observed_window(as_of: Any, day: np.ndarray, keep: np.ndarray, freq: str,
-                     report: dict[str, int]) -> tuple[np.ndarray, int, int]:
-    """Stage 2: each row's period, the period holding ``as_of``, and the last day observed.
+                     report: dict[str, int]) -> tuple[int, int]:
+    """Stage 2: the period holding ``as_of``, and the last day observed.
 
     Rows of later periods are dropped from ``keep`` (and counted in ``report``).
     """
     end_day = _end_day(as_of, day, keep, report)
-    period = _period_start(day, freq)
     end_period = int(_period_start(end_day, freq))
-    late = period > end_period
+    # the observed window ends with the last day of the period holding as_of
+    window_end = end_period + FREQ_DAYS[freq] - 1 if freq != "D" else end_day
+    late = day > window_end
     report["after_observation_end"] = int((late & keep).sum())
     keep &= ~late
     report["rows_used"] = int(keep.sum())
@@ -208,9 +206,7 @@ def _observed_window(as_of: Any, day: np.ndarray, keep: np.ndarray, freq: str,
             f"{_TABLE}: no purchase left to summarise after the exclusions {report}. Fix: check "
             "as_of, the amount signs and the customer column."
         )
-    # the observed window ends with the last day of the period holding as_of
-    window_end = end_period + FREQ_DAYS[freq] - 1 if freq != "D" else end_day
-    return period, end_period, window_end
+    return end_period, window_end
 
 
 def _end_day(as_of: Any, day: np.ndarray, keep: np.ndarray, report: dict[str, int]) -> int:
@@ -225,33 +221,121 @@ def _end_day(as_of: Any, day: np.ndarray, keep: np.ndarray, report: dict[str, in
                           "'2025-12-31'.") from err
 
 
-def _group_periods(rows: _Rows) -> _Groups:
-    """Stage 3: one sort groups rows by (customer, period), then periods by customer."""
-    base = int(rows.period.min())
-    key = (rows.codes << 32) | (rows.period - base)
-    # one sort groups rows by (customer, period): cheaper than hashing ~n distinct keys
-    order = np.argsort(key)
-    key = key[order]
-    new_group = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    keys = key[new_group]
-    sums = np.add.reduceat(rows.amount[order], new_group)
-    del key, order
-    cust_of = keys >> 32
-    per_of = (keys & 0xFFFFFFFF) + base
+def _usable_rows(codes: np.ndarray, day: np.ndarray, amount: np.ndarray,
+                 keep: np.ndarray) -> _Rows:
+    """The kept rows: filtered once, and only when some rows are left out."""
+    if keep.all():
+        return _Rows(codes, day, amount)
+    at = np.flatnonzero(keep)
+    return _Rows(codes[at], day[at], amount[at])
+
+
+def _encode_customers(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Customer codes per row (-1 where missing) and the customers in sorted order.
+
+    Equivalent to ``pd.factorize(ids, sort=True)`` but without sorting all the rows' strings:
+    fixed-width IDs (``C00012345``) are read as numbers straight from their bytes, integer IDs
+    in a small range are numbered through a lookup table, and other IDs are hashed unsorted
+    and only the distinct values sorted.
+    """
+    if isinstance(ids.dtype, pd.CategoricalDtype):  # already encoded: no string hashing
+        return ids.cat.codes.to_numpy().astype("int64"), ids.cat.categories
+    keys = _fixed_width_keys(ids)
+    if keys is None and ids.dtype.kind in "iu" and len(ids) and not ids.isna().any() and (
+            ids.dtype.kind == "i" or int(ids.max()) < 2**62):
+        keys = ids.to_numpy(dtype="int64")
+    if keys is not None:
+        codes, row_of = _dense_codes(keys.astype("int64", copy=False))
+        return codes, pd.Index(ids.iloc[row_of].array)
+    codes, uniques = pd.factorize(ids)
+    if uniques.dtype == object:  # mixed Python objects: let pandas order them as before
+        return pd.factorize(ids, sort=True)
+    order = uniques.argsort()
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
+    return np.where(codes >= 0, rank[codes], -1), uniques.take(order)
+
+
+def _fixed_width_keys(ids: pd.Series) -> np.ndarray | None:
+    """Order-preserving integer keys of Arrow strings of one byte length, else None."""
+    arr = getattr(ids.array, "_pa_array", None)
+    if arr is None or arr.null_count or len(arr) == 0:
+        return None
+    arr = arr.combine_chunks()
+    if str(arr.type) not in ("string", "large_string"):
+        return None
+    _, off_buf, data_buf = arr.buffers()
+    off_type = np.int64 if str(arr.type) == "large_string" else np.int32
+    offsets = np.frombuffer(off_buf, off_type, len(arr) + 1, arr.offset * off_type().itemsize)
+    width = int(offsets[1] - offsets[0])
+    if not 0 < width <= 32 or int(offsets[-1] - offsets[0]) != width * len(arr) or (
+            np.diff(offsets) != width).any():
+        return None
+    raw = np.frombuffer(data_buf, np.uint8, width * len(arr), int(offsets[0]))
+    columns = raw.reshape(len(arr), width).T  # one byte position per row of this view
+    varying = [j for j in range(width) if (columns[j] != columns[j][0]).any()]
+    tail = columns[varying[0]:] if varying else columns[:0]
+    digits = all(48 <= int(col.min()) and int(col.max()) <= 57 for col in tail)
+    base, zero, limit = (10, 48, 18) if digits else (256, 0, 7)
+    if len(tail) > limit:
+        return None
+    keys = np.zeros(len(arr), dtype="int64")
+    for col in tail:  # big-endian, so number order = text order
+        keys *= base
+        keys += col
+        keys -= zero
+    return keys
+
+
+def _dense_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of integer keys in sorted order, and a row holding each code."""
+    lo, hi = int(keys.min()), int(keys.max())
+    if hi - lo <= max(2 * len(keys), 1 << 20):  # a lookup table, linear in the rows
+        seen = np.zeros(hi - lo + 1, dtype=bool)
+        seen[keys - lo] = True
+        rank = np.cumsum(seen, dtype="int64") - 1
+        codes = rank[keys - lo]
+    else:
+        codes, _ = pd.factorize(keys, sort=True)
+    row_of = np.empty(int(codes.max()) + 1, dtype="int64")
+    row_of[codes] = np.arange(len(codes))  # any row of a code holds the same ID
+    return codes, row_of
+
+
+def _group_periods(rows: _Rows, n_customers: int, freq: str) -> tuple[_Groups, np.ndarray,
+                                                                       np.ndarray]:
+    """Stage 3: per customer, the distinct periods and the sums, without sorting the rows.
+
+    Only the (customer, period) keys are sorted (a sort of plain integers, much cheaper than
+    ordering the rows by them); the money is summed with ``bincount`` in one pass over the rows.
+    Returns the groups and each customer's first and last purchase day.
+    """
+    period = _period_start(rows.day, freq)
+    base = int(period.min())
+    span = int(period.max()) - base + 1
+    keys = np.sort(rows.codes * span + (period - base))
+    distinct = keys[np.r_[True, keys[1:] != keys[:-1]]]
+    del keys
+    cust_of, per_of = np.divmod(distinct, span)
     starts = np.flatnonzero(np.r_[True, cust_of[1:] != cust_of[:-1]])
-    ends = np.r_[starts[1:], len(keys)] - 1
-    return _Groups(customer=cust_of[starts], n_orders=np.diff(np.r_[starts, len(keys)]),
-                   total=np.add.reduceat(sums, starts), first_amount=sums[starts],
-                   first_period=per_of[starts], last_period=per_of[ends])
-
-
-def _first_last_days(rows: _Rows, groups: _Groups, freq: str) -> tuple[np.ndarray, np.ndarray]:
-    """First and last purchase day per customer (with weeks: the days, not the week starts)."""
+    ends = np.r_[starts[1:], len(distinct)] - 1
+    customer = cust_of[starts]
+    first_period = np.zeros(n_customers, dtype="int64")
+    first_period[customer] = per_of[starts]
+    in_first = (period - base) == first_period[rows.codes]
+    total = np.bincount(rows.codes, rows.amount, minlength=n_customers)[customer]
+    first_amount = np.bincount(rows.codes, np.where(in_first, rows.amount, 0.0),
+                               minlength=n_customers)[customer]
+    groups = _Groups(customer=customer, n_orders=ends - starts + 1, total=total,
+                     first_amount=first_amount, first_period=per_of[starts] + base,
+                     last_period=per_of[ends] + base)
     if freq == "D":
-        return groups.first_period, groups.last_period
-    lo = pd.Series(rows.day).groupby(rows.codes).agg(["min", "max"])
-    return (lo["min"].reindex(groups.customer).to_numpy(),
-            lo["max"].reindex(groups.customer).to_numpy())
+        return groups, groups.first_period, groups.last_period
+    first_day = np.full(n_customers, np.iinfo("int64").max)
+    last_day = np.full(n_customers, np.iinfo("int64").min)
+    np.minimum.at(first_day, rows.codes, rows.day)
+    np.maximum.at(last_day, rows.codes, rows.day)
+    return groups, first_day[customer], last_day[customer]
 
 
 def _summary_table(groups: _Groups, first_day: np.ndarray, last_day: np.ndarray,
@@ -290,6 +374,9 @@ def summarise_customers(
     amount_col: str = "amount",
     exclude_returns: bool = True,
     freq_multiplier: float = 1.0,
+    *,
+    mapping: Any = None,
+    engine: str | None = None,
 ) -> CustomerSummary:
     """The customer summary together with the rows left out and the last day observed.
 
@@ -318,14 +405,18 @@ def summarise_customers(
     >>> result.window_end
     Timestamp('2025-01-31 00:00:00')
     """
+    if use_engine(transactions, engine):  # a file, or a frame past the engine's threshold
+        big = summary_on_engine(transactions, as_of, freq, customer_col, date_col, amount_col,
+                                exclude_returns, freq_multiplier, mapping=mapping)
+        return CustomerSummary(big.table, pd.Series(big.exclusions, name="rows"),
+                               big.window_end, freq)
     _check_arguments(transactions, freq, freq_multiplier, [customer_col, date_col, amount_col])
     report: dict[str, int] = {"rows_in": len(transactions)}
     codes, uniques, day, amount, keep = _read_columns(
         transactions, customer_col, date_col, amount_col, exclude_returns, report)
-    period, end_period, window_end = _observed_window(as_of, day, keep, freq, report)
-    rows = _Rows(codes[keep].astype("int64"), period[keep], day[keep], amount[keep])
-    groups = _group_periods(rows)
-    first_day, last_day = _first_last_days(rows, groups, freq)
+    end_period, window_end = _observed_window(as_of, day, keep, freq, report)
+    groups, first_day, last_day = _group_periods(_usable_rows(codes, day, amount, keep),
+                                                 len(uniques), freq)
     table = _summary_table(groups, first_day, last_day, uniques, end_period, window_end,
                            FREQ_DAYS[freq] * freq_multiplier)
     return CustomerSummary(table=table, exclusions=pd.Series(report, name="rows"),
@@ -333,6 +424,7 @@ def summarise_customers(
                            freq=freq)
 
 
+# Long: the docstring documents every argument (the file and engine ones too)
 def customer_summary(
     transactions: pd.DataFrame,
     as_of: Any = None,
@@ -342,14 +434,18 @@ def customer_summary(
     amount_col: str = "amount",
     exclude_returns: bool = True,
     freq_multiplier: float = 1.0,
+    *,
+    mapping: Any = None,
+    engine: str | None = None,
 ) -> pd.DataFrame:
     """One row per customer: RFM measures and the lifetimes-style frequency/recency/T.
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame, str or Path
         One row per purchase (the course's ``transactions`` table, or any table with a customer,
-        a date and an amount column).
+        a date and an amount column), or a CSV/Parquet file or folder of Parquet files, which
+        DuckDB reads without loading it into pandas (:mod:`helpers.scale`).
     as_of : date-like, optional
         Last day observed; purchases in later periods are left out (and counted by
         :func:`summarise_customers`). Default: the last purchase date in the data.
@@ -363,6 +459,11 @@ def customer_summary(
     freq_multiplier : float
         Divide ``recency`` and ``T`` by this (``freq="D", freq_multiplier=7`` gives weeks at day
         resolution, the convention of Fader, Hardie & Lee's CDNOW summary).
+    mapping : str, Path or dict, optional
+        Column mapping of a file (``mappings/*.yaml``); not used for a DataFrame.
+    engine : {None, "auto", "pandas", "duckdb"}
+        Default: DuckDB for a path or a frame of at least ``helpers.scale.ENGINE_ROWS`` rows,
+        pandas below; the same result either way.
 
     Returns
     -------
@@ -392,4 +493,5 @@ def customer_summary(
     [10.0, 30.0, 20.0]
     """
     return summarise_customers(transactions, as_of, freq, customer_col, date_col, amount_col,
-                               exclude_returns, freq_multiplier).table
+                               exclude_returns, freq_multiplier, mapping=mapping,
+                               engine=engine).table

@@ -1,14 +1,20 @@
-"""Maximum-likelihood fitting shared by BG/NBD and Gamma-Gamma: L-BFGS-B, then Nelder-Mead."""
+"""Maximum-likelihood fitting shared by BG/NBD and Gamma-Gamma: L-BFGS-B, then Nelder-Mead.
+
+A fit that cannot converge warns with :class:`FitWarning` (a :class:`helpers.caveats.Caveat`)
+and returns within about a second; ``strict=True`` raises :class:`DataProblem` instead.
+"""
 
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from collections.abc import Callable
 
 import numpy as np
 from scipy import optimize
 
+from helpers.caveats import Caveat
 from helpers.errors import DataProblem
 
 __all__ = ["FitWarning", "minimise"]
@@ -16,8 +22,25 @@ __all__ = ["FitWarning", "minimise"]
 Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
 
-class FitWarning(UserWarning):
+#: Longest time (seconds) the Nelder-Mead fallback may search after L-BFGS-B failed.
+FALLBACK_SECONDS = 0.5
+
+
+class FitWarning(Caveat):
     """The optimiser stopped without converging; the parameters may be unreliable."""
+
+
+def _runs_off(log_params: np.ndarray) -> bool:
+    """A parameter beyond 1e5 or below 1e-5: the likelihood is flat in that direction."""
+    return bool(np.any(np.abs(log_params) >= math.log(1e5)))
+
+
+def _stop_after(deadline: float) -> Callable[[optimize.OptimizeResult], None]:
+    """An optimiser callback that ends the search at ``deadline`` (a perf_counter time)."""
+    def callback(intermediate_result: optimize.OptimizeResult) -> None:
+        if time.perf_counter() >= deadline:
+            raise StopIteration
+    return callback
 
 
 def penalised(ll_and_grad: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]],
@@ -42,20 +65,31 @@ def penalised(ll_and_grad: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray |
 
 def minimise(objective: Objective, start: np.ndarray, what: str,
              strict: bool) -> tuple[optimize.OptimizeResult, bool]:
-    """Minimise over the log parameters; warn (or raise with ``strict``) when not converged."""
+    """Minimise over the log parameters; warn (or raise with ``strict``) when not converged.
+
+    L-BFGS-B first. When it stops without converging, a derivative-free Nelder-Mead search
+    gets a second chance from where it stopped, but only when no parameter has run off towards
+    0 or infinity (no search can pin down a flat direction) and only for
+    :data:`FALLBACK_SECONDS` (or as long as L-BFGS-B took, if longer), so a fit that cannot
+    converge gives up within about a second instead of minutes.
+    """
+    began = time.perf_counter()
     with np.errstate(all="ignore"):
         res = optimize.minimize(objective, start, jac=True, method="L-BFGS-B",
                                 bounds=[(-25.0, 25.0)] * len(start),
                                 options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9})
-        if not res.success or not np.all(np.isfinite(res.x)):
-            # second chance: a derivative-free search from where L-BFGS-B stopped
-            alt = optimize.minimize(lambda p: objective(p)[0], res.x if np.all(
-                np.isfinite(res.x)) else start, method="Nelder-Mead",
-                options={"maxiter": 20000, "xatol": 1e-10, "fatol": 1e-12})
+        finite = bool(np.all(np.isfinite(res.x)))
+        if not res.success and not (finite and _runs_off(res.x)):
+            deadline = time.perf_counter() + max(FALLBACK_SECONDS, time.perf_counter() - began)
+            alt = optimize.minimize(lambda p: objective(p)[0], res.x if finite else start,
+                                    method="Nelder-Mead", callback=_stop_after(deadline),
+                                    options={"maxiter": 20000, "xatol": 1e-10, "fatol": 1e-12})
             if alt.success and (not np.isfinite(res.fun) or alt.fun <= res.fun):
                 res = alt
-    # a parameter beyond 1e5 or below 1e-5 means the likelihood is flat in that direction
-    at_bound = bool(np.any(np.abs(res.x) >= math.log(1e5)))
+            elif time.perf_counter() >= deadline:
+                res.message = (f"{res.message}; the Nelder-Mead fallback gave up after "
+                               f"{FALLBACK_SECONDS:g} s")
+    at_bound = _runs_off(res.x)
     ok = bool(res.success) and bool(np.all(np.isfinite(res.x))) and not at_bound
     if not ok:
         reason = ("a parameter ran off to 0 or infinity (the data does not pin it down)"

@@ -148,3 +148,61 @@ def test_categorical_customer_ids_give_the_same_summary():
     cat = customer_summary(frame.assign(customer_id=frame["customer_id"].astype("category")),
                            as_of="2025-08-22")
     pd.testing.assert_frame_equal(cat.sort_index(), plain.sort_index(), check_index_type=False)
+
+
+def _reference(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """A plain pandas groupby summary (sorted by ID), the yardstick of the ID encodings."""
+    buys = frame[frame["amount"] >= 0].dropna(subset=["customer_id"])
+    day = buys["purchase_date"].dt.normalize()
+    period = day if freq == "D" else day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    per = buys.assign(period=period).groupby(["customer_id", "period"])["amount"].sum()
+    g = per.groupby(level="customer_id")
+    return pd.DataFrame({"n_orders": g.size(), "monetary_total": g.sum(),
+                         "first_amount": g.first()}).sort_index()
+
+
+def _ids(kind: str, raw: np.ndarray) -> pd.Series:
+    ids = pd.Series(raw)
+    if kind == "fixed_digits":
+        return ids.map("C{:07d}".format).astype("str")
+    if kind == "fixed_letters":
+        return ids.map(lambda v: "K" + chr(65 + v % 26) + chr(97 + v // 26 % 26)).astype("str")
+    if kind == "chinese_fixed":
+        return ids.map("客户{:04d}".format).astype("string[pyarrow]")
+    if kind == "variable_with_missing":
+        return ids.astype(str).where(raw % 13 != 0, None).astype("str")
+    if kind == "wide_integers":
+        return ids * 982_451_653 + 10**12
+    if kind == "float_with_nan":
+        return ids.astype(float).where(raw % 11 != 0)
+    return ids.map("id-{}".format).astype(object)  # plain Python strings
+
+
+@pytest.mark.parametrize("freq", ["D", "W"])
+@pytest.mark.parametrize("kind", ["fixed_digits", "fixed_letters", "chinese_fixed",
+                                  "variable_with_missing", "wide_integers", "float_with_nan",
+                                  "object"])
+def test_every_kind_of_customer_id_gives_the_groupby_result_in_sorted_order(kind, freq):
+    frame = random_tx(21, n=4000, customers=700)
+    frame["customer_id"] = _ids(kind, np.random.default_rng(5).integers(0, 700, len(frame)))
+    frame.loc[frame.index[::9], "amount"] = 0.0  # zero-value purchases still count as orders
+    frame.loc[frame.index[::23], "amount"] *= -1
+    ours = customer_summary(frame, freq=freq)
+    ref = _reference(frame, freq)
+    assert ours.index.is_monotonic_increasing and ours.index.is_unique
+    pd.testing.assert_index_equal(ours.index, ref.index, check_names=False, exact=False)
+    np.testing.assert_array_equal(ours["n_orders"], ref["n_orders"])
+    np.testing.assert_allclose(ours["monetary_total"], ref["monetary_total"], rtol=1e-12)
+    repeat = ours["frequency"] > 0
+    np.testing.assert_allclose(
+        ours.loc[repeat, "monetary_value"],
+        ((ref["monetary_total"] - ref["first_amount"]) / (ref["n_orders"] - 1))[repeat],
+        rtol=1e-9)
+
+
+def test_a_period_whose_amounts_cancel_out_is_still_an_order():
+    frame = tx([("a", "2025-01-01", 10), ("a", "2025-01-02", 4), ("a", "2025-01-02", -4),
+                ("b", "2025-01-02", 3)])
+    s = customer_summary(frame, exclude_returns=False)
+    assert s.loc["a", "n_orders"] == 2 and s.loc["a", "monetary_value"] == 0
+    assert s.loc["a", "monetary_total"] == 10 and list(s.index) == ["a", "b"]

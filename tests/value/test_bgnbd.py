@@ -173,3 +173,59 @@ def test_expected_purchases_when_a_plus_b_below_one():
     got = lv.BGNBDFit(r, alpha, a, b, 0.0, 0).expected_purchases(t, x, 0.0, T)
     assert float(got) == pytest.approx(want, rel=1e-9)
 
+
+
+def _dying_repeaters(n: int = 3000, seed: int = 0) -> pd.DataFrame:
+    """Half buy once; the others buy many times within a day, then never again (3k customers).
+
+    The dropout parameters run off to infinity: before the fix this fit spent 163 s in the
+    Nelder-Mead fallback (``maxiter=20000``) on 2 cores.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.where(rng.random(n) < 0.5, 0, rng.integers(1, 50, n))
+    return pd.DataFrame({"frequency": x, "recency": np.where(x > 0, rng.uniform(0, 1, n), 0.0),
+                         "T": rng.uniform(30, 400, n)})
+
+
+def test_a_fit_whose_parameters_run_off_warns_with_a_caveat_and_skips_the_fallback(monkeypatch):
+    from helpers.caveats import Caveat
+    from helpers.value import _optimise
+
+    methods = []
+    real = optimize.minimize
+
+    def counting(*args, **kwargs):
+        methods.append(kwargs.get("method"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_optimise.optimize, "minimize", counting)
+    with pytest.warns(Caveat, match="did not converge.*ran off to 0 or infinity") as caught:
+        fit = lv.fit_bgnbd(_dying_repeaters())
+    assert all(issubclass(w.category, FitWarning) for w in caught if "BG/NBD" in str(w.message))
+    assert not fit.converged and max(fit.params.values()) > 1e5
+    assert methods == ["L-BFGS-B"]  # no derivative-free search along a flat direction
+    with pytest.raises(DataProblem, match="did not converge"):
+        lv.fit_bgnbd(_dying_repeaters(), strict=True)
+
+
+def test_gamma_gamma_on_identical_spends_warns_instead_of_searching():
+    rng = np.random.default_rng(3)
+    with pytest.warns(FitWarning, match="Gamma-Gamma fit: the optimiser did not converge"):
+        fit = lv.fit_gamma_gamma(frequency=rng.integers(1, 5, 3000),
+                                 monetary_value=np.full(3000, 50.0))
+    assert not fit.converged
+
+
+def test_the_nelder_mead_fallback_stops_at_its_time_budget(monkeypatch):
+    from helpers.value import _optimise
+
+    monkeypatch.setattr(_optimise, "FALLBACK_SECONDS", 0.0)
+    calls = []
+
+    def wrong_gradient(lp):  # L-BFGS-B fails its line search on a gradient of the wrong sign
+        calls.append(1)
+        return float(((lp - 1.0) ** 2).sum()), 2 * (lp - 1.0) * -1.0
+
+    with pytest.warns(FitWarning, match="gave up after 0 s"):
+        res, ok = _optimise.minimise(wrong_gradient, np.zeros(3), "test fit", strict=False)
+    assert not ok and len(calls) < 200  # Nelder-Mead stopped at its first iteration

@@ -1,0 +1,324 @@
+"""Month-end aging snapshots and roll-rate flows as DuckDB SQL, from frames or files.
+
+The semantics of :func:`helpers.receivables.month_end_snapshots` (read its docstring): an
+invoice has a row at each snapshot date from the first one on or after its issue until the first
+one at which it is settled; a payment counts at the first snapshot on or after its date (at the
+earliest the invoice's first); balances are rounded to cents and count as settled at or below
+the stages' tolerance; ``paid_in_period`` is at most the previous balance (payments beyond the
+invoice are a credit, not receivables). The checks of
+:func:`helpers.receivables.validate_receivables` (with ``overpayment="cap"``) run in SQL first.
+
+The stages come in as an object with ``names``, ``max_days``, ``tolerance`` and ``dtype`` (a
+:class:`helpers.receivables.Stages`); this module imports nothing of ``helpers.receivables``,
+which dispatches to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from helpers.errors import DataProblem
+
+from ._engine import EngineSettings, connect
+from ._sources import _literal, table_source
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = ["SNAPSHOT_COLUMNS", "flow_on_engine", "snapshot_query", "snapshots_on_engine"]
+
+SNAPSHOT_COLUMNS = ["date", "invoice_id", "customer_id", "amount", "balance", "paid_in_period",
+                    "days_past_due", "stage"]
+_INVOICE = ["invoice_id", "customer_id", "issue_date", "due_date", "amount"]
+_PAYMENT = ["invoice_id", "payment_date", "amount"]
+_DAY_US = 86_400_000_000
+
+
+def _views(con: duckdb.DuckDBPyConnection, invoices: Any, payments: Any, invoices_mapping: Any,
+           payments_mapping: Any) -> tuple[str, str, bool]:
+    """Temp views ``inv`` and ``pay`` (ids as text); returns the names and whether a currency."""
+    inv = table_source(con, invoices, "invoices", [*_INVOICE, "currency"],
+                       mapping=invoices_mapping)
+    pay = table_source(con, payments, "payments", _PAYMENT, mapping=payments_mapping)
+    for src, need, what in ((inv, _INVOICE, "invoices"), (pay, _PAYMENT, "payments")):
+        missing = [c for c in need if c not in src.columns]
+        if missing:
+            raise DataProblem(f"{src.name}: {what} lack column(s) {missing}. Fix: map the "
+                              "export's columns to the course names (a mapping file in "
+                              "mappings/).")
+    cur = "CAST(currency AS VARCHAR)" if "currency" in inv.columns else "NULL"
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW inv AS SELECT CAST(invoice_id AS VARCHAR) AS
+        invoice_id, customer_id, CAST(issue_date AS TIMESTAMP) AS issue_date,
+        CAST(due_date AS TIMESTAMP) AS due_date, amount, {cur} AS currency FROM ({inv.sql})""")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW pay AS SELECT CAST(invoice_id AS VARCHAR) AS
+        invoice_id, CAST(payment_date AS TIMESTAMP) AS payment_date, amount FROM ({pay.sql})""")
+    return inv.name, pay.name, "currency" in inv.columns
+
+
+#: (table, test of a bad row, columns shown, message, fix) in the order validate_receivables
+#: checks them; ``{n}`` is the number of rows (or invoices) concerned.
+_CHECKS = (
+    ("inv", "invoice_id IN (SELECT invoice_id FROM inv GROUP BY 1 HAVING count(*) > 1)",
+     "invoice_id, customer_id, issue_date, due_date, amount",
+     "column 'invoice_id' has {n} row(s) with a duplicate invoice number",
+     "Each invoice must appear once: remove repeated export rows, or give credit notes and "
+     "re-issues their own numbers."),
+    ("inv", "amount IS NULL OR amount <= 0", "invoice_id, customer_id, amount",
+     "column 'amount' has {n} empty, zero or negative value(s)",
+     "Amounts must be positive; book credit notes and refunds separately."),
+    ("pay", "amount IS NULL OR amount <= 0", "invoice_id, payment_date, amount",
+     "column 'amount' has {n} empty, zero or negative value(s)",
+     "Amounts must be positive; book credit notes and refunds separately."),
+    ("inv", "issue_date IS NULL OR due_date IS NULL", "invoice_id, issue_date, due_date",
+     "columns 'issue_date'/'due_date' have {n} empty or unreadable date(s)",
+     "Fix or remove those rows (dates like 2025-12-31)."),
+    ("pay", "payment_date IS NULL", "invoice_id, payment_date, amount",
+     "column 'payment_date' has {n} empty or unreadable date(s)",
+     "Fix or remove those rows (dates like 2025-12-31)."),
+    ("inv", "due_date < issue_date", "invoice_id, issue_date, due_date",
+     "column 'due_date' is before 'issue_date' in {n} row(s)",
+     "Check the date format (day/month swapped?) or the payment terms of those invoices."),
+    ("pay", "invoice_id NOT IN (SELECT invoice_id FROM inv WHERE invoice_id IS NOT NULL) "
+     "OR invoice_id IS NULL", "invoice_id, payment_date, amount",
+     "column 'invoice_id' names {n} payment(s) for invoices that are not in the invoices table",
+     "Load the matching invoices (same period and currency) or drop those payments."),
+    ("pay", "payment_date < (SELECT i.issue_date FROM inv i WHERE i.invoice_id = pay.invoice_id)",
+     "invoice_id, payment_date, amount",
+     "column 'payment_date' is before the invoice's issue date in {n} row(s)",
+     "A prepayment is not a payment of an invoice: book it as a deposit, or fix the date."),
+)
+
+
+def _validate(con: duckdb.DuckDBPyConnection, names: dict[str, str], currency: bool) -> None:
+    """The checks of ``validate_receivables(overpayment="cap")`` in SQL: one scan per table."""
+    if currency:
+        counts = con.execute("SELECT coalesce(currency, 'CNY') AS c, count(*) FROM inv "
+                             "GROUP BY 1 ORDER BY 1").fetchall()
+        if len(counts) > 1:
+            raise DataProblem(f"{names['inv']}: column 'currency' mixes currencies "
+                              f"{dict(counts)}; amounts in different currencies cannot be added. "
+                              "Convert them to one currency first, or age one currency at a "
+                              "time (filter the export).")
+    for table in ("inv", "pay"):
+        checks = [c for c in _CHECKS if c[0] == table]
+        row = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {c[1]})" for c in checks)
+                          + f" FROM {table}").fetchone() or ()
+        for (_, bad, shown, what, fix), n in zip(checks, row, strict=True):
+            if n:
+                sample = con.execute(f"SELECT {shown} FROM {table} WHERE {bad} LIMIT 5").df()
+                raise DataProblem(f"{names[table]}: {what.format(n=n)}:\n"
+                                  f"{sample.to_string(index=False)}\n{fix}")
+
+
+def _snapshot_dates(con: duckdb.DuckDBPyConnection, dates: Any) -> np.ndarray:
+    """Sorted unique snapshot dates; default the month ends from first issue to last date."""
+    if dates is None:
+        first, last_due, last_paid = con.execute(
+            "SELECT (SELECT min(issue_date) FROM inv), (SELECT max(due_date) FROM inv), "
+            "(SELECT max(payment_date) FROM pay)").fetchone() or (None, None, None)
+        if first is None:
+            raise DataProblem("month_end_snapshots: the invoices table is empty.")
+        end = max(last_due, last_paid) if last_paid is not None else last_due
+        a, b = pd.Timestamp(first).normalize(), pd.Timestamp(end).normalize()
+        dates = pd.date_range(a + pd.offsets.MonthEnd(0), b + pd.offsets.MonthEnd(0), freq="ME")
+    ends = pd.DatetimeIndex(pd.to_datetime(list(dates))).sort_values().unique()
+    if not len(ends):
+        raise DataProblem("month_end_snapshots: no snapshot date given.")
+    return ends.to_numpy(dtype="datetime64[ns]")
+
+
+def _first_on_or_after(column: str, ends: np.ndarray) -> str:
+    """SQL of ``searchsorted(ends, column, side="left")``: the first snapshot on/after a date."""
+    stamps = [f"TIMESTAMP '{pd.Timestamp(e).isoformat(sep=' ')}'" for e in ends]
+    cases = " ".join(f"WHEN {column} <= {s} THEN {j}" for j, s in enumerate(stamps))
+    return f"(CASE {cases} ELSE {len(ends)} END)"
+
+
+def _stage_sql(days: str, stages: Any) -> str:
+    """SQL of :func:`stage_of`: the first stage whose upper bound is at least ``days``."""
+    bounds = list(stages.max_days[:-1])
+    cases = " ".join(f"WHEN {days} <= {float(b)!r} THEN {_literal(n)}"
+                     for b, n in zip(bounds, stages.names, strict=False))
+    return f"(CASE {cases} ELSE {_literal(stages.names[-1])} END)"
+
+
+def snapshot_query(con: duckdb.DuckDBPyConnection, ends: np.ndarray, stages: Any) -> str:
+    """The snapshot rows over the views ``inv`` and ``pay`` as one query (stage as text).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A connection holding the views (``snapshots_on_engine`` makes them).
+    ends : ndarray of datetime64
+        The snapshot dates, sorted and unique.
+    stages : Stages
+        ``names``, ``max_days`` and ``tolerance``.
+
+    Returns
+    -------
+    str
+        ``SELECT`` of :data:`SNAPSHOT_COLUMNS` ordered by invoice and date.
+    """
+    con.execute("CREATE OR REPLACE TEMP TABLE ends AS SELECT * FROM (VALUES " + ", ".join(
+        f"({j}, TIMESTAMP '{pd.Timestamp(e).isoformat(sep=' ')}')" for j, e in enumerate(ends))
+        + ") AS t(j, d)")
+    n = len(ends)
+    first = _first_on_or_after("issue_date", ends)
+    paid_at = _first_on_or_after("p.payment_date", ends)
+    tol = float(stages.tolerance)
+    return f"""
+    WITH i AS (SELECT invoice_id, customer_id, due_date, amount, {first} AS f FROM inv),
+    paid AS (
+        SELECT p.invoice_id, greatest({paid_at}, i.f) AS j, sum(p.amount) AS paid
+        FROM pay p JOIN i ON p.invoice_id = i.invoice_id GROUP BY ALL),
+    grid AS (SELECT invoice_id, customer_id, due_date, amount, unnest(range(f, {n})) AS j
+             FROM i WHERE f < {n}),
+    rows AS (
+        SELECT g.*, coalesce(paid.paid, 0.0) AS paid_in,
+               round(g.amount - sum(coalesce(paid.paid, 0.0)) OVER w, 2) AS raw_bal
+        FROM grid g LEFT JOIN paid USING (invoice_id, j)
+        WINDOW w AS (PARTITION BY g.invoice_id ORDER BY g.j ROWS UNBOUNDED PRECEDING)),
+    bal AS (
+        SELECT *, CASE WHEN raw_bal <= {tol!r} THEN 0.0 ELSE raw_bal END AS balance
+        FROM rows),
+    prev AS (
+        SELECT *, lag(balance) OVER (PARTITION BY invoice_id ORDER BY j) AS prev_bal FROM bal)
+    SELECT e.d AS date, invoice_id, customer_id, amount, balance,
+           least(paid_in, coalesce(prev_bal, amount)) AS paid_in_period,
+           CAST(floor((epoch_us(e.d) - epoch_us(due_date)) / {_DAY_US}.0) AS BIGINT)
+               AS days_past_due,
+           {_stage_sql('CAST(floor((epoch_us(e.d) - epoch_us(due_date)) / '
+                       + str(_DAY_US) + '.0) AS BIGINT)', stages)} AS stage
+    FROM prev JOIN ends e USING (j)
+    WHERE balance > 0 OR prev_bal IS NULL OR prev_bal > 0
+    ORDER BY invoice_id, date"""
+
+
+def prepare(con: duckdb.DuckDBPyConnection, invoices: Any, payments: Any, dates: Any,
+            validate: bool, invoices_mapping: Any = None, payments_mapping: Any = None
+            ) -> np.ndarray:
+    """Make the views ``inv`` and ``pay``, check them, and return the snapshot dates."""
+    inv_name, pay_name, currency = _views(con, invoices, payments, invoices_mapping,
+                                          payments_mapping)
+    if validate:
+        _validate(con, {"inv": inv_name, "pay": pay_name}, currency)
+    return _snapshot_dates(con, dates)
+
+
+def _in_input_order(out: pd.DataFrame, invoices: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the pandas path's order: invoices as in the input, then by date."""
+    ids = pd.Index(invoices["invoice_id"].astype("string"))
+    pos = ids.get_indexer(pd.Index(out["invoice_id"]))
+    order = np.lexsort((out["date"].to_numpy(), pos))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def _typed(out: pd.DataFrame, invoices: Any, stages: Any) -> pd.DataFrame:
+    """The pandas path's dtypes: ns dates, text invoice ids, the input's customer ids."""
+    out["date"] = out["date"].astype("datetime64[ns]")
+    out["invoice_id"] = out["invoice_id"].astype("string")
+    if isinstance(invoices, pd.DataFrame):
+        dtype = invoices["customer_id"].dtype
+        if not isinstance(dtype, pd.CategoricalDtype):
+            out["customer_id"] = out["customer_id"].astype(dtype)
+        out = _in_input_order(out, invoices)
+    else:
+        out["customer_id"] = out["customer_id"].astype("string")
+    out["days_past_due"] = out["days_past_due"].astype("int64")
+    for col in ("amount", "balance", "paid_in_period"):
+        out[col] = out[col].astype("float64")
+    out["stage"] = pd.Categorical(out["stage"], dtype=stages.dtype)
+    return out
+
+
+# Long: the arguments of month_end_snapshots plus the engine's, documented
+def snapshots_on_engine(
+    invoices: pd.DataFrame | str | Path,
+    payments: pd.DataFrame | str | Path,
+    stages: Any,
+    dates: Sequence[Any] | pd.DatetimeIndex | None = None,
+    validate: bool = True,
+    invoices_mapping: Any = None,
+    payments_mapping: Any = None,
+    settings: EngineSettings | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> pd.DataFrame:
+    """:func:`helpers.receivables.month_end_snapshots` computed by DuckDB (frames or files).
+
+    Parameters
+    ----------
+    invoices, payments : DataFrame, str or Path
+        Course tables, or CSV/Parquet files (folders of Parquet files) read by DuckDB.
+    stages : Stages
+        Resolved stages (:func:`helpers.receivables.resolve_stages`).
+    dates : sequence of dates, optional
+        Snapshot dates (default: every month end from the first issue to the last payment or
+        due date).
+    validate : bool
+        Run the checks of :func:`helpers.receivables.validate_receivables` in SQL first.
+    invoices_mapping, payments_mapping : str, Path, dict or ColumnMapping, optional
+        Column mappings of the files.
+    settings : EngineSettings, optional
+        Memory limit, spill folder, threads, progress bar.
+    con : duckdb.DuckDBPyConnection, optional
+        An open connection to use instead.
+
+    Returns
+    -------
+    DataFrame
+        The columns and dtypes of ``month_end_snapshots``; rows in its order for frames, by
+        invoice and date for files.
+
+    Raises
+    ------
+    DataProblem
+        The problems ``validate_receivables`` names, and files the engine cannot read.
+    """
+    own = con is None
+    con = connect(settings) if con is None else con
+    try:
+        ends = prepare(con, invoices, payments, dates, validate, invoices_mapping,
+                       payments_mapping)
+        out = con.execute(snapshot_query(con, ends, stages)).df()
+        return _typed(out, invoices, stages)
+    finally:
+        if own:
+            con.close()
+
+
+def flow_on_engine(con: duckdb.DuckDBPyConnection, snapshots_sql: str
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Balance moved between stages, and paid, from one month end to the next, in SQL.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The connection.
+    snapshots_sql : str
+        A query (or table name) with the snapshot columns.
+
+    Returns
+    -------
+    moved, paid : DataFrame
+        ``from_stage, to_stage, end_balance`` and ``from_stage, paid`` summed over the pairs
+        of consecutive rows of an invoice whose earlier balance is positive (the inputs of
+        :func:`helpers.receivables.flow_matrix`).
+    """
+    pairs = f"""
+        WITH s AS (
+            SELECT CAST(stage AS VARCHAR) AS to_stage, balance AS end_balance,
+                   paid_in_period AS paid,
+                   lag(CAST(stage AS VARCHAR)) OVER w AS from_stage,
+                   lag(balance) OVER w AS start_balance
+            FROM ({snapshots_sql}) WINDOW w AS (PARTITION BY invoice_id ORDER BY date))
+        SELECT * FROM s WHERE from_stage IS NOT NULL AND start_balance > 0"""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE pairs AS {pairs}")
+    moved = con.execute("SELECT from_stage, to_stage, sum(end_balance) AS end_balance "
+                        "FROM pairs GROUP BY ALL").df()
+    paid = con.execute("SELECT from_stage, sum(paid) AS paid FROM pairs GROUP BY ALL").df()
+    return moved, paid

@@ -1,0 +1,250 @@
+"""The customer summary (RFM and lifetimes' frequency/recency/T) as DuckDB SQL.
+
+The same columns, exclusions and conventions as :func:`helpers.segments.customer_summary`
+(read its docstring): periods of ``freq`` (weeks start on Monday), several purchases in one
+period are one order, ``monetary_value`` is the mean of the repeat periods, the period holding
+``as_of`` is observed in full. Days are integers (days since 1970-01-01) inside the query, so a
+purchase at 23:59 and one at 00:01 fall on their own calendar days exactly as in pandas.
+
+Two passes over the input: one counts the rows left out (by reason) and finds the last day,
+one groups by (customer, period) and then by customer. DuckDB's hash aggregation spills to
+the engine's temporary folder when the groups do not fit in ``memory_limit``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from helpers.errors import DataProblem
+
+from ._engine import EngineSettings, connect
+from ._sources import table_source
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = ["EngineSummary", "summary_on_engine"]
+
+_FREQ_DAYS = {"D": 1, "W": 7}
+
+
+class EngineSummary(NamedTuple):
+    """What :func:`summary_on_engine` returns.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per customer, the columns of :func:`helpers.segments.customer_summary`.
+    exclusions : dict
+        ``rows_in``, ``missing_customer``, ``missing_date``, ``returns``, ``zero_amount_kept``,
+        ``after_observation_end``, ``rows_used``.
+    window_end : Timestamp
+        The last day observed.
+    """
+
+    table: pd.DataFrame
+    exclusions: dict[str, int]
+    window_end: pd.Timestamp
+
+
+def _day_number(stamp: Any) -> int:
+    try:
+        return int(np.datetime64(pd.Timestamp(stamp).to_datetime64(), "D").astype("int64"))
+    except (ValueError, TypeError) as err:
+        raise DataProblem(f"customer_summary: as_of={stamp!r} is not a date; give e.g. "
+                          "'2025-12-31'.") from err
+
+
+def _period(day: str, freq: str) -> str:
+    """SQL of the first day of the period holding ``day`` (weeks start on Monday)."""
+    return day if freq == "D" else f"({day} - ((({day} + 3) % 7) + 7) % 7)"
+
+
+def _base_view(con: duckdb.DuckDBPyConnection, source_sql: str, has_return: bool) -> None:
+    ret = "coalesce(amount < 0, FALSE)" + (" OR coalesce(is_return, FALSE)" if has_return else "")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW tx AS
+        SELECT customer_id AS cid,
+               date_diff('day', DATE '1970-01-01', CAST(purchase_date AS DATE)) AS d,
+               CAST(amount AS DOUBLE) AS amt, ({ret}) AS ret
+        FROM ({source_sql})""")
+
+
+def _exclusions(con: duckdb.DuckDBPyConnection, exclude_returns: bool, end_period: int | None,
+                freq: str, name: str) -> tuple[dict[str, int], int | None]:
+    """Pass 1: the rows left out by reason, and the last day of the rows kept."""
+    ok = "cid IS NOT NULL AND d IS NOT NULL"
+    kept = f"{ok} AND NOT ret" if exclude_returns else ok
+    late = (f"count(*) FILTER (WHERE {kept} AND {_period('d', freq)} > {end_period})"
+            if end_period is not None else "0")
+    row = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE cid IS NULL),
+               count(*) FILTER (WHERE cid IS NOT NULL AND d IS NULL),
+               count(*) FILTER (WHERE {ok} AND amt IS NULL),
+               count(*) FILTER (WHERE {ok} AND ret),
+               count(*) FILTER (WHERE {kept} AND amt = 0), {late},
+               count(*) FILTER (WHERE {kept}), max(d) FILTER (WHERE {kept})
+        FROM tx""").fetchone()
+    assert row is not None
+    n_in, no_cust, no_date, no_amount, returns, zero, n_late, n_kept, last = row
+    if no_amount:
+        sample = [r[0] for r in con.execute(
+            f"SELECT DISTINCT CAST(cid AS VARCHAR) FROM tx WHERE {ok} AND amt IS NULL LIMIT 5"
+        ).fetchall()]
+        raise DataProblem(f"{name}: column 'amount' is empty in {no_amount} row(s), e.g. of "
+                          f"customers {sample}. Fix: fill the amount in the export, or drop "
+                          "those rows before summarising.")
+    report = {"rows_in": n_in, "missing_customer": no_cust, "missing_date": no_date,
+              "returns": returns if exclude_returns else 0, "zero_amount_kept": zero,
+              "after_observation_end": n_late, "rows_used": n_kept - n_late}
+    return {k: int(v) for k, v in report.items()}, (None if last is None else int(last))
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, exclude_returns: bool, end_period: int,
+             freq: str) -> dict[str, np.ndarray]:
+    """Pass 2: per customer the orders, totals, first period's value, first/last period/day."""
+    kept = "cid IS NOT NULL AND d IS NOT NULL" + (" AND NOT ret" if exclude_returns else "")
+    p = _period("d", freq)
+    return con.execute(f"""
+        WITH per AS (
+            SELECT cid, {p} AS p, sum(amt) AS s, min(d) AS dmin, max(d) AS dmax
+            FROM tx WHERE {kept} AND {p} <= {end_period} GROUP BY cid, p)
+        SELECT cid, count(*) AS n, sum(s) AS total, arg_min(s, p) AS first_amount,
+               min(p) AS fp, max(p) AS lp, min(dmin) AS fd, max(dmax) AS ld
+        FROM per GROUP BY cid ORDER BY cid""").fetchnumpy()
+
+
+def _table(g: dict[str, np.ndarray], end_period: int, window_end: int, scale: float,
+           id_dtype: Any) -> pd.DataFrame:
+    """The summary columns, with the formulas and dtypes of the pandas path."""
+    n = np.asarray(g["n"], dtype="int64")
+    total = np.asarray(g["total"], dtype="float64")
+    fp, lp = np.asarray(g["fp"], dtype="int64"), np.asarray(g["lp"], dtype="int64")
+    fd, ld = np.asarray(g["fd"], dtype="int64"), np.asarray(g["ld"], dtype="int64")
+    frequency = n - 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mval = np.where(frequency > 0, (total - np.asarray(g["first_amount"], dtype="float64"))
+                        / np.maximum(frequency, 1), 0.0)
+    ids = np.asarray(g["cid"])
+    return pd.DataFrame(
+        {
+            "first_purchase": fd.astype("datetime64[D]").astype("datetime64[ns]"),
+            "last_purchase": ld.astype("datetime64[D]").astype("datetime64[ns]"),
+            "n_orders": n, "frequency": frequency,
+            "recency": (lp - fp) / scale, "T": (end_period - fp) / scale,
+            "days_since_last": (window_end - ld).astype("int64"),
+            "monetary_total": total, "monetary_value": mval,
+            "avg_order_value": total / n,
+            "tenure_days": (window_end - fd).astype("int64"),
+        },
+        index=pd.Index(ids, dtype=id_dtype, name="customer_id"),
+    )
+
+
+def _id_dtype(data: Any, customer_col: str) -> Any:
+    if isinstance(data, pd.DataFrame):
+        dtype = data[customer_col].dtype
+        return dtype.categories.dtype if isinstance(dtype, pd.CategoricalDtype) else dtype
+    return pd.StringDtype()  # as helpers.data.load_table reads identifiers
+
+
+# Long: the argument list of customer_summary plus the engine's, and their checks
+def summary_on_engine(
+    data: pd.DataFrame | str | Path,
+    as_of: Any = None,
+    freq: str = "D",
+    customer_col: str = "customer_id",
+    date_col: str = "purchase_date",
+    amount_col: str = "amount",
+    exclude_returns: bool = True,
+    freq_multiplier: float = 1.0,
+    mapping: Any = None,
+    settings: EngineSettings | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> EngineSummary:
+    """The customer summary computed by DuckDB, from a frame or a file (never loaded whole).
+
+    Parameters
+    ----------
+    data : DataFrame, str or Path
+        Transactions: a frame, or a CSV/Parquet file or a folder of Parquet files.
+    as_of, freq, customer_col, date_col, amount_col, exclude_returns, freq_multiplier
+        As for :func:`helpers.segments.customer_summary` (the ``*_col`` names apply to a
+        frame; a file's columns come from ``mapping``).
+    mapping : str, Path, dict or ColumnMapping, optional
+        The column mapping of a file (``mappings/*.yaml``).
+    settings : EngineSettings, optional
+        Memory limit, spill folder, threads, progress bar.
+    con : duckdb.DuckDBPyConnection, optional
+        An open connection to use instead (``settings`` is then ignored).
+
+    Returns
+    -------
+    EngineSummary
+        ``table``, ``exclusions`` and ``window_end``, equal to the pandas path's.
+
+    Raises
+    ------
+    DataProblem
+        As :func:`helpers.segments.customer_summary`, plus files the engine cannot read.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [10.0, 5.0, 8.0],
+    ...                    "purchase_date": pd.to_datetime(["2025-01-01", "2025-01-11",
+    ...                                                     "2025-01-05"])})
+    >>> s = summary_on_engine(tx, as_of="2025-01-31").table
+    >>> s[["frequency", "recency", "T"]].to_dict("index")["a"]
+    {'frequency': 1, 'recency': 10.0, 'T': 30.0}
+    """
+    if freq not in _FREQ_DAYS:
+        raise DataProblem(f"customer_summary: freq={freq!r} is not supported; use one of "
+                          f"{sorted(_FREQ_DAYS)} (days or weeks).")
+    if not freq_multiplier or freq_multiplier <= 0:
+        raise DataProblem(f"customer_summary: freq_multiplier must be positive, got "
+                          f"{freq_multiplier!r}.")
+    own = con is None
+    con = connect(settings) if con is None else con
+    try:
+        return _summarise(con, data, as_of, freq, customer_col, date_col, amount_col,
+                          exclude_returns, freq_multiplier, mapping)
+    finally:
+        if own:
+            con.close()
+
+
+def _summarise(con: duckdb.DuckDBPyConnection, data: Any, as_of: Any, freq: str,
+               customer_col: str, date_col: str, amount_col: str, exclude_returns: bool,
+               freq_multiplier: float, mapping: Any) -> EngineSummary:
+    rename = {"customer_id": customer_col, "purchase_date": date_col, "amount": amount_col}
+    src = table_source(con, data, "transactions",
+                       ["customer_id", "purchase_date", "amount", "is_return"], rename, mapping)
+    missing = [rename[c] if isinstance(data, pd.DataFrame) else c
+               for c in ("customer_id", "purchase_date", "amount") if c not in src.columns]
+    if missing:
+        raise DataProblem(f"{src.name}: missing column(s) {missing}. Fix: map your export's "
+                          "columns to the course names (a mapping file in mappings/) or pass "
+                          "the right column names (customer_col=, date_col=, amount_col=).")
+    _base_view(con, src.sql, "is_return" in src.columns)
+    end_period = None if as_of is None else int(_period_int(_day_number(as_of), freq))
+    report, last = _exclusions(con, exclude_returns, end_period, freq, src.name)
+    if report["rows_used"] == 0 or last is None:
+        raise DataProblem(f"{src.name}: no purchase left to summarise after the exclusions "
+                          f"{report}. Fix: check as_of, the amount signs and the customer "
+                          "column.")
+    end_day = _day_number(as_of) if as_of is not None else last
+    end_period = int(_period_int(end_day, freq))
+    window_end = end_period + _FREQ_DAYS[freq] - 1 if freq != "D" else end_day
+    groups = _grouped(con, exclude_returns, end_period, freq)
+    table = _table(groups, end_period, window_end, _FREQ_DAYS[freq] * freq_multiplier,
+                   _id_dtype(data, customer_col))
+    return EngineSummary(table, report, pd.Timestamp(np.datetime64(int(window_end), "D")))
+
+
+def _period_int(day: int, freq: str) -> int:
+    return day if freq == "D" else day - (day + 3) % 7
+

@@ -1,0 +1,59 @@
+"""Fixtures of the engine tests: the bundled transactions, an edge-case frame, files of them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.data import load_table
+from helpers.paths import PROJECT_DIR
+
+TRANSACTIONS_CSV = PROJECT_DIR / "datasets" / "transactions.csv"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "spark: runs pyspark in local mode (slow; CI runs it once)")
+
+
+@pytest.fixture(scope="session")
+def transactions() -> pd.DataFrame:
+    """The bundled transactions, loaded as a notebook loads them."""
+    return load_table(TRANSACTIONS_CSV, "transactions")
+
+
+@pytest.fixture
+def edge_frame() -> pd.DataFrame:
+    """Returns, a flagged return, missing ids and dates, a zero amount, a day boundary, a week
+    boundary (Sunday -> Monday) and a purchase after as_of."""
+    return pd.DataFrame({
+        "customer_id": ["a", "a", "a", None, "b", "b", "b", "c", "c", "d", "d", "e"],
+        "purchase_date": pd.to_datetime([
+            "2025-01-05 23:59:59", "2025-01-06 00:00:01", "2025-01-06 10:00:00", "2025-01-07 00:00:00",
+            "2025-01-08 00:00:00", None, "2025-01-20 00:00:00", "2025-01-12 00:00:00",
+            "2025-01-13 00:00:00", "2025-01-10 00:00:00",
+            "2025-03-01 00:00:00", "2025-01-15 00:00:00"]),
+        "amount": [10.0, 20.0, 5.0, 7.0, -4.0, 3.0, 0.0, 8.0, 9.5, 11.0, 50.0, 6.0],
+        "is_return": [False, False, False, False, False, False, False, False, True, False,
+                      False, False],
+    })
+
+
+@pytest.fixture
+def nan_amount_frame(edge_frame: pd.DataFrame) -> pd.DataFrame:
+    frame = edge_frame.copy()
+    frame.loc[2, "amount"] = np.nan
+    return frame
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Spark tests start a JVM (1-2 minutes): they run with ``-m spark`` or HELPERS_SPARK=1."""
+    import os
+
+    if "spark" in (config.getoption("-m") or "") or os.environ.get("HELPERS_SPARK") == "1":
+        return
+    skip = pytest.mark.skip(reason="Spark in local mode takes 1-2 min: run with -m spark "
+                                   "(CI runs it once)")
+    for item in items:
+        if "spark" in item.keywords:
+            item.add_marker(skip)
