@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     import ipywidgets
 
 __all__ = ["check_datasets", "check_output", "check_packages", "check_python", "check_widgets",
-           "explore_signups", "plot_table_sizes", "read_pins", "run_checks", "signup_view"]
+           "explore_signups", "plot_table_sizes", "read_pins", "run_checks", "signup_view",
+           "SignupYears"]
 
 MIN_PYTHON = (3, 11)
 
@@ -156,8 +157,33 @@ def run_checks(data_dir: str | Path | None = None, output_dir: str | Path | None
     return pd.DataFrame(rows, columns=["check", "status", "detail", "fix"])
 
 
-def signup_view(customers: pd.DataFrame, year: int) -> dict[str, int]:
+class SignupYears:
+    """The customers' signup years and kinds, read once for the signup widget.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        The customers table (``signup_date``, ``customer_kind``).
+
+    Raises
+    ------
+    DataProblem
+        When ``signup_date`` or ``customer_kind`` is missing.
+    """
+
+    def __init__(self, customers: pd.DataFrame) -> None:
+        if "signup_date" not in customers or "customer_kind" not in customers:
+            raise DataProblem("signup_view needs the columns signup_date and customer_kind")
+        self.years = pd.to_datetime(customers["signup_date"]).dt.year.to_numpy()
+        kind = customers["customer_kind"].to_numpy()
+        self.individual, self.organisation = kind == "individual", kind == "organisation"
+
+
+def signup_view(customers: pd.DataFrame | SignupYears, year: int) -> dict[str, int]:
     """Customers whose record was created in ``year``, by kind (the pure part of the widget).
+
+    ``customers`` may be the table or :class:`SignupYears` read from it once (what the widget
+    does, so moving the slider does not parse the dates again).
 
     Raises
     ------
@@ -170,12 +196,10 @@ def signup_view(customers: pd.DataFrame, year: int) -> dict[str, int]:
     ...                           "customer_kind": ["individual", "organisation"]}), 2024)
     {'individual': 1, 'organisation': 0}
     """
-    if "signup_date" not in customers or "customer_kind" not in customers:
-        raise DataProblem("signup_view needs the columns signup_date and customer_kind")
-    in_year = customers[pd.to_datetime(customers["signup_date"]).dt.year == year]
-    counts = in_year["customer_kind"].value_counts()
-    return {"individual": int(counts.get("individual", 0)),
-            "organisation": int(counts.get("organisation", 0))}
+    prep = customers if isinstance(customers, SignupYears) else SignupYears(customers)
+    in_year = prep.years == year
+    return {"individual": int((in_year & prep.individual).sum()),
+            "organisation": int((in_year & prep.organisation).sum())}
 
 
 def explore_signups(customers: pd.DataFrame) -> ipywidgets.Widget:
@@ -193,13 +217,14 @@ def explore_signups(customers: pd.DataFrame) -> ipywidgets.Widget:
     # deferred: ipywidgets is only needed for the widget (run_checks reports it when missing)
     import ipywidgets as w
 
-    years = pd.to_datetime(customers["signup_date"]).dt.year
+    prep = SignupYears(customers)  # dates parsed once, not on every move of the slider
+    years = pd.Series(prep.years)
     slider = w.IntSlider(value=int(years.max()), min=int(years.min()), max=int(years.max()),
                          description="Year")
     label = w.HTML()
 
     def redraw(*_: object) -> None:
-        v = signup_view(customers, slider.value)
+        v = signup_view(prep, slider.value)
         label.value = (f"<b>{slider.value}</b>: {v['individual']} individual and "
                        f"{v['organisation']} organisational customers signed up")
 

@@ -47,7 +47,8 @@ Lesson 10, collection strategy:
   :func:`play_table`.
 * ``_customer_types``: :func:`lifecycle_status`, :func:`value_tiers`,
   :func:`collection_attributes`, :func:`collection_types`.
-* ``_work_queue``: :func:`collection_accounts`, :func:`work_queue`, :func:`queue_view`,
+* ``_work_queue``: :func:`collection_accounts`, :func:`work_queue`, :func:`rank_accounts`,
+  :func:`queue_view`, :func:`explore_queue`,
   :func:`export_queue`, :func:`plot_queue`.
 * ``_timeline``: :func:`account_timeline`, :func:`timeline_view`, :func:`explore_timeline`.
 * ``_worked_case``: :func:`worked_case`, :func:`plot_worked_case`.
@@ -64,6 +65,7 @@ from ._behaviour import BEHAVIOURS, classify_payment_behaviour, payment_history
 from ._credit_default import (
     CREDIT_MONTHS,
     CREDIT_STATUS,
+    credit_default_receivables,
     credit_default_stages,
     credit_default_transitions,
     read_credit_default,
@@ -72,10 +74,19 @@ from ._customer_types import (
     collection_attributes,
     collection_types,
     lifecycle_status,
+    type_fallbacks,
     value_tiers,
 )
 from ._expected_loss import expected_loss, loss_rates
-from ._pay_model import FEATURES, fit_pay_model, pay_features, predict_pay, score_open_items
+from ._pay_model import (
+    FEATURES,
+    ModelNotTrainable,
+    fit_pay_model,
+    pay_features,
+    predict_pay,
+    score_open_items,
+    score_without_model,
+)
 from ._playbook import (
     PLACEHOLDERS,
     PLAY_FIELDS,
@@ -98,15 +109,25 @@ from ._roll_rates import (
 )
 from ._snapshots import aging_trend, month_end_snapshots, month_ends
 from ._stages import BehaviourRules, Stages, StageSpec, load_stages, stage_of
-from ._timeline import AccountView, NextAction, account_timeline, explore_timeline, timeline_view
+from ._timeline import (
+    AccountView,
+    NextAction,
+    TimelineInputs,
+    account_timeline,
+    explore_timeline,
+    timeline_view,
+)
 from ._validation import validate_receivables
-from ._widgets import aging_view, explore_aging
+from ._widgets import AgingInputs, aging_view, explore_aging
 from ._work_queue import (
     TIER_RANK,
+    RankedAccounts,
     collection_accounts,
+    explore_queue,
     export_queue,
     plot_queue,
     queue_view,
+    rank_accounts,
     work_queue,
 )
 from ._worked_case import plot_worked_case, worked_case
@@ -146,17 +167,21 @@ __all__ = [
     "fit_pay_model",
     "predict_pay",
     "score_open_items",
+    "score_without_model",
+    "ModelNotTrainable",
     # the credit-card default data
     "CREDIT_MONTHS",
     "CREDIT_STATUS",
     "read_credit_default",
     "credit_default_stages",
+    "credit_default_receivables",
     "credit_default_transitions",
     # plots and widget
     "plot_aging",
     "plot_roll_rates",
     "plot_aging_trend",
     "aging_view",
+    "AgingInputs",
     "explore_aging",
     # lesson 10: playbook and customer types
     "PLACEHOLDERS",
@@ -171,17 +196,22 @@ __all__ = [
     "value_tiers",
     "collection_attributes",
     "collection_types",
+    "type_fallbacks",
     # work queue, timeline, worked case, role play
     "TIER_RANK",
     "collection_accounts",
     "work_queue",
     "queue_view",
+    "rank_accounts",
+    "RankedAccounts",
+    "explore_queue",
     "export_queue",
     "plot_queue",
     "AccountView",
     "NextAction",
     "account_timeline",
     "timeline_view",
+    "TimelineInputs",
     "explore_timeline",
     "worked_case",
     "plot_worked_case",

@@ -16,8 +16,10 @@ from helpers.errors import DataProblem
 
 from ._playbook import CollectionPlaybook
 from ._snapshots import month_end_snapshots
+from ._stages import Stages, load_stages
 
-__all__ = ["AccountView", "NextAction", "account_timeline", "explore_timeline", "timeline_view"]
+__all__ = ["AccountView", "NextAction", "TimelineInputs", "account_timeline", "explore_timeline",
+           "timeline_view"]
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,65 @@ def account_timeline(customer_id: str, invoices: pd.DataFrame, payments: pd.Data
     return out.sort_values("date", kind="stable").reset_index(drop=True)
 
 
-def timeline_view(customer_id: str, invoices: pd.DataFrame, payments: pd.DataFrame,
-                  accounts: pd.DataFrame, playbook: CollectionPlaybook, as_of: Any,
+class TimelineInputs:
+    """The timeline widget's tables with each customer's rows found once.
+
+    Picking an account then takes its few rows instead of comparing every row's customer ID.
+
+    Parameters
+    ----------
+    invoices, payments : DataFrame
+        Course tables.
+    accounts : DataFrame
+        From :func:`collection_accounts` with ``customer_type``.
+    calls : DataFrame, optional
+        Course table.
+    """
+
+    def __init__(self, invoices: pd.DataFrame, payments: pd.DataFrame, accounts: pd.DataFrame,
+                 calls: pd.DataFrame | None = None) -> None:
+        self.tables = {"invoices": invoices, "payments": payments, "accounts": accounts,
+                       "calls": calls}
+        self.stages = load_stages()  # read once, not on every pick
+        self._rows = {name: _positions(t["customer_id"])
+                      for name, t in self.tables.items() if t is not None and len(t)}
+
+    def of(self, customer_id: str) -> dict[str, pd.DataFrame | None]:
+        """Each table's rows of one customer (in the tables' order).
+
+        Parameters
+        ----------
+        customer_id : str
+            The account.
+
+        Returns
+        -------
+        dict
+            ``invoices``, ``payments``, ``accounts``, ``calls`` (``None`` when not given).
+        """
+        out: dict[str, pd.DataFrame | None] = {}
+        for name, t in self.tables.items():
+            if t is None or name not in self._rows:
+                out[name] = t
+                continue
+            ids, order, edges = self._rows[name]
+            code = ids.get_indexer([customer_id])[0]
+            out[name] = t.iloc[order[edges[code]:edges[code + 1]] if code >= 0 else order[:0]]
+        return out
+
+
+def _positions(ids: pd.Series) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """Distinct IDs, row numbers grouped by ID (in row order) and where each ID's group starts."""
+    codes, uniques = pd.factorize(ids)
+    order = np.argsort(codes, kind="stable")
+    order = order[codes[order] >= 0]  # rows without an ID belong to no one
+    edges = np.r_[0, np.cumsum(np.bincount(codes[codes >= 0], minlength=len(uniques)))]
+    return pd.Index(uniques), order, edges
+
+
+def timeline_view(customer_id: str, invoices: pd.DataFrame | TimelineInputs,
+                  payments: pd.DataFrame | None = None, accounts: pd.DataFrame | None = None,
+                  playbook: CollectionPlaybook | None = None, as_of: Any = None,
                   calls: pd.DataFrame | None = None) -> AccountView:
     """Timeline, balance path and next action for one account (the widget's pure function).
 
@@ -108,7 +167,8 @@ def timeline_view(customer_id: str, invoices: pd.DataFrame, payments: pd.DataFra
     customer_id : str
         The account.
     invoices, payments : DataFrame
-        Course tables.
+        Course tables; or ``invoices`` a :class:`TimelineInputs` (what :func:`explore_timeline`
+        builds once) and ``payments``, ``accounts`` and ``calls`` not given.
     accounts : DataFrame
         From :func:`collection_accounts` with ``customer_type``.
     playbook : CollectionPlaybook
@@ -125,15 +185,38 @@ def timeline_view(customer_id: str, invoices: pd.DataFrame, payments: pd.DataFra
     Raises
     ------
     DataProblem
-        If the customer has no invoices.
+        If the customer has no invoices, or the playbook, the as-of date or a table is missing.
     """
+    if isinstance(invoices, TimelineInputs):
+        rows = invoices.of(customer_id)
+    else:  # one call: comparing the IDs once is cheaper than indexing every customer
+        tables = {"invoices": invoices, "payments": _given(payments, "payments"),
+                  "accounts": _given(accounts, "accounts"), "calls": calls}
+        rows = {name: t if t is None or not len(t) else t[t["customer_id"] == customer_id]
+                for name, t in tables.items()}
+    return _account_view(customer_id, rows, _given(playbook, "playbook"), _given(as_of, "as_of"),
+                         invoices.stages if isinstance(invoices, TimelineInputs) else None)
+
+
+def _given(value: Any, name: str) -> Any:
+    if value is None:
+        raise DataProblem(f"timeline_view: {name} is missing; pass it (or TimelineInputs for the "
+                          "tables).")
+    return value
+
+
+def _account_view(customer_id: str, rows: dict[str, Any], playbook: CollectionPlaybook,
+                  as_of: Any, stages: Stages | None) -> AccountView:
+    """The view from the customer's own rows of each table."""
+    invoices, payments, accounts, calls = (rows[k] for k in ("invoices", "payments",
+                                                             "accounts", "calls"))
     events = account_timeline(customer_id, invoices, payments, calls)
     day = pd.Timestamp(as_of)
     start = events["date"].min()
     dates = pd.date_range(start + pd.offsets.MonthEnd(0), day + pd.offsets.MonthEnd(0), freq="ME")
     inv = invoices[invoices["customer_id"] == customer_id]
     pay = payments[payments["customer_id"] == customer_id]
-    snaps = month_end_snapshots(inv, pay, dates=dates)
+    snaps = month_end_snapshots(inv, pay, dates=dates, stages=stages)
     path = snaps.pivot_table(index="date", columns="stage", values="balance", aggfunc="sum",
                              observed=False, fill_value=0.0)
     row = accounts[accounts["customer_id"] == customer_id]
@@ -163,13 +246,14 @@ def explore_timeline(invoices: pd.DataFrame, payments: pd.DataFrame, accounts: p
     ipywidgets.Widget
     """
     ids = list(options if options is not None else accounts["customer_id"].head(50))
+    prep = TimelineInputs(invoices, payments, accounts, calls)  # each account's rows, found once
     pick = w.Dropdown(options=ids, description="account")
     out = w.Output()
 
     def update(*_: Any) -> None:
         with out:
             out.clear_output(wait=True)
-            view = timeline_view(pick.value, invoices, payments, accounts, playbook, as_of, calls)
+            view = timeline_view(pick.value, prep, playbook=playbook, as_of=as_of)
             fig, ax = plt.subplots(figsize=(8, 2.8))
             path = view.balance_path
             colours = plt.cm.YlOrRd(np.linspace(0.15, 0.9, path.shape[1]))

@@ -13,30 +13,81 @@ from helpers.errors import DataProblem
 from ._aging import aging_table, open_items
 from ._common import as_date
 from ._snapshots import month_ends
-from ._stages import Stages, load_stages, resolve_stages
+from ._stages import Stages, load_stages, resolve_stages, stage_of
 from ._validation import validate_receivables
 
-__all__ = ["aging_view", "explore_aging"]
+__all__ = ["AgingInputs", "aging_view", "explore_aging"]
 
 
-def aging_view(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: Any,
-               m1_max: int = 30, m2_max: int = 60, m3_max: int = 90,
-               stages: Stages | None = None, validate: bool = True) -> pd.DataFrame:
-    """Aging by stage for a date and stage boundaries (the widget's pure function).
+class AgingInputs:
+    """The aging widget's inputs validated once, and each as-of date's open items kept.
+
+    Stage boundaries only re-stage the open items of a date, so a move of the M1/M2/M3 sliders
+    does not recompute balances; the most recent ``keep`` dates are kept.
 
     Parameters
     ----------
     invoices, payments : DataFrame
         Course tables.
+    stages : Stages, optional
+        Default: the bundled stages.
+    validate : bool
+        ``False`` for tables already returned by :func:`validate_receivables`.
+    keep : int
+        As-of dates kept (the widget offers twelve month ends).
+    """
+
+    def __init__(self, invoices: pd.DataFrame, payments: pd.DataFrame,
+                 stages: Stages | None = None, validate: bool = True, keep: int = 12) -> None:
+        self.stages, self.keep = resolve_stages(stages), keep
+        self.invoices, self.payments = (validate_receivables(invoices, payments, overpayment="cap")
+                                        if validate else (invoices, payments))
+        self._items: dict[Any, pd.DataFrame] = {}
+
+    def items(self, as_of: Any) -> pd.DataFrame:
+        """Open items at ``as_of`` (:func:`open_items` with the base stages), kept.
+
+        Parameters
+        ----------
+        as_of : date-like
+            The aging date.
+
+        Returns
+        -------
+        DataFrame
+            As :func:`open_items`.
+        """
+        day = as_date(as_of)
+        if day not in self._items:
+            while len(self._items) >= self.keep:
+                self._items.pop(next(iter(self._items)))
+            self._items[day] = open_items(self.invoices, self.payments, day, self.stages,
+                                          validate=False)
+        return self._items[day]
+
+
+def aging_view(invoices: pd.DataFrame | AgingInputs, payments: pd.DataFrame | None = None,
+               as_of: Any = None, m1_max: int = 30, m2_max: int = 60, m3_max: int = 90,
+               stages: Stages | None = None, validate: bool = True) -> pd.DataFrame:
+    """Aging by stage for a date and stage boundaries (the widget's pure function).
+
+    Given an :class:`AgingInputs` (what :func:`explore_aging` builds once), the open items of a
+    date already seen are re-staged rather than recomputed; the table is the same.
+
+    Parameters
+    ----------
+    invoices, payments : DataFrame
+        Course tables; or ``invoices`` an :class:`AgingInputs` and ``payments`` ``None``.
     as_of : date-like
         The aging date.
     m1_max, m2_max, m3_max : int
         Upper bounds (days past due) of M1, M2 and M3.
     stages : Stages, optional
-        Names and other settings (default: the bundled stages; five stages are needed).
+        Names and other settings (default: the bundled stages, or those of the
+        ``AgingInputs``; five stages are needed).
     validate : bool
         ``False`` skips the input checks for tables already returned by
-        :func:`validate_receivables` (the widget validates once, then calls this on every move).
+        :func:`validate_receivables` (ignored with ``AgingInputs``, validated once).
 
     Returns
     -------
@@ -46,15 +97,24 @@ def aging_view(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: Any,
     Raises
     ------
     DataProblem
-        If the boundaries do not increase or the stages are not five.
+        If the boundaries do not increase or the stages are not five, or a table is missing.
     """
-    st = resolve_stages(stages)
+    prep = invoices if isinstance(invoices, AgingInputs) else None
+    st = prep.stages if prep is not None and stages is None else resolve_stages(stages)
     bounds = [0, m1_max, m2_max, m3_max]
     if not all(a < b for a, b in zip(bounds, bounds[1:], strict=False)) or len(st.names) != 5:
         raise DataProblem(f"aging_view: boundaries must increase (0 < M1 < M2 < M3), got "
                           f"{bounds[1:]}.")
     custom = st.with_max_days([float(b) for b in bounds])
-    return aging_table(open_items(invoices, payments, as_of, custom, validate=validate), by=None)
+    if prep is None and payments is not None and as_of is not None:
+        return aging_table(open_items(invoices, payments, as_of, custom, validate=validate),
+                           by=None)
+    if prep is None or as_of is None:
+        raise DataProblem("aging_view: pass the invoices, the payments and an as-of date (or "
+                          "AgingInputs(invoices, payments) and an as-of date).")
+    items = prep.items(as_of)
+    return aging_table(items.assign(stage=stage_of(items["days_past_due"].to_numpy(), custom)),
+                       by=None)
 
 
 def explore_aging(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: Any) -> w.Widget:
@@ -78,15 +138,13 @@ def explore_aging(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: Any) ->
     m2 = w.IntSlider(60, 20, 120, description="M2 up to")
     m3 = w.IntSlider(90, 40, 180, description="M3 up to")
     out = w.Output()
-    st = load_stages()
-    inv, pay = validate_receivables(invoices, payments, overpayment="cap")
+    prep = AgingInputs(invoices, payments, load_stages())  # validated once, items per date kept
 
     def update(*_: Any) -> None:
         with out:
             out.clear_output(wait=True)
             try:
-                table = aging_view(inv, pay, date.value, m1.value, m2.value, m3.value, st,
-                                   validate=False)
+                table = aging_view(prep, None, date.value, m1.value, m2.value, m3.value)
             except DataProblem as exc:
                 print(exc)
                 return

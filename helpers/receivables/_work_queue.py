@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import display
 from matplotlib.axes import Axes
 
 from helpers.data import write_table
@@ -16,8 +21,8 @@ from helpers.plotting import new_axes
 from ._playbook import CollectionPlaybook
 from ._stages import Stages, resolve_stages
 
-__all__ = ["TIER_RANK", "collection_accounts", "export_queue", "plot_queue", "queue_view",
-           "work_queue"]
+__all__ = ["TIER_RANK", "RankedAccounts", "collection_accounts", "explore_queue", "export_queue",
+           "plot_queue", "queue_view", "rank_accounts", "work_queue"]
 
 #: Value tiers, best first (ties in the queue go to the better tier).
 TIER_RANK = {"diamond": 0, "gold": 1, "silver": 2, "low": 3}
@@ -141,6 +146,80 @@ def _play_lookup(playbook: CollectionPlaybook, st: Stages, types: list[str]) -> 
     return lut
 
 
+@dataclass(frozen=True)
+class RankedAccounts:
+    """The eligible accounts in queue order, computed once (:func:`rank_accounts`).
+
+    :func:`queue_view` only cuts this ranking at a capacity (and a tier), so a widget that moves
+    the team size does not rebuild codes and re-sort on every move.
+    """
+
+    accounts: pd.DataFrame  # eligible accounts, best first
+    tier_rank: np.ndarray
+    minutes: np.ndarray
+    score: np.ndarray
+    urgency: np.ndarray
+    pair: np.ndarray  # (stage, type) pair code of each row, into ``plays``
+    plays: pd.DataFrame
+
+
+def rank_accounts(accounts: pd.DataFrame, playbook: CollectionPlaybook,
+                  stages: Stages | None = None, include_current: bool = True,
+                  min_tier: str | None = None) -> RankedAccounts:
+    """Score and order the accounts once; :func:`queue_view` then cuts the list per capacity.
+
+    Parameters
+    ----------
+    accounts, playbook, stages, min_tier, include_current
+        As for :func:`work_queue`.
+
+    Returns
+    -------
+    RankedAccounts
+        The eligible accounts best first, with their minutes, scores and plays.
+
+    Raises
+    ------
+    DataProblem
+        As :func:`work_queue`.
+    """
+    st = resolve_stages(stages)
+    _check_accounts(accounts, None)
+    acc, tier_rank = _eligible(accounts, st, include_current, min_tier)
+    types = list(playbook.types)
+    s_code, t_code = _pair_codes(acc, st, types)
+    pair = s_code * len(types) + t_code
+    lut = _play_lookup(playbook, st, types)
+    effort = lut["channel"].map(playbook.minutes()).to_numpy(dtype="float64")
+    urgency = np.asarray(st.urgency, dtype="float64")
+    balance = acc["balance"].to_numpy(dtype="float64")
+    minutes = effort[pair]
+    score = balance * acc["p_pay_30d"].to_numpy(dtype="float64") * urgency[s_code] / minutes
+    order = np.lexsort((-balance, tier_rank, -score))  # score desc, tier best, balance desc
+    return RankedAccounts(acc.iloc[order].reset_index(drop=True), tier_rank[order],
+                          minutes[order], score[order], urgency[s_code[order]], pair[order], lut)
+
+
+def _cut(ranked: RankedAccounts, capacity_minutes: float | None,
+         min_tier: str | None) -> pd.DataFrame:
+    """The head of the ranking that fits in ``capacity_minutes`` (accounts of ``min_tier`` up)."""
+    if min_tier is not None:
+        if min_tier not in TIER_RANK:
+            raise DataProblem(f"work_queue: min_tier={min_tier!r}; use one of {list(TIER_RANK)}.")
+        rows = np.flatnonzero(ranked.tier_rank <= TIER_RANK[min_tier])
+    else:
+        rows = np.arange(len(ranked.minutes))
+    cumulative = np.cumsum(ranked.minutes[rows])
+    if capacity_minutes is not None:
+        fits = cumulative <= capacity_minutes
+        rows, cumulative = rows[fits], cumulative[fits]
+    out = ranked.accounts.iloc[rows].reset_index(drop=True)
+    out["urgency"] = ranked.urgency[rows]
+    out["effort_minutes"] = ranked.minutes[rows]
+    out["score"] = ranked.score[rows]
+    return _with_plays(out, ranked.plays.iloc[ranked.pair[rows]], cumulative)
+
+
 def work_queue(accounts: pd.DataFrame, playbook: CollectionPlaybook,
                capacity_minutes: float | None = 8 * 60, stages: Stages | None = None,
                min_tier: str | None = None, include_current: bool = True) -> pd.DataFrame:
@@ -178,28 +257,9 @@ def work_queue(accounts: pd.DataFrame, playbook: CollectionPlaybook,
         Missing columns or probabilities, a stage or type the playbook does not know, a
         non-positive capacity, an unknown ``min_tier``.
     """
-    st = resolve_stages(stages)
     _check_accounts(accounts, capacity_minutes)
-    acc, tier_rank = _eligible(accounts, st, include_current, min_tier)
-    types = list(playbook.types)
-    s_code, t_code = _pair_codes(acc, st, types)
-    pair = s_code * len(types) + t_code
-    lut = _play_lookup(playbook, st, types)
-    effort = lut["channel"].map(playbook.minutes()).to_numpy(dtype="float64")
-    urgency = np.asarray(st.urgency, dtype="float64")
-    balance = acc["balance"].to_numpy(dtype="float64")
-    minutes = effort[pair]
-    score = balance * acc["p_pay_30d"].to_numpy(dtype="float64") * urgency[s_code] / minutes
-    order = np.lexsort((-balance, tier_rank, -score))  # score desc, tier best, balance desc
-    cumulative = np.cumsum(minutes[order])
-    if capacity_minutes is not None:
-        order = order[cumulative <= capacity_minutes]
-        cumulative = cumulative[: len(order)]
-    out = acc.iloc[order].reset_index(drop=True)
-    out["urgency"] = urgency[s_code[order]]
-    out["effort_minutes"] = minutes[order]
-    out["score"] = score[order]
-    return _with_plays(out, lut.iloc[pair[order]], cumulative)
+    ranked = rank_accounts(accounts, playbook, stages, include_current, min_tier)
+    return _cut(ranked, capacity_minutes, None)
 
 
 def _with_plays(out: pd.DataFrame, plays: pd.DataFrame, cumulative: np.ndarray) -> pd.DataFrame:
@@ -211,14 +271,21 @@ def _with_plays(out: pd.DataFrame, plays: pd.DataFrame, cumulative: np.ndarray) 
     return out
 
 
-def queue_view(accounts: pd.DataFrame, playbook: CollectionPlaybook, collectors: int = 3,
+def queue_view(accounts: pd.DataFrame | RankedAccounts,
+               playbook: CollectionPlaybook | None = None, collectors: int = 3,
                hours: float = 6.0, min_tier: str | None = None) -> pd.DataFrame:
     """Work queue for a team size and hours per day (the widget's pure function).
 
+    Given a :class:`RankedAccounts` (:func:`rank_accounts`, what :func:`explore_queue` builds
+    once) it only cuts the ranking, which is what keeps the widget fast; given the accounts and
+    the playbook it ranks them first (same result).
+
     Parameters
     ----------
-    accounts, playbook
-        As for :func:`work_queue`.
+    accounts : DataFrame or RankedAccounts
+        As for :func:`work_queue`, or the accounts already ranked.
+    playbook : CollectionPlaybook, optional
+        As for :func:`work_queue` (not needed with ranked accounts).
     collectors : int
         People working the queue.
     hours : float
@@ -234,12 +301,58 @@ def queue_view(accounts: pd.DataFrame, playbook: CollectionPlaybook, collectors:
     Raises
     ------
     DataProblem
-        If ``collectors < 1`` or ``hours <= 0``.
+        If ``collectors < 1`` or ``hours <= 0``, or as :func:`work_queue`.
     """
     if collectors < 1 or hours <= 0:
         raise DataProblem("queue_view: collectors must be >= 1 and hours > 0.")
+    if isinstance(accounts, RankedAccounts):
+        return _cut(accounts, collectors * hours * 60, min_tier)
+    if playbook is None:
+        raise DataProblem("queue_view: pass the playbook (load_collection_playbook()) with the "
+                          "accounts, or accounts ranked by rank_accounts(accounts, playbook).")
     return work_queue(accounts, playbook, capacity_minutes=collectors * hours * 60,
                       min_tier=min_tier)
+
+
+def explore_queue(accounts: pd.DataFrame, playbook: CollectionPlaybook,
+                  columns: Sequence[str] | None = None, rows: int = 12) -> w.Widget:
+    """Widget: team size, hours and a minimum tier; the day's queue updates.
+
+    The accounts are ranked once (:func:`rank_accounts`); each move only cuts the ranking.
+
+    Parameters
+    ----------
+    accounts, playbook
+        As for :func:`work_queue`.
+    columns : sequence of str, optional
+        Queue columns shown (default: all).
+    rows : int
+        Queue rows shown.
+
+    Returns
+    -------
+    ipywidgets.Widget
+        The controls and the queue's head; its callback is :func:`queue_view`.
+    """
+    ranked = rank_accounts(accounts, playbook)
+    collectors = w.IntSlider(value=3, min=1, max=10, description="collectors")
+    hours = w.FloatSlider(value=6.0, min=1.0, max=8.0, step=0.5, description="hours")
+    tier = w.Dropdown(options=["all", "silver", "gold", "diamond"], description="min tier")
+    out = w.Output()
+
+    def update(*_: Any) -> None:
+        view = queue_view(ranked, collectors=collectors.value, hours=hours.value,
+                          min_tier=None if tier.value == "all" else tier.value)
+        with out:
+            out.clear_output(wait=True)
+            print(f"{len(view):,} accounts, expected recovery "
+                  f"{(view['balance'] * view['p_pay_30d']).sum():,.0f}")
+            display(view[list(columns)].head(rows) if columns else view.head(rows))
+
+    for control in (collectors, hours, tier):
+        control.observe(update, names="value")
+    update()
+    return w.VBox([w.HBox([collectors, hours, tier]), out])
 
 
 def export_queue(queue: pd.DataFrame, output_dir: str | Path = "output",

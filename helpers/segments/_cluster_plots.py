@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = [
+    "ClusterInputs",
     "cluster_view",
     "explore_clusters",
     "plot_choose_k",
@@ -165,26 +166,112 @@ def plot_cluster_profile(profile: pd.DataFrame, columns: Sequence[str] = DEFAULT
     return ax
 
 
-def cluster_view(summary: pd.DataFrame, k: int = 4,
-                 columns: Sequence[str] = DEFAULT_FEATURES, seed: int = 2024,
-                 sample_size: int = 5000) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What the clustering widget shows (pure, fast): the profile and 2-D points for a sample.
+class ClusterInputs:
+    """What the clustering widget computes once: scikit-learn and, per feature set, the sample.
 
-    k-means is fitted on a seeded sample of ``sample_size`` customers (one start) and every
-    customer is assigned to the nearest centre, so the view stays fast on 100k customers.
+    Per feature set: the features, the seeded sample and its 2-D projection (none depends on
+    ``k``); and each (features, k) view already fitted.
+
+    :func:`cluster_view` given this object only fits k-means on the sample and profiles the
+    clusters; the features of each column choice are computed the first time it is asked for.
 
     Parameters
     ----------
     summary : DataFrame
         From :func:`customer_summary`.
+    seed : int
+        Random seed of the sample, of k-means and of the projection.
+    sample_size : int
+        Customers k-means is fitted on.
+    """
+
+    def __init__(self, summary: pd.DataFrame, seed: int = 2024, sample_size: int = 5000) -> None:
+        # deferred: scikit-learn takes seconds to import; imported here, when the widget is built
+        from sklearn.cluster import KMeans
+
+        self.summary, self.seed, self.sample_size = summary, seed, sample_size
+        self.kmeans = KMeans
+        with one_thread():  # the thread-pool controller and k-means' first-fit set-up: now
+            KMeans(n_clusters=2, n_init=1, random_state=0).fit(np.arange(8.0).reshape(4, 2))
+        self.views: dict[tuple[tuple[str, ...], int], tuple[pd.DataFrame, pd.DataFrame]] = {}
+        self._by_columns: dict[tuple[str, ...], tuple[pd.DataFrame, np.ndarray, np.ndarray,
+                                                      pd.DataFrame]] = {}
+
+    def features(self, columns: Sequence[str]
+                 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame]:
+        """Features, their array, the sample's row numbers and the sample's 2-D coordinates.
+
+        Parameters
+        ----------
+        columns : list of str
+            Feature columns.
+
+        Returns
+        -------
+        tuple
+            ``(X, data, idx, coords)``; computed once per column choice.
+
+        Raises
+        ------
+        DataProblem
+            As :func:`cluster_features`.
+        """
+        key = tuple(columns)
+        if key not in self._by_columns:
+            X = cluster_features(self.summary, key)
+            rng = np.random.default_rng(self.seed)
+            idx = rng.choice(len(X), size=min(self.sample_size, len(X)), replace=False)
+            coords = project_2d(X.iloc[idx[:2000]], self.seed)
+            self._by_columns[key] = (X, np.ascontiguousarray(X.to_numpy()), idx, coords)
+        return self._by_columns[key]
+
+
+def _profile(summary: pd.DataFrame, labels: pd.Series, columns: Sequence[str]) -> pd.DataFrame:
+    """:func:`profile_clusters`, the same table, faster when labels align with ``summary``.
+
+    The rows are sorted by cluster once instead of a group-by per column.
+    """
+    if not labels.index.equals(summary.index) or not all(
+            pd.api.types.is_numeric_dtype(summary[c]) for c in columns):
+        return profile_clusters(summary, labels, columns)
+    codes = labels.to_numpy()
+    clusters = np.unique(codes)
+    order = np.argsort(codes, kind="stable")
+    edges = np.r_[0, np.cumsum(np.bincount(np.searchsorted(clusters, codes)))]
+    counts = np.diff(edges)
+    cols: dict[str, Any] = {"customers": counts, "share": counts / counts.sum()}
+    for c in columns:
+        values = summary[c].to_numpy(dtype="float64")[order]
+        cols[c] = [np.median(values[a:b]) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    prof = pd.DataFrame(cols, index=pd.Index(clusters, name="cluster"))
+    if "monetary_total" in summary.columns:
+        rev = summary["monetary_total"].groupby(codes).sum()
+        prof["revenue_share"] = rev / rev.sum()
+    return prof
+
+
+def cluster_view(summary: pd.DataFrame | ClusterInputs, k: int = 4,
+                 columns: Sequence[str] = DEFAULT_FEATURES, seed: int = 2024,
+                 sample_size: int = 5000) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the clustering widget shows (pure, fast): the profile and 2-D points for a sample.
+
+    k-means is fitted on a seeded sample of ``sample_size`` customers (one start) and every
+    customer is assigned to the nearest centre, so the view stays fast on 100k customers. Given
+    a :class:`ClusterInputs` (what :func:`explore_clusters` builds once), the features, sample
+    and projection are reused from it (with its seed and sample size); the result is the same.
+
+    Parameters
+    ----------
+    summary : DataFrame or ClusterInputs
+        From :func:`customer_summary`, or prepared from it.
     k : int
         Number of clusters.
     columns : list of str
         Feature columns.
     seed : int
-        Random seed of the sample and of k-means.
+        Random seed of the sample and of k-means (ignored with ``ClusterInputs``).
     sample_size : int
-        Customers k-means is fitted on.
+        Customers k-means is fitted on (ignored with ``ClusterInputs``).
 
     Returns
     -------
@@ -198,24 +285,28 @@ def cluster_view(summary: pd.DataFrame, k: int = 4,
     DataProblem
         As :func:`cluster_features`, or when ``k`` is not usable.
     """
-    # deferred: scikit-learn takes seconds to import (see helpers.segments._clusters)
-    from sklearn.cluster import KMeans
+    prep = summary if isinstance(summary, ClusterInputs) else ClusterInputs(summary, seed,
+                                                                            sample_size)
+    key = (tuple(columns), k)
+    if key not in prep.views:  # a k and feature choice seen before is not refitted
+        prep.views[key] = _fit_view(prep, k, columns)
+    prof, coords = prep.views[key]
+    return prof.copy(), coords.copy()
 
-    X = cluster_features(summary, columns)
+
+def _fit_view(prep: ClusterInputs, k: int, columns: Sequence[str]
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """k-means on the prepared sample, every customer assigned, the profile and the points."""
+    X, data, idx, coords = prep.features(columns)
     check_k(X, k)
-    rng = np.random.default_rng(seed)
-    idx = rng.choice(len(X), size=min(sample_size, len(X)), replace=False)
-    data = np.ascontiguousarray(X.to_numpy())
     # one thread: on a small sample, thread start-up costs more than it saves (shared machines)
     with one_thread():
-        km = KMeans(n_clusters=int(k), n_init=1, random_state=seed).fit(data[idx])
+        km = prep.kmeans(n_clusters=int(k), n_init=1, random_state=prep.seed).fit(data[idx])
         labels = renumber(pd.Series(km.predict(data), index=X.index))
-    prof = profile_clusters(summary, labels, columns)
+    prof = _profile(prep.summary, labels, columns)
     if set(DEFAULT_FEATURES) <= set(prof.columns):
         prof.insert(0, "name", name_clusters(prof))
-    sample = X.iloc[idx[:2000]]
-    coords = project_2d(sample, seed).assign(cluster=labels.to_numpy()[idx[:2000]])
-    return prof, coords
+    return prof, coords.assign(cluster=labels.to_numpy()[idx[:2000]])
 
 
 def explore_clusters(summary: pd.DataFrame, columns: Sequence[str] = DEFAULT_FEATURES,
@@ -236,6 +327,7 @@ def explore_clusters(summary: pd.DataFrame, columns: Sequence[str] = DEFAULT_FEA
     ipywidgets.Widget
     """
     numeric = [c for c in summary.columns if pd.api.types.is_numeric_dtype(summary[c])]
+    prep = ClusterInputs(summary, seed)  # scikit-learn, features, sample, projection: once
     k = w.IntSlider(value=4, min=2, max=8, description="k")
     feats = w.SelectMultiple(options=numeric, value=tuple(c for c in columns if c in numeric),
                              description="features", rows=6)
@@ -245,7 +337,7 @@ def explore_clusters(summary: pd.DataFrame, columns: Sequence[str] = DEFAULT_FEA
         with out:
             out.clear_output(wait=True)
             try:
-                prof, coords = cluster_view(summary, k.value, list(feats.value), seed)
+                prof, coords = cluster_view(prep, k.value, list(feats.value))
             except DataProblem as err:
                 print(f"⚠ {err}")
                 return

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import ipywidgets
     from matplotlib.axes import Axes
 
-__all__ = ["explore_rfm", "plot_rf_heatmap", "plot_segments", "rfm_view"]
+__all__ = ["RfmProfiles", "explore_rfm", "plot_rf_heatmap", "plot_segments", "rfm_view"]
 
 _DEFAULT_FIXED = {"r": [30, 90, 180, 365], "f": [2, 3, 5, 8], "m": [100, 300, 1000, 3000]}
 
@@ -114,6 +114,47 @@ def rfm_view(
     return segment_profile(seg)
 
 
+class RfmProfiles:
+    """:func:`rfm_view` for one summary, each scoring choice computed once.
+
+    Quantile scores ignore the thresholds, so they are one profile whatever the sliders say.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        From :func:`customer_summary`.
+    segment_map : SegmentMap, optional
+        Default: the bundled map.
+    """
+
+    def __init__(self, summary: pd.DataFrame,
+                 segment_map: SegmentMap | Mapping[str, Any] | None = None) -> None:
+        self.summary, self.segment_map = summary, load_segment_map(segment_map)
+        self._seen: dict[tuple[Any, ...], pd.DataFrame] = {}
+
+    def view(self, method: str = "quantile", r_days: Sequence[float] = (30, 90, 180, 365),
+             f_orders: Sequence[float] = (2, 3, 5, 8),
+             m_money: Sequence[float] = (100, 300, 1000, 3000)) -> pd.DataFrame:
+        """:func:`rfm_view` with these arguments (a copy of the profile computed once).
+
+        Parameters
+        ----------
+        method, r_days, f_orders, m_money
+            As for :func:`rfm_view`.
+
+        Returns
+        -------
+        DataFrame
+            :func:`segment_profile` of the segments.
+        """
+        key = (method,) if method == "quantile" else (
+            method, tuple(r_days), tuple(f_orders), tuple(m_money))
+        if key not in self._seen:
+            self._seen[key] = rfm_view(self.summary, method, r_days, f_orders, m_money,
+                                       self.segment_map)
+        return self._seen[key].copy()
+
+
 def explore_rfm(summary: pd.DataFrame,
                 segment_map: SegmentMap | Mapping[str, Any] | None = None) -> ipywidgets.Widget:
     """Widget: choose the scoring scheme and thresholds; segments and revenue shares update.
@@ -138,6 +179,7 @@ def explore_rfm(summary: pd.DataFrame,
                           description="R=1 if days >")
     f_top = w.IntSlider(value=int(fixed["f"][-1]), min=3, max=30, description="F=5 if orders ≥")
     out = w.Output()
+    profiles = RfmProfiles(summary, smap)  # each scoring choice computed once
 
     def redraw(*_: Any) -> None:
         lo, hi = r_best.value, max(r_worst.value, r_best.value + 3)
@@ -145,7 +187,7 @@ def explore_rfm(summary: pd.DataFrame,
         f_edges = sorted({2, *np.linspace(2, max(f_top.value, 5), 4).round().astype(int)})
         while len(f_edges) < 4:
             f_edges.append(f_edges[-1] + 1)
-        prof = rfm_view(summary, method.value, r_edges, f_edges[:4], fixed["m"], smap)
+        prof = profiles.view(method.value, r_edges, f_edges[:4], fixed["m"])
         with out:
             out.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(9, 4))

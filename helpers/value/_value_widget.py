@@ -19,10 +19,16 @@ from helpers.errors import DataProblem
 from ._concentration import whale_summary
 from ._cost_rates import resolve_cost_rates
 from ._profit import CostRatesLike, apply_cost_rates
-from ._tiers import DEFAULT_CUTS, DEFAULT_LABELS, assign_tiers, tier_economics
+from ._tiers import (
+    DEFAULT_CUTS,
+    DEFAULT_LABELS,
+    _check_tier_arguments,
+    _tier_numbers,
+    tier_economics,
+)
 from ._value_plots import plot_tier_economics, plot_whale_curve
 
-__all__ = ["explore_value", "value_view"]
+__all__ = ["ValueInputs", "explore_value", "value_view"]
 
 
 def _thinned_whale_curve(profit: np.ndarray) -> pd.DataFrame:
@@ -37,8 +43,78 @@ def _thinned_whale_curve(profit: np.ndarray) -> pd.DataFrame:
                          "profit_share": cum[pick] / total if total > 0 else cum[pick]})
 
 
+RateKey = tuple[tuple[str, float], ...]
+
+
+class ValueInputs:
+    """What the value widget keeps between moves: the base rates and the work per rate choice.
+
+    Per cost-rate choice seen: the profit bridge, the whale curve and the ranks (none depends
+    on the tier cut-offs).
+
+    Parameters
+    ----------
+    drivers : DataFrame
+        :func:`cost_drivers` output.
+    cost_rates : CostRates, dict, path or None
+        Base rates (the bundled file when ``None``).
+    keep : int
+        Rate choices kept (each holds a profit table as long as ``drivers``).
+    """
+
+    def __init__(self, drivers: pd.DataFrame, cost_rates: CostRatesLike = None,
+                 keep: int = 8) -> None:
+        self.drivers, self.rates, self.keep = drivers, resolve_cost_rates(cost_rates), keep
+        self._by_rates: dict[RateKey, dict[str, Any]] = {}
+
+    def for_rates(self, rate_scale: Mapping[str, float] | None) -> dict[str, Any]:
+        """``profit``, ``curve``, ``summary`` and the ranks for one choice of multipliers.
+
+        Parameters
+        ----------
+        rate_scale : mapping, optional
+            As for :func:`value_view`.
+
+        Returns
+        -------
+        dict
+            Computed the first time these multipliers are asked for, then reused.
+
+        Raises
+        ------
+        DataProblem
+            An unknown rate section.
+        """
+        key = tuple(sorted((rate_scale or {}).items()))
+        if key in self._by_rates:  # most recently used last: the oldest is dropped first
+            self._by_rates[key] = self._by_rates.pop(key)
+        else:
+            while len(self._by_rates) >= self.keep:
+                self._by_rates.pop(next(iter(self._by_rates)))
+            rates = self.rates.scaled(dict(rate_scale)) if rate_scale else self.rates
+            profit = apply_cost_rates(self.drivers, rates)
+            values = profit["profit"].to_numpy()
+            self._by_rates[key] = {
+                "profit": profit, "below": {}, "curve": _thinned_whale_curve(values),
+                "summary": whale_summary(profit["profit"]) if values.sum() > 0 else None}
+        return self._by_rates[key]
+
+
+def _quantile_tiers(entry: dict[str, Any], by: str, cuts: Sequence[float],
+                    labels: Sequence[str]) -> pd.Series:
+    """:func:`assign_tiers` (quantile cuts) from the cached share of customers strictly below."""
+    cut_points, names = [float(c) for c in cuts], [str(lab) for lab in labels]
+    _check_tier_arguments(cut_points, names, "quantile")
+    if by not in entry["below"]:
+        x = _tier_numbers(entry["profit"][by])
+        entry["below"][by] = np.searchsorted(np.sort(x), x, side="left") / len(x)
+    level = np.searchsorted(np.asarray(cut_points), entry["below"][by], side="right")
+    cat = pd.Categorical.from_codes(level.astype("int64"), categories=names, ordered=True)
+    return pd.Series(cat, index=entry["profit"].index, name="tier")
+
+
 def value_view(
-    drivers: pd.DataFrame,
+    drivers: pd.DataFrame | ValueInputs,
     cuts: Sequence[float] = DEFAULT_CUTS,
     labels: Sequence[str] = DEFAULT_LABELS,
     by: str = "profit",
@@ -47,10 +123,14 @@ def value_view(
 ) -> dict[str, Any]:
     """Everything the value widget shows, for given tier cut-offs and cost rates (pure).
 
+    Given a :class:`ValueInputs` (what :func:`explore_value` builds once), the profit bridge and
+    the whale curve of multipliers already seen are reused; the result is the same.
+
     Parameters
     ----------
-    drivers : DataFrame
-        :func:`cost_drivers` output (computed once; this function only applies rates).
+    drivers : DataFrame or ValueInputs
+        :func:`cost_drivers` output (computed once; this function only applies rates), or
+        prepared from it (then its base rates are used and ``cost_rates`` is ignored).
     cuts, labels : sequence
         Tier cut-offs and names, see :func:`assign_tiers`.
     by : {"profit", "revenue"}
@@ -74,15 +154,12 @@ def value_view(
     """
     if by not in ("profit", "revenue"):
         raise DataProblem(f"value_view: by={by!r}; use 'profit' or 'revenue'.")
-    rates = resolve_cost_rates(cost_rates)
-    if rate_scale:
-        rates = rates.scaled(rate_scale)
-    profit = apply_cost_rates(drivers, rates)
-    tiers = assign_tiers(profit[by], cuts=cuts, labels=labels)
-    values = profit["profit"].to_numpy()
-    summary = whale_summary(profit["profit"]) if values.sum() > 0 else None
-    return {"profit": profit, "tiers": tiers, "economics": tier_economics(profit, tiers),
-            "curve": _thinned_whale_curve(values), "summary": summary}
+    prep = drivers if isinstance(drivers, ValueInputs) else ValueInputs(drivers, cost_rates)
+    entry = prep.for_rates(rate_scale)
+    profit = entry["profit"]
+    tiers = _quantile_tiers(entry, by, cuts, labels)
+    return {"profit": profit.copy(), "tiers": tiers, "economics": tier_economics(profit, tiers),
+            "curve": entry["curve"].copy(), "summary": entry["summary"] and dict(entry["summary"])}
 
 
 def explore_value(drivers: pd.DataFrame, cost_rates: CostRatesLike = None) -> w.Widget:
@@ -99,7 +176,7 @@ def explore_value(drivers: pd.DataFrame, cost_rates: CostRatesLike = None) -> w.
     -------
     ipywidgets.Widget
     """
-    rates = resolve_cost_rates(cost_rates)
+    prep = ValueInputs(drivers, cost_rates)  # profit per rate choice, kept between moves
     cut_low = w.FloatSlider(value=0.5, min=0.05, max=0.9, step=0.05, description="low | silver")
     cut_mid = w.FloatSlider(value=0.8, min=0.1, max=0.95, step=0.05, description="silver | gold")
     cut_top = w.FloatSlider(value=0.95, min=0.15, max=0.99, step=0.01, description="gold | diam.")
@@ -115,7 +192,7 @@ def explore_value(drivers: pd.DataFrame, cost_rates: CostRatesLike = None) -> w.
             if not cuts[0] < cuts[1] < cuts[2]:
                 print("Cut-offs must increase from left to right.")
                 return
-            view = value_view(drivers, cuts=cuts, by=by.value, cost_rates=rates,
+            view = value_view(prep, cuts=cuts, by=by.value,
                               rate_scale={k: s.value for k, s in scales.items()})
             axes = plt.subplots(1, 2, figsize=(11, 4))[1]
             plot_whale_curve(view["curve"], ax=axes[0], summary=view["summary"])

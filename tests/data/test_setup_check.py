@@ -54,3 +54,23 @@ def test_signup_view_and_table_sizes_plot():
         signup_view(customers.drop(columns="signup_date"), 2024)
     ax = plot_table_sizes(pd.DataFrame({"table": ["a", "b"], "rows": [10, 1000]}))
     assert ax.get_xscale() == "log" and ax.get_title() == "The course's tables"
+
+
+def test_signup_view_on_years_read_once_matches_the_table():
+    from helpers.data.setup_check import SignupYears
+    from helpers.paths import DATASETS_DIR
+
+    customers = pd.read_csv(DATASETS_DIR / "customers.csv", dtype=str)
+    customers.loc[customers.index[:3], "signup_date"] = None  # no date: counted in no year
+    prep = SignupYears(customers)
+    years = pd.to_datetime(customers["signup_date"]).dt.year
+    for year in range(int(years.min()) - 1, int(years.max()) + 2):
+        # the computation before issue 11: filter the table, count the kinds
+        counts = customers[years == year]["customer_kind"].value_counts()
+        old = {"individual": int(counts.get("individual", 0)),
+               "organisation": int(counts.get("organisation", 0))}
+        assert signup_view(prep, year) == signup_view(customers, year) == old
+    assert sum(sum(signup_view(prep, y).values()) for y in set(years.dropna())) \
+        == len(customers) - 3
+    with pytest.raises(DataProblem, match="customer_kind"):
+        SignupYears(customers.drop(columns="customer_kind"))

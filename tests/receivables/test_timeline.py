@@ -51,3 +51,40 @@ def test_explore_timeline_is_a_widget(playbook):
     inv, pay, calls, acc = account()
     widget = rc.explore_timeline(inv, pay, acc, playbook, "2025-12-31", calls)
     assert isinstance(widget, ipywidgets.Widget)
+
+
+def test_timeline_view_on_prepared_inputs_matches_the_plain_call(playbook, monkeypatch):
+    inv, pay, calls, acc = account()
+    # a second and third customer around c1, so the prepared rows must pick c1's out
+    other = {"c1": "c2", "A": "C", "B": "D", "p": "q", "k": "l"}
+    inv = pd.concat([inv.replace(other), inv, inv.replace({"c1": "c3", "A": "E", "B": "F"})],
+                    ignore_index=True)
+    pay = pd.concat([pay, pay.replace(other).assign(amount=50.0)], ignore_index=True)
+    calls = pd.concat([calls.replace(other), calls], ignore_index=True)
+    acc = pd.concat([acc.replace(other).assign(stage="M1", customer_type="cooperative"), acc],
+                    ignore_index=True)
+    prep = rc.TimelineInputs(inv, pay, acc, calls)
+    for cid in ("c1", "c2", "c3"):
+        fast = rc.timeline_view(cid, prep, playbook=playbook, as_of="2025-12-31")
+        plain = rc.timeline_view(cid, inv, pay, acc, playbook, "2025-12-31", calls)
+        pd.testing.assert_frame_equal(fast.events, plain.events)
+        pd.testing.assert_frame_equal(fast.balance_path, plain.balance_path)
+        assert fast.next_action == plain.next_action
+    assert rc.timeline_view("c3", prep, playbook=playbook, as_of="2025-12-31").next_action is None
+    assert rc.timeline_view("c2", prep, playbook=playbook, as_of="2025-12-31").next_action \
+        .channel == playbook.play("M1", "cooperative").channel
+    with pytest.raises(rc.DataProblem, match="no invoices"):
+        rc.timeline_view("zz", prep, playbook=playbook, as_of="2025-12-31")
+    with pytest.raises(rc.DataProblem, match="playbook"):
+        rc.timeline_view("c1", prep, as_of="2025-12-31")
+    # the widget finds each table's rows once, when it is built
+    import helpers.receivables._timeline as tl
+
+    built = []
+    init = tl.TimelineInputs.__init__
+    monkeypatch.setattr(tl.TimelineInputs, "__init__",
+                        lambda self, *a: built.append(1) or init(self, *a))
+    box = rc.explore_timeline(inv, pay, acc, playbook, "2025-12-31", calls,
+                              options=["c1", "c2"])
+    box.children[0].value = "c2"
+    assert built == [1]

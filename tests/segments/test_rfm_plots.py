@@ -46,3 +46,37 @@ def test_explore_rfm_builds_a_widget():
     s = customer_summary(random_tx(6), as_of="2025-08-22")
     assert isinstance(explore_rfm(s), ipywidgets.Widget)
     plt.close("all")
+
+
+def test_explore_rfm_computes_each_scoring_choice_once(monkeypatch):
+    import helpers.segments._rfm_plots as rp
+
+    s = customer_summary(random_tx(6), as_of="2025-08-22")
+    asked = []
+    view = rp.rfm_view
+    monkeypatch.setattr(rp, "rfm_view", lambda *a: asked.append(a[1:3]) or view(*a))
+    box = explore_rfm(s)
+    method, (r_best, _, f_top) = box.children[0], box.children[1].children
+    r_best.value, f_top.value = 14, 10  # quantile scores ignore the sliders: nothing computed
+    assert [m for m, _ in asked] == ["quantile"]
+    method.value = "fixed"
+    r_best.value = 21
+    r_best.value = 14  # back to a choice already seen: not computed again
+    assert [m for m, _ in asked] == ["quantile", "fixed", "fixed"]
+    method.value = "quantile"
+    assert len(asked) == 3
+
+
+def test_rfm_profiles_are_rfm_view():
+    import pandas as pd
+
+    from helpers.segments import RfmProfiles
+
+    s = customer_summary(random_tx(6), as_of="2025-08-22")
+    profiles = RfmProfiles(s)
+    pd.testing.assert_frame_equal(profiles.view("quantile", r_days=(1, 2, 3, 4)),
+                                  rfm_view(s, "quantile"))
+    for r in [(7, 14, 21, 28), (30, 60, 90, 120), (7, 14, 21, 28)]:
+        got = profiles.view("fixed", r)
+        pd.testing.assert_frame_equal(got, rfm_view(s, "fixed", r_days=r))
+        got["customers"] = -1  # a caller's copy: the kept profile is unchanged
