@@ -7,7 +7,9 @@ charset-normalizer finds, refusing when the readings disagree); title rows
 above the header are detected (or set with ``header=``/``skiprows=``), fully blank rows and
 columns dropped. The result, a :class:`RawTable`, keeps the file's own column names; mapping
 them to course columns is the next stage (:mod:`helpers.data._columns`). Encodings are
-detected by :mod:`helpers.data._encoding`.
+detected by :mod:`helpers.data._encoding`. A UTF-8 CSV with the same number of fields on every
+row is read by pyarrow (:mod:`helpers.data._fast_read`), judged from its first megabyte; any other
+file by the careful reader below, which names the row that cannot be split.
 
 >>> sniff_sep(["a;b;c", "1;2;3"])
 ';'
@@ -15,6 +17,7 @@ detected by :mod:`helpers.data._encoding`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -29,8 +32,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
+from helpers.data._coerce import arrow_text
 from helpers.data._encoding import detect_encoding, detect_encoding_confidence
+from helpers.data._fast_read import HEAD_SIZE, arrow_grid, first_lines, head_bytes
 from helpers.data._report import MAX_ROWS_SHOWN, Caution, load_problem
 from helpers.data.mapping import header_key, normalise_header
 from helpers.errors import DataProblem, Problem
@@ -235,11 +241,44 @@ def _parser_problem(file: str, exc: Exception, skiprows: int) -> DataProblem:
             "or pass sep= explicitly.")])
 
 
+def _fast_text(path: Path, file: str, sep: str | None) -> tuple[pd.DataFrame, GridInfo] | None:
+    """A UTF-8 text file read by pyarrow (sniffing on its first megabyte), or ``None``."""
+    head = head_bytes(path)
+    if not head.strip() or head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    try:  # a character cut at the sample's end is fine; a bad byte before it is not UTF-8
+        sample_text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    lines = sample_text.removeprefix("\ufeff").splitlines()
+    if len(head) == HEAD_SIZE and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    sample = [ln for ln in lines[:60] if ln.strip()]
+    try:
+        sep = sep or sniff_sep(sample)
+    except csv.Error:
+        return None
+    if len(sep) != 1:
+        return None
+    try:
+        grid = arrow_grid(str(path), sep, _csv_width(sample, sep, file))
+    except DataProblem:  # a huge cell: the careful reader says so
+        return None
+    if grid is None:
+        return None
+    enc = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+    return grid, GridInfo(encoding=enc, sep=sep, confidence=1.0)
+
+
 def _read_text(path: Path, file: str, encoding: str | None, sep: str | None,
                skiprows: int) -> tuple[pd.DataFrame, GridInfo]:
     """A text file's cells as strings (no header applied), and how it was read."""
+    if encoding is None and not skiprows:
+        fast = _fast_text(path, file, sep)
+        if fast is not None:
+            return fast
     data = _read_bytes(path, file)
-    if not data.strip():
+    if not data or data.isspace():
         raise load_problem(file, [Problem("empty_file", detail="the file is empty.", fatal=True,
                                           fix="export the table again; check the export "
                                               "finished.")])
@@ -248,7 +287,7 @@ def _read_text(path: Path, file: str, encoding: str | None, sep: str | None,
     del data
     if text.startswith("\ufeff"):
         text = text[1:]
-    sample = [ln for ln in text.splitlines()[skiprows:skiprows + 60] if ln.strip()]
+    sample = [ln for ln in first_lines(text, skiprows + 60)[skiprows:] if ln.strip()]
     try:
         sep = sep or sniff_sep(sample)
     except csv.Error as exc:
@@ -313,7 +352,11 @@ def blank_cells(grid: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for c in grid.columns:
         col = grid[c]
-        if col.dtype == object:
+        a = arrow_text(col)
+        if a is not None:  # text read by pyarrow or pandas: one vectorised pass
+            blank = pc.or_kleene(pc.is_null(a), pc.equal(pc.utf8_trim_whitespace(a), ""))
+            out[c] = blank.to_numpy(zero_copy_only=False).astype(bool)
+        elif col.dtype == object:
             out[c] = col.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v))
                              or (isinstance(v, str) and not v.strip())).astype(bool)
         else:
@@ -425,7 +468,9 @@ def _with_header(grid: pd.DataFrame, header: int | None, known: Collection[str],
         notes.append(f"{hpos} title row(s) above the header skipped; the header is on row "
                      f"{header_row}.")
     body = grid.iloc[hpos + 1:]
-    body = body.loc[~blank.iloc[hpos + 1:].all(axis=1).to_numpy()]  # blank lines are not data
+    filled = ~blank.iloc[hpos + 1:].all(axis=1).to_numpy()
+    if not filled.all():
+        body = body.loc[filled]  # blank lines are not data
     df = body.copy()
     if text:
         _extra_fields(grid, blank, hpos, file, table)

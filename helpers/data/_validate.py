@@ -21,8 +21,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from helpers.data._coerce import (
+    arrow_text,
     cleaned_column,
     day_month_order,
     number_convention,
@@ -129,6 +132,8 @@ def _whole_numbers(coerced: pd.Series, c: Column, src: str, rows: pd.Series, raw
 def _allowed(coerced: pd.Series, c: Column, src: str, rows: pd.Series, raw: pd.Series,
              found: list[Problem]) -> tuple[pd.Series, np.ndarray]:
     """Values outside the allowed list are invalid; the rest in the list's spelling."""
+    if _all_in(coerced, c.allowed):  # the common case: every value spelt as in the list
+        return coerced.astype("string"), np.zeros(len(coerced), dtype=bool)
     allowed = {a.lower(): a for a in c.allowed}
     fixed = coerced.str.lower().map(allowed)
     notok = coerced.notna().to_numpy() & fixed.isna().to_numpy()
@@ -207,10 +212,12 @@ def _date_order(cleaned: pd.Series, src: str, notes: list[str],
 def _excel_ids(cleaned: pd.Series, c: Column, src: str, rows: pd.Series, raw: pd.Series,
                found: list[Problem], notes: list[str]) -> tuple[pd.Series, np.ndarray]:
     """IDs a spreadsheet mangled: ``4.40106E+17`` (digits lost: invalid), ``17850.0`` (fixed)."""
+    if not _any_match(cleaned, _SCI_ID + "|" + _DOT0_ID, (".", "e", "E")):  # usually none
+        return cleaned, np.zeros(len(cleaned), dtype=bool)
     codes, uniques = pd.factorize(cleaned, use_na_sentinel=True)
     u = pd.Series(uniques, dtype="string[pyarrow]")
-    sci = u.str.fullmatch(r"[+-]?\d(?:\.\d+)?[eE][+-]?\d+").fillna(False).to_numpy(bool)
-    dot0 = u.str.fullmatch(r"\d+\.0+").fillna(False).to_numpy(bool)
+    sci = u.str.fullmatch(_SCI_ID).fillna(False).to_numpy(bool)
+    dot0 = u.str.fullmatch(_DOT0_ID).fillna(False).to_numpy(bool)
     invalid = np.zeros(len(cleaned), dtype=bool)
     if sci.any():
         invalid = (codes >= 0) & sci[np.maximum(codes, 0)]
@@ -231,11 +238,44 @@ def _excel_ids(cleaned: pd.Series, c: Column, src: str, rows: pd.Series, raw: pd
     return cleaned, invalid
 
 
+_SCI_ID = r"[+-]?\d(?:\.\d+)?[eE][+-]?\d+"
+_DOT0_ID = r"\d+\.0+"
+
+
+def _any_match(s: pd.Series, pattern: str, hint: tuple[str, ...] = ()) -> bool:
+    """Whether any text value contains ``pattern`` (a quick test before working per value).
+
+    ``hint``: substrings one of which every match contains (searched first, much faster).
+    """
+    a = arrow_text(s)
+    if a is None:
+        a = pa.chunked_array([pa.array(s.astype("string[pyarrow]").array)])
+    if hint and not any(pc.any(pc.match_substring(a, h)).as_py() for h in hint):
+        return False
+    return bool(pc.any(pc.match_substring_regex(a, pattern)).as_py())
+
+
+def _all_in(s: pd.Series, allowed: tuple[str, ...]) -> bool:
+    a = arrow_text(s)
+    return a is not None and pc.all(pc.is_in(a, pa.array(list(allowed)))).as_py() is not False
+
+
+def _no_repeats(keys: pd.Series) -> bool:
+    """True when no filled key occurs twice (sorting text keys beats hashing millions)."""
+    a = arrow_text(keys)
+    if a is None:
+        return bool(keys.dropna().is_unique)
+    if len(a) < 2:
+        return True
+    ordered = a.take(pc.sort_indices(a))
+    return not pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py()
+
+
 def _non_finite(raw: pd.Series, coerced: pd.Series, c: Column, src: str, rows: pd.Series,
                 found: list[Problem]) -> np.ndarray:
     """``inf``, ``-inf`` and ``NaN`` written in a number column: not amounts."""
-    mask = coerced.isin([np.inf, -np.inf]).fillna(False).to_numpy(bool)
-    if _is_text(raw):  # once per distinct value
+    mask = np.isinf(coerced.to_numpy(dtype=float, na_value=0.0))
+    if _is_text(raw) and _any_match(raw, "(?i)inf|nan", ("n", "N")):  # once per distinct value
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
         low = pd.Series(uniques, dtype="string").str.strip().str.lower()
         hit = low.isin(_NON_FINITE).fillna(False).to_numpy(bool)
@@ -386,6 +426,8 @@ def duplicate_keys_problem(keys: pd.Series, row_numbers: pd.Series, source: str 
     ([2, 4], [False, False, True])
     """
     name = str(keys.name)
+    if _no_repeats(keys):  # the common case, checked on the sorted column
+        return None, np.zeros(len(keys), dtype=bool)
     filled = keys.notna().to_numpy()
     dup = keys.duplicated(keep=False).to_numpy() & filled
     if not dup.any():

@@ -16,6 +16,11 @@ One loader serves every table of :mod:`helpers.tables`:
    (file, column, up to five rows as numbered in the file, the values, and how to fix),
    ``"drop"`` the offending rows, or ``"keep"`` them with the bad cells empty.
 
+Large files: a UTF-8 CSV whose rows all have the header's number of fields is read by pyarrow
+(:mod:`helpers.data._fast_read`), and columns already clean (ASCII, trimmed, ISO dates, plain
+numbers, unique keys) are checked with one vectorised pass each; a file or column that is not is
+read value by value as before, so a bad row among millions is still named by its file row.
+
 ``load_table(..., return_report=True)`` returns the table and its report as a :class:`Loaded`
 pair. :func:`load_course_data` loads a folder of course tables into a :class:`CourseData`. The
 input file is only ever read; outputs go through :func:`helpers.data.write_table`.
@@ -189,6 +194,7 @@ def load_table(
                         other_sheets=list(raw.info.other_sheets))
     check_shape(raw, file, table)
     mapped = map_columns(raw.frame, t, spec, file)                               # 2. map
+    raw.frame = raw.frame.iloc[:0, :0]  # the cells as read: freed as each column is coerced
     report.columns = mapped.columns
     report.notes += mapped.notes
     hints = ReadHints(options.get("decimal"), options.get("thousands"), raw.sep)
