@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.errors import require_columns
+from helpers.scale import stage_flows, use_engine
 
 from ._stages import Stages, resolve_stages
 
@@ -55,6 +56,8 @@ def flow_matrix(
     transitions: pd.DataFrame | None = None,
     stages: Stages | None = None,
     normalise: bool = False,
+    *,
+    engine: str | None = None,
 ) -> pd.DataFrame:
     """Where each stage's balance went by the next month end: stages plus ``paid``.
 
@@ -73,6 +76,9 @@ def flow_matrix(
         Default: the bundled stages.
     normalise : bool
         Divide each row by its total: the roll-rate matrix (rows sum to 1).
+    engine : {None, "auto", "pandas", "duckdb"}
+        Snapshots of at least ``helpers.scale.ENGINE_ROWS`` rows are paired and summed on
+        DuckDB by default (same matrix); ``"pandas"``/``"duckdb"`` force one.
 
     Returns
     -------
@@ -85,14 +91,23 @@ def flow_matrix(
         If the snapshots lack a needed column.
     """
     st = resolve_stages(stages)
+    if transitions is None and snapshots is not None and use_engine(snapshots, engine):
+        require_columns(snapshots, ["date", "invoice_id", "stage", "balance", "paid_in_period"],
+                        "snapshots")
+        moved, paid_rows = stage_flows(snapshots)  # pairs and sums in SQL
+        return _matrix(moved, paid_rows.set_index("from_stage")["paid"], st, normalise)
     t = snapshot_transitions(snapshots) if transitions is None else transitions
     t = t[t["start_balance"] > 0]
+    return _matrix(t, t.groupby("from_stage", observed=False)["paid"].sum(), st, normalise)
+
+
+def _matrix(t: pd.DataFrame, paid: pd.Series, st: Stages, normalise: bool) -> pd.DataFrame:
+    """The flow matrix from balances moved (``from_stage, to_stage, end_balance``) and paid."""
     cols = [*st.names, PAID]
     stay = t.pivot_table(index="from_stage", columns="to_stage", values="end_balance",
                          aggfunc="sum", observed=False, fill_value=0.0)
     stay = stay.reindex(index=list(st.names), columns=cols, fill_value=0.0)
     stay.index = pd.CategoricalIndex(stay.index, dtype=st.dtype, name="from_stage")
-    paid = t.groupby("from_stage", observed=False)["paid"].sum()
     stay[PAID] = paid.reindex(list(st.names)).fillna(0.0).to_numpy()
     stay.columns = pd.Index(cols, name="to")
     if normalise:

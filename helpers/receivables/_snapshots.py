@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import DataProblem, require_columns
+from helpers.scale import is_path, snapshots_on_engine, use_engine
 
 from ._common import as_date, invoice_rows
 from ._stages import Stages, resolve_stages, stage_of
@@ -101,9 +102,12 @@ def _balances(grid: _Grid, paid_in: np.ndarray, amount: np.ndarray,
     return bal, prev_bal
 
 
+# Long: the docstring documents the file and engine arguments too
 def month_end_snapshots(invoices: pd.DataFrame, payments: pd.DataFrame,
                         dates: Sequence[Any] | pd.DatetimeIndex | None = None,
-                        stages: Stages | None = None, validate: bool = True) -> pd.DataFrame:
+                        stages: Stages | None = None, validate: bool = True, *,
+                        engine: str | None = None, invoices_mapping: Any = None,
+                        payments_mapping: Any = None) -> pd.DataFrame:
     """Every invoice's balance and stage at each month end (invoice-month rows).
 
     For each snapshot date, an invoice appears from the first date on or after its issue date
@@ -121,12 +125,19 @@ def month_end_snapshots(invoices: pd.DataFrame, payments: pd.DataFrame,
         Default: the bundled stages.
     validate : bool
         Run :func:`validate_receivables` first (turn off only for data already checked).
+    engine : {None, "auto", "pandas", "duckdb"}
+        Default: DuckDB (:mod:`helpers.scale`) when a table is a file path (CSV, Parquet, a
+        folder of Parquet files; read by the engine, never loaded whole) or the invoices have
+        at least ``helpers.scale.ENGINE_ROWS`` rows; pandas otherwise. Same result.
+    invoices_mapping, payments_mapping : str, Path, dict or ColumnMapping, optional
+        Column mappings of the files (``mappings/*.yaml``).
 
     Returns
     -------
     DataFrame
         ``date, invoice_id, customer_id, amount, balance, paid_in_period, days_past_due,
-        stage``; ``paid_in_period`` is what was paid since the previous snapshot.
+        stage``; ``paid_in_period`` is what was paid since the previous snapshot. From files,
+        rows are ordered by invoice and date.
 
     Raises
     ------
@@ -134,6 +145,9 @@ def month_end_snapshots(invoices: pd.DataFrame, payments: pd.DataFrame,
         Bad input, see :func:`validate_receivables`.
     """
     st = resolve_stages(stages)
+    if use_engine(invoices, engine) or is_path(payments):  # files, or a very large book
+        return snapshots_on_engine(invoices, payments, st, dates, validate, invoices_mapping,
+                                   payments_mapping)
     if validate:
         inv, pay = validate_receivables(invoices, payments, overpayment="cap")
     else:

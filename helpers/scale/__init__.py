@@ -9,8 +9,9 @@ file path, or a DataFrame of at least :data:`ENGINE_ROWS` rows, and return the s
 - ``_sources``: a frame, or a CSV/Parquet file or folder read by DuckDB with the column mapping
   as SQL renames and casts (:func:`table_source`);
 - ``_rfm``: :func:`summary_on_engine`, the customer summary in SQL;
-- ``_cohorts_sql``, ``_receivables_sql``, ``_kpis_sql``: cohort retention, month-end snapshots
-  and roll-rate transitions, the KPI cube;
+- ``_cohorts_sql``, ``_receivables_sql``: cohort retention counts, month-end snapshots and
+  roll-rate flows (the KPI cube is still pandas only);
+- ``_writing``: large results written by DuckDB (``COPY``) under ``write_table``'s rules;
 - ``_portable``: the summary and the aging expressed once in ibis (DuckDB by default; Spark,
   Trino, BigQuery, Snowflake, PostgreSQL by connection);
 - ``__main__``: ``python -m helpers.scale summarise|aging ...`` for files larger than memory.
@@ -18,6 +19,7 @@ file path, or a DataFrame of at least :data:`ENGINE_ROWS` rows, and return the s
 Tests: ``tests/scale/`` (the Spark test is marked ``spark``).
 """
 
+from helpers.scale._cohorts_sql import CohortCounts, cohort_counts_on_engine
 from helpers.scale._engine import (
     ENGINE_ROWS,
     EngineSettings,
@@ -27,9 +29,11 @@ from helpers.scale._engine import (
     use_engine,
 )
 from helpers.scale._portable import portable_summary, summary_expression
+from helpers.scale._receivables_sql import flow_on_engine, snapshots_on_engine, stage_flows
 from helpers.scale._rfm import EngineSummary, summary_on_engine
 from helpers.scale._sources import Source, table_source
 
-__all__ = ["ENGINE_ROWS", "EngineSettings", "EngineSummary", "Source", "connect",
-           "default_memory_limit", "is_path", "portable_summary", "summary_expression",
-           "summary_on_engine", "table_source", "use_engine"]
+__all__ = ["ENGINE_ROWS", "CohortCounts", "EngineSettings", "EngineSummary", "Source",
+           "cohort_counts_on_engine", "connect", "default_memory_limit", "flow_on_engine",
+           "is_path", "portable_summary", "snapshots_on_engine", "stage_flows",
+           "summary_expression", "summary_on_engine", "table_source", "use_engine"]

@@ -322,3 +322,30 @@ def flow_on_engine(con: duckdb.DuckDBPyConnection, snapshots_sql: str
                         "FROM pairs GROUP BY ALL").df()
     paid = con.execute("SELECT from_stage, sum(paid) AS paid FROM pairs GROUP BY ALL").df()
     return moved, paid
+
+
+def stage_flows(snapshots: pd.DataFrame, settings: EngineSettings | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`flow_on_engine` over a snapshots frame (registered with DuckDB, not copied).
+
+    Parameters
+    ----------
+    snapshots : DataFrame
+        From :func:`helpers.receivables.month_end_snapshots`.
+    settings : EngineSettings, optional
+        Memory limit, spill folder, threads, progress bar.
+
+    Returns
+    -------
+    moved, paid : DataFrame
+        As :func:`flow_on_engine`.
+    """
+    import pyarrow as pa  # deferred with the engine
+
+    cols = ["date", "invoice_id", "stage", "balance", "paid_in_period"]
+    con = connect(settings)
+    try:
+        con.register("snapshots_in", pa.Table.from_pandas(snapshots[cols], preserve_index=False))
+        return flow_on_engine(con, "SELECT * FROM snapshots_in")
+    finally:
+        con.close()

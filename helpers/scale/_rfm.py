@@ -22,12 +22,13 @@ import pandas as pd
 from helpers.errors import DataProblem
 
 from ._engine import EngineSettings, connect
-from ._sources import table_source
+from ._sources import _literal, table_source
+from ._writing import copy_result
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["EngineSummary", "summary_on_engine"]
+__all__ = ["EngineSummary", "summary_on_engine", "summary_query", "summary_to_parquet"]
 
 _FREQ_DAYS = {"D": 1, "W": 7}
 
@@ -217,9 +218,10 @@ def summary_on_engine(
             con.close()
 
 
-def _summarise(con: duckdb.DuckDBPyConnection, data: Any, as_of: Any, freq: str,
-               customer_col: str, date_col: str, amount_col: str, exclude_returns: bool,
-               freq_multiplier: float, mapping: Any) -> EngineSummary:
+def _prepare(con: duckdb.DuckDBPyConnection, data: Any, as_of: Any, freq: str,
+             customer_col: str, date_col: str, amount_col: str, exclude_returns: bool,
+             mapping: Any) -> tuple[dict[str, int], int, int]:
+    """The view ``tx``, the exclusions, the last period and the last day observed."""
     rename = {"customer_id": customer_col, "purchase_date": date_col, "amount": amount_col}
     src = table_source(con, data, "transactions",
                        ["customer_id", "purchase_date", "amount", "is_return"], rename, mapping)
@@ -239,10 +241,86 @@ def _summarise(con: duckdb.DuckDBPyConnection, data: Any, as_of: Any, freq: str,
     end_day = _day_number(as_of) if as_of is not None else last
     end_period = int(_period_int(end_day, freq))
     window_end = end_period + _FREQ_DAYS[freq] - 1 if freq != "D" else end_day
+    return report, end_period, window_end
+
+
+def _summarise(con: duckdb.DuckDBPyConnection, data: Any, as_of: Any, freq: str,
+               customer_col: str, date_col: str, amount_col: str, exclude_returns: bool,
+               freq_multiplier: float, mapping: Any) -> EngineSummary:
+    report, end_period, window_end = _prepare(con, data, as_of, freq, customer_col, date_col,
+                                              amount_col, exclude_returns, mapping)
     groups = _grouped(con, exclude_returns, end_period, freq)
     table = _table(groups, end_period, window_end, _FREQ_DAYS[freq] * freq_multiplier,
                    _id_dtype(data, customer_col))
     return EngineSummary(table, report, pd.Timestamp(np.datetime64(int(window_end), "D")))
+
+
+def summary_query(exclude_returns: bool, end_period: int, window_end: int, freq: str,
+                  scale: float) -> str:
+    """The whole summary table in SQL over the view ``tx`` (the formulas of :func:`_table`)."""
+    kept = "cid IS NOT NULL AND d IS NOT NULL" + (" AND NOT ret" if exclude_returns else "")
+    p = _period("d", freq)
+
+    def stamp(day: str) -> str:
+        return f"CAST(DATE '1970-01-01' + CAST({day} AS INTEGER) AS TIMESTAMP_NS)"
+
+    return f"""
+        WITH per AS (
+            SELECT cid, {p} AS p, sum(amt) AS s, min(d) AS dmin, max(d) AS dmax
+            FROM tx WHERE {kept} AND {p} <= {end_period} GROUP BY cid, p),
+        g AS (SELECT cid, count(*) AS n, sum(s) AS total, arg_min(s, p) AS first_amount,
+                     min(p) AS fp, max(p) AS lp, min(dmin) AS fd, max(dmax) AS ld
+              FROM per GROUP BY cid)
+        SELECT cid AS customer_id, {stamp('fd')} AS first_purchase,
+               {stamp('ld')} AS last_purchase, n AS n_orders, n - 1 AS frequency,
+               (lp - fp) / {scale!r} AS recency, ({end_period} - fp) / {scale!r} AS "T",
+               CAST({window_end} - ld AS BIGINT) AS days_since_last,
+               total AS monetary_total,
+               CASE WHEN n > 1 THEN (total - first_amount) / (n - 1) ELSE 0.0 END
+                   AS monetary_value,
+               total / n AS avg_order_value, CAST({window_end} - fd AS BIGINT) AS tenure_days
+        FROM g"""
+
+
+def summary_to_parquet(data: Any, output_dir: str | Path, as_of: Any = None, freq: str = "D",
+                       mapping: Any = None, settings: EngineSettings | None = None
+                       ) -> tuple[Path, dict[str, int], pd.Timestamp, int]:
+    """The summary of a file written by DuckDB as ``customer_summary.parquet`` (never in pandas).
+
+    Parameters
+    ----------
+    data : DataFrame, str or Path
+        Transactions (a CSV/Parquet file or a folder of Parquet files).
+    output_dir : str or Path
+        Output folder (:func:`helpers.data.write_table`'s rules: never overwritten).
+    as_of, freq, mapping, settings
+        As for :func:`summary_on_engine`.
+
+    Returns
+    -------
+    path, exclusions, window_end, customers
+        The file written, the rows left out by reason, the last day observed, the row count.
+
+    Raises
+    ------
+    DataProblem
+        As :func:`summary_on_engine`, and an output folder that cannot be written.
+    """
+    if freq not in _FREQ_DAYS:
+        raise DataProblem(f"customer_summary: freq={freq!r} is not supported; use one of "
+                          f"{sorted(_FREQ_DAYS)} (days or weeks).")
+    con = connect(settings)
+    try:
+        report, end_period, window_end = _prepare(con, data, as_of, freq, "customer_id",
+                                                  "purchase_date", "amount", True, mapping)
+        sql = summary_query(True, end_period, window_end, freq, float(_FREQ_DAYS[freq]))
+        path = copy_result(con, sql, "customer_summary", output_dir)
+        rows = con.execute(f"SELECT count(*) FROM read_parquet({_literal(str(path))})"
+                           ).fetchone()
+        return (path, report, pd.Timestamp(np.datetime64(int(window_end), "D")),
+                int(rows[0]) if rows else 0)
+    finally:
+        con.close()
 
 
 def _period_int(day: int, freq: str) -> int:

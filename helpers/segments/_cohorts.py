@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -10,6 +10,7 @@ import seaborn as sns
 
 from helpers.errors import DataProblem, require_columns
 from helpers.plotting import new_axes
+from helpers.scale import cohort_counts_on_engine, use_engine
 from helpers.segments._summary import as_datetime, as_number
 
 if TYPE_CHECKING:
@@ -24,6 +25,9 @@ def cohort_retention(
     date_col: str = "purchase_date",
     amount_col: str = "amount",
     max_months: int | None = None,
+    *,
+    mapping: Any = None,
+    engine: str | None = None,
 ) -> pd.DataFrame:
     """Share of each first-purchase-month cohort that buys again 0, 1, 2 ... months later.
 
@@ -35,6 +39,12 @@ def cohort_retention(
         Column names.
     max_months : int, optional
         Keep only the first ``max_months`` months since the first purchase.
+    mapping : str, Path, dict or ColumnMapping, optional
+        For a file: its column mapping (``mappings/*.yaml``).
+    engine : {None, "auto", "pandas", "duckdb"}
+        Default: DuckDB (:mod:`helpers.scale`) for a file path (CSV, Parquet, a folder of
+        Parquet files; never loaded whole) or a frame of at least ``helpers.scale.ENGINE_ROWS``
+        rows, pandas otherwise; the same table.
 
     Returns
     -------
@@ -55,6 +65,9 @@ def cohort_retention(
     >>> cohort_retention(tx)[[0, 1]].to_numpy().tolist()
     [[1.0, 0.5]]
     """
+    if use_engine(transactions, engine):  # a file, or a frame past the engine's threshold
+        big = cohort_counts_on_engine(transactions, customer_col, date_col, amount_col, mapping)
+        return _from_counts(big.counts, big.last_month, max_months)
     require_columns(transactions, [customer_col, date_col, amount_col], "transactions")
     amount = as_number(transactions[amount_col], amount_col)
     dates = as_datetime(transactions[date_col], date_col)
@@ -77,12 +90,18 @@ def _retention_table(codes: np.ndarray, months: np.ndarray, max_months: int | No
     since = months - cohort
     pairs = pd.DataFrame({"cohort": cohort, "since": since, "c": codes}).drop_duplicates()
     counts = pairs.groupby(["cohort", "since"]).size().unstack(fill_value=0)
+    return _from_counts(counts, int(months.max()), max_months)
+
+
+def _from_counts(counts: pd.DataFrame, last_month: int, max_months: int | None
+                 ) -> pd.DataFrame:
+    """The retention table from customers per cohort (rows) and months since (columns)."""
     size = counts[0]
     table = counts.div(size, axis=0)
     if max_months is not None:
         table = table.loc[:, table.columns <= max_months]
     # cells after the data ends are unknown, not zero
-    months_known = int(months.max()) - table.index.to_numpy()
+    months_known = last_month - table.index.to_numpy()
     table = table.mask(table.columns.to_numpy()[None, :] > months_known[:, None])
     table.index = pd.PeriodIndex(table.index.to_numpy().astype("datetime64[M]"), freq="M",
                                  name="cohort")

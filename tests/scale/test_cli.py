@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
+from helpers.data.privacy import mask_text_series
+from helpers.errors import PERSONAL_PATTERNS
 from helpers.scale.__main__ import main
+from helpers.scale._writing import re2_pattern
 from helpers.segments import customer_summary
 
 from .conftest import TRANSACTIONS_CSV
@@ -32,3 +36,25 @@ def test_bad_input_exits_2_with_the_message(tmp_path, capsys):
     code = main(["summarise", "--transactions", str(tmp_path / "none.parquet"), "--out",
                  str(tmp_path / "o"), "--quiet"])
     assert code == 2 and "no such file" in capsys.readouterr().err
+
+
+def test_ids_holding_personal_data_are_masked_as_write_table_masks_them(tmp_path, capsys):
+    csv = tmp_path / "tx.csv"
+    csv.write_text("customer_id,purchase_date,amount\n13812345678,2025-01-02,5\n"
+                   "C0001,2025-01-03,6\nzhang@example.com,2025-01-04,7\n", encoding="utf-8")
+    assert main(["summarise", "--transactions", str(csv), "--out", str(tmp_path / "o"),
+                 "--quiet"]) == 0
+    ids = pd.read_parquet(tmp_path / "o" / "customer_summary.parquet")["customer_id"]
+    assert sorted(ids) == sorted(mask_text_series(pd.Series(
+        ["13812345678", "C0001", "zhang@example.com"])))
+    assert "13812345678" not in set(ids) and "C0001" in set(ids)
+
+
+def test_re2_patterns_find_what_the_python_patterns_find():
+    texts = ["C000123", "13812345678", "x 138 1234 5678", "a@b.com", "11010119900307123X",
+             "4111 1111 1111 1111", "INV000001", "12345678901", "*13812345678", "010-12345678"]
+    con = duckdb.connect()
+    for pattern in PERSONAL_PATTERNS.values():
+        got = [con.execute("SELECT regexp_matches(?, ?)", [t, re2_pattern(pattern.pattern)]
+                           ).fetchone()[0] for t in texts]
+        assert got == [bool(pattern.search(t)) for t in texts], pattern.pattern
