@@ -27,7 +27,7 @@ NOTEBOOKS = {"04": "04-clustering-lookalike.ipynb", "07": "07-telemarketing-scor
              "10": "10-collection-strategy-queue.ipynb"}
 BANK = PROJECT.parent / "shared" / "datasets" / "bank_marketing" / "bank-full.csv"
 # notebook 07 as the README shows it: lead scoring on UCI Bank Marketing (when the file is there)
-EXTRA = {"07": ["-p", "scoring_file", str(BANK), "-p", "scoring_mapping",
+EXTRA = {"07": ["-p", "leads_file", str(BANK), "-p", "leads_mapping",
                 "mappings/bank_marketing.yaml"] if BANK.exists() else []}
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from helpers.errors import DataProblem
 
 from ._engine import EngineSettings, connect
-from ._sources import table_source
+from ._rfm import transactions_source
 
 if TYPE_CHECKING:
     import duckdb
@@ -43,15 +43,7 @@ class CohortCounts(NamedTuple):
 
 def _query(con: duckdb.DuckDBPyConnection, data: Any, customer_col: str, date_col: str,
            amount_col: str, mapping: Any) -> str:
-    rename = {"customer_id": customer_col, "purchase_date": date_col, "amount": amount_col}
-    src = table_source(con, data, "transactions",
-                       ["customer_id", "purchase_date", "amount", "is_return"], rename, mapping)
-    missing = [rename[c] if isinstance(data, pd.DataFrame) else c
-               for c in ("customer_id", "purchase_date", "amount") if c not in src.columns]
-    if missing:
-        raise DataProblem(f"{src.name}: missing column(s) {missing}. Fix: map your export's "
-                          "columns to the course names (a mapping file in mappings/) or pass "
-                          "the right column names (customer_col=, date_col=, amount_col=).")
+    src = transactions_source(con, data, customer_col, date_col, amount_col, mapping)
     ret = " AND NOT coalesce(is_return, FALSE)" if "is_return" in src.columns else ""
     return f"""
         WITH t AS (

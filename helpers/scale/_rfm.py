@@ -218,10 +218,31 @@ def summary_on_engine(
             con.close()
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, data: Any, as_of: Any, freq: str,
-             customer_col: str, date_col: str, amount_col: str, exclude_returns: bool,
-             mapping: Any) -> tuple[dict[str, int], int, int]:
-    """The view ``tx``, the exclusions, the last period and the last day observed."""
+def transactions_source(con: duckdb.DuckDBPyConnection, data: Any, customer_col: str,
+                        date_col: str, amount_col: str, mapping: Any) -> Any:
+    """The transactions as a DuckDB source with the course's column names, or a DataProblem.
+
+    Parameters
+    ----------
+    con : DuckDBPyConnection
+        The engine.
+    data : DataFrame, str or Path
+        A frame or a file.
+    customer_col, date_col, amount_col : str
+        The frame's column names (files are mapped with ``mapping``).
+    mapping : mapping or path, optional
+        Column mapping of a file.
+
+    Returns
+    -------
+    Source
+        From :func:`~helpers.scale._sources.table_source`.
+
+    Raises
+    ------
+    DataProblem
+        When customer, date or amount is missing.
+    """
     rename = {"customer_id": customer_col, "purchase_date": date_col, "amount": amount_col}
     src = table_source(con, data, "transactions",
                        ["customer_id", "purchase_date", "amount", "is_return"], rename, mapping)
@@ -231,6 +252,14 @@ def _prepare(con: duckdb.DuckDBPyConnection, data: Any, as_of: Any, freq: str,
         raise DataProblem(f"{src.name}: missing column(s) {missing}. Fix: map your export's "
                           "columns to the course names (a mapping file in mappings/) or pass "
                           "the right column names (customer_col=, date_col=, amount_col=).")
+    return src
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, data: Any, as_of: Any, freq: str,
+             customer_col: str, date_col: str, amount_col: str, exclude_returns: bool,
+             mapping: Any) -> tuple[dict[str, int], int, int]:
+    """The view ``tx``, the exclusions, the last period and the last day observed."""
+    src = transactions_source(con, data, customer_col, date_col, amount_col, mapping)
     _base_view(con, src.sql, "is_return" in src.columns)
     end_period = None if as_of is None else int(_period_int(_day_number(as_of), freq))
     report, last = _exclusions(con, exclude_returns, end_period, freq, src.name)
