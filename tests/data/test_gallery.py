@@ -233,7 +233,11 @@ CASES: list[tuple[str, Callable[[Path], Path], str, dict[str, Any], Any]] = [
 @pytest.mark.parametrize(("builder", "table", "kwargs", "expected"),
                          [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_gallery(tmp_path, builder, table, kwargs, expected):
-    path = builder(tmp_path)
+    run_case(builder(tmp_path), table, kwargs, expected)
+
+
+def run_case(path: Path, table: str, kwargs: dict[str, Any], expected: Any) -> None:
+    """Load ``path`` as the case says, check the outcome, and that the file is unchanged."""
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
         _check(path, table, kwargs, expected)
