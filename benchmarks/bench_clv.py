@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from bench_widgets import drivers_frame  # the value widget's 100k input
 
 from helpers import value
 from helpers.data import load_table
@@ -116,20 +117,8 @@ def test_predict_million(benchmark, million):
 
 
 def test_value_view_100k(benchmark):
-    rng = np.random.default_rng(1)
     n = 100_000
-    drivers = pd.DataFrame({
-        "revenue": rng.gamma(1.2, 5000, n), "discounts": rng.gamma(1, 100, n),
-        "returns": rng.gamma(0.3, 200, n), "n_returns": rng.poisson(0.5, n),
-        "n_orders": rng.poisson(8, n), "cogs_unknown_sales": np.zeros(n),
-        **{f"n_{k}": rng.poisson(1, n) for k in value.SERVICE_KINDS},
-        "service_minutes": rng.gamma(1, 20, n), "complaint_minutes": rng.gamma(0.3, 20, n),
-        "n_calls": rng.poisson(5, n), "call_minutes": rng.gamma(1, 5, n),
-        "n_collection_calls": rng.poisson(1, n), "collection_minutes": rng.gamma(0.5, 3, n),
-        "n_late_invoices": rng.poisson(1, n), "late_amount_days": rng.gamma(0.5, 20000, n),
-        "doubtful_balance": rng.gamma(0.1, 1000, n)},
-        index=pd.Index([f"C{i:06d}" for i in range(n)], name="customer_id"))
-    drivers["cogs_known"] = drivers["revenue"] * 0.7
+    drivers = drivers_frame(n)
     rates = value.load_cost_rates()
     view = benchmark(value.value_view, drivers, cost_rates=rates, rate_scale={"service": 1.5})
     assert len(view["profit"]) == n

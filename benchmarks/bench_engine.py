@@ -5,7 +5,7 @@ Not collected by pytest (no ``test_``/``bench_`` functions); run by hand::
     .venv/bin/python benchmarks/bench_engine.py 1_000_000 10_000_000 30_000_000
     .venv/bin/python benchmarks/bench_engine.py 200_000_000 --only engine_file,sql   # opt-in
 
-For each size, a transactions Parquet file is generated once under ``/tmp`` (``big_file.py``'s
+For each size, a transactions Parquet file is generated once in the system's temporary folder (``big_file.py``'s
 SQL), then every method runs in a fresh process (so each one's peak RSS is its own): the
 pandas path (frame read from the file first, reading not timed), the engine on that frame, the
 engine on the file, polars (lazy, from the file) and plain DuckDB SQL on the file. The ratio
@@ -19,6 +19,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,7 +40,7 @@ PLAIN_SQL = f"""
 
 def data_file(n: int) -> Path:
     """The size's Parquet file (generated once)."""
-    path = Path("/tmp/helpers-bench") / f"tx{n}.parquet"
+    path = Path(tempfile.gettempdir()) / "helpers-bench" / f"tx{n}.parquet"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         duckdb.connect().execute(SQL.format(rows=n, customers=max(n // 10, 1), path=path))

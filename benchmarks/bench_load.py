@@ -2,7 +2,7 @@
 
 Writes transactions CSVs of 1M and 5M rows (``customer_id, transaction_id, purchase_date,
 amount, is_return, sales_channel``; 100k / 500k customers, three years, 2 % returns) to
-``--folder`` (default ``/tmp/bench_load``, never the repository), then runs each reader in a
+``--folder`` (default ``bench_load`` in the system's temporary folder, never the repository), then runs each reader in a
 fresh subprocess of its own, so that its peak memory is the process's RSS high-water mark
 (``VmHWM``; ``resource.getrusage`` where there is no ``/proc``), and prints time, peak memory and the ratios:
 
@@ -17,10 +17,10 @@ Not part of ``make test``; run by hand (2-3 minutes on two cores)::
 
     .venv/bin/python benchmarks/bench_load.py                    # 1M and 5M
     .venv/bin/python benchmarks/bench_load.py --sizes 1M --rounds 3
-    .venv/bin/python benchmarks/bench_load.py --root /tmp/old    # another checkout's helpers
+    .venv/bin/python benchmarks/bench_load.py --root ../old-checkout   # another checkout's helpers
 
 ``--root`` runs ``load_table`` from another checkout (e.g. ``git archive HEAD helpers | tar -x
--C /tmp/old``) to measure before and after on the same files in the same run. The baseline RSS
+-C ../old-checkout``) to measure before and after on the same files in the same run. The baseline RSS
 (interpreter and imports only) is printed too: peak minus baseline is what the load itself took.
 """
 
@@ -32,6 +32,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -137,7 +138,7 @@ def main() -> None:
     """Write the files, run every reader on each, print the table and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1M,5M")
-    parser.add_argument("--folder", type=Path, default=Path("/tmp/bench_load"))
+    parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "bench_load")
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose helpers to run")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--no-bad-row", action="store_true")

@@ -8,9 +8,9 @@ Only the computation behind each widget is timed (``rfm_view``, ``rules_view``,
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
+from bench_widgets import features_frame, summary_frame  # the 100k inputs of every widget benchmark
 
 from helpers.segments import cluster_view, load_segment_map, load_standard, rfm_view, rules_view
 
@@ -19,27 +19,12 @@ N = 100_000
 
 @pytest.fixture(scope="module")
 def summary() -> pd.DataFrame:
-    rng = np.random.default_rng(0)
-    orders = rng.geometric(0.35, N)
-    return pd.DataFrame({
-        "days_since_last": rng.integers(0, 900, N),
-        "n_orders": orders,
-        "frequency": orders - 1,
-        "monetary_total": rng.gamma(1.5, 300, N) * orders,
-    }, index=pd.Index([f"C{i:07d}" for i in range(N)], name="customer_id"))
+    return summary_frame(N)
 
 
 @pytest.fixture(scope="module")
-def features(summary) -> pd.DataFrame:
-    rng = np.random.default_rng(1)
-    never = rng.random(N) < 0.1
-    out = summary.copy()
-    out.loc[never, ["n_orders", "monetary_total"]] = 0
-    out["days_since_last"] = out["days_since_last"].astype(float).mask(never)
-    out["days_since_first"] = out["days_since_last"] + rng.integers(0, 700, N)
-    out["orders_last_year"] = np.where(out["days_since_last"] <= 365, out["n_orders"] // 2, 0)
-    out["revenue_last_year"] = out["monetary_total"] / 2
-    return out
+def features() -> pd.DataFrame:
+    return features_frame(N)
 
 
 def test_rfm_view_quantile(benchmark, summary):

@@ -1,14 +1,14 @@
 """Generate a large transactions Parquet file with DuckDB (opt-in; not collected by pytest).
 
-    .venv/bin/python benchmarks/big_file.py /tmp/big/tx200m.parquet --rows 200_000_000
+    .venv/bin/python benchmarks/big_file.py ../big/tx200m.parquet --rows 200_000_000
 
 Rows: ``rows / 10`` customers (``C000000001`` ...), purchase times over three years (2023-2025),
 amounts from a skewed distribution, 2 % returns (negative amounts). Written by DuckDB in a few
-minutes without holding the data in memory. Keep it out of the repository (``/tmp``).
+minutes without holding the data in memory. Keep it out of the repository (a folder beside it, or the system's temporary folder).
 Then time the summary (the figures in ``benchmarks/README.md``)::
 
     /usr/bin/time -v .venv/bin/python -m helpers.scale summarise \
-        --transactions /tmp/big/tx200m.parquet --as-of 2025-12-31 --out /tmp/big/out
+        --transactions ../big/tx200m.parquet --as-of 2025-12-31 --out ../big/out
 """
 
 from __future__ import annotations

@@ -13,9 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.receivables import credit_default_receivables, read_credit_default
-from tests.conftest import CREDIT_DEFAULT, shared_file
-from tests.notebooks.checks.nb09 import digests, minimal_export, read_minimal
+from tests.notebooks.checks.nb09 import (
+    credit_default_files,
+    digests,
+    minimal_export,
+    read_minimal,
+)
 
 
 def expected(folder: Path, lapsed_days: int = 180) -> dict:
@@ -130,22 +133,14 @@ def minimal_export_through_mappings(execute, request) -> None:
 def credit_default_as_invoices(execute, request) -> None:
     """UCI credit default as invoices and payments: too short for the pay model, so the queue
     runs on one flat probability, said where the queue is built."""
-    source = shared_file(*CREDIT_DEFAULT)
-    folder = request.getfixturevalue("tmp_path_factory").mktemp("nb10-credit")
-    inv, pay = credit_default_receivables(read_credit_default(source))
-    files = {"invoices_file": folder / "invoices.csv", "payments_file": folder / "payments.csv"}
-    inv.to_csv(files["invoices_file"], index=False)
-    pay.to_csv(files["payments_file"], index=False)
-    before = digests([source, *files.values()])
+    files, before, (inv, pay) = credit_default_files(request, "nb10-credit")
     run = execute("10", **{k: str(v) for k, v in files.items()})
-    exp = open_accounts(pd.read_csv(files["invoices_file"], dtype={"invoice_id": str}),
-                        pd.read_csv(files["payments_file"], dtype={"invoice_id": str}),
-                        pd.Timestamp("2005-09-30"))
+    exp = open_accounts(inv, pay, pd.Timestamp("2005-09-30"))
     text = run.outputs_text()
     check_any_data(run.results, exp, text)
     assert run.results["model_auc"] is None
     assert "No probability-to-pay model" in text and "train_months=6" in text
-    assert digests([source, *files.values()]) == before
+    assert digests([Path(p) for p in before]) == before  # the source and the files written
 
 
 #: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
