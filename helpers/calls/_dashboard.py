@@ -13,9 +13,9 @@ from helpers.errors import DataProblem
 
 from ._alerts import evaluate_alerts
 from ._kpi_config import KpiConfig, as_kpi_config
-from ._kpis import daily_kpis, kpi_table, kpis
+from ._kpis import SUMS, _metrics, daily_kpis, kpi_table, kpis
 
-__all__ = ["dashboard_view", "explore_dashboard", "plot_daily"]
+__all__ = ["DashboardInputs", "dashboard_view", "explore_dashboard", "plot_daily"]
 
 _PERCENT = ("contact_rate", "conversion", "first_call_intent_rate", "follow_up_conversion",
             "sla_met_rate")
@@ -27,8 +27,9 @@ _LABELS = {"dials": "dials", "sales": "sales", "contact_rate": "contact rate",
            "sla_met_rate": "call-backs in time"}
 
 
-def _slice(cube: pd.DataFrame, team: str | None, agent: str | None, tier: str | None,
-           start: Any, end: Any) -> pd.DataFrame:
+def _mask(cube: pd.DataFrame, team: str | None, agent: str | None, tier: str | None,
+          start: Any, end: Any) -> np.ndarray:
+    """The cube's rows that pass the filters."""
     mask = np.ones(len(cube), dtype=bool)
     for col, value in (("team", team), ("agent_id", agent), ("tier", tier)):
         if value not in (None, "", "all"):
@@ -41,18 +42,101 @@ def _slice(cube: pd.DataFrame, team: str | None, agent: str | None, tier: str | 
         mask &= dates >= np.datetime64(pd.Timestamp(start))
     if end is not None:
         mask &= dates <= np.datetime64(pd.Timestamp(end))
-    return cube.loc[mask]
+    return mask
 
 
-def dashboard_view(cube: pd.DataFrame, team: str | None = None, agent: str | None = None,
-                   tier: str | None = None, start: Any = None, end: Any = None,
-                   config: KpiConfig | None = None) -> dict[str, Any]:
-    """Everything the dashboard shows for one choice of filters (the widget's pure callback).
+class DashboardInputs:
+    """The KPI cube read into arrays once, so a choice of filters sums a slice of them.
+
+    Every sum of the cube is a count or a whole number of seconds, so adding the rows of a
+    slice in any order gives exactly what pandas' group-bys give; a cube with fractional
+    seconds (or too large to add exactly) is summed by pandas, as a plain call does.
 
     Parameters
     ----------
     cube : DataFrame
         :func:`kpi_cube`.
+    """
+
+    def __init__(self, cube: pd.DataFrame) -> None:
+        self.cube = cube
+        values = {c: cube[c].to_numpy() for c in SUMS}
+        self.exact = all((v.dtype.kind in "iu" or (v.dtype.kind == "f"
+                                                   and bool(np.all(np.floor(v) == v))))
+                         and float(np.abs(v).sum()) < 2.0 ** 52 for v in values.values())
+        self.sums = {c: v.astype("float64") for c, v in values.items()}
+        self.dtypes = {c: v.dtype for c, v in values.items()}
+        day_codes, self.days = pd.factorize(cube["date"], sort=True)
+        self.day = day_codes.astype("int64")
+        self.agent = np.asarray(cube["agent_id"].cat.codes, dtype="int64")
+        self.n_agents = len(cube["agent_id"].cat.categories)
+        self.active = values["dials"] > 0
+
+    def view(self, mask: np.ndarray, cfg: KpiConfig) -> dict[str, Any]:
+        """KPIs, daily series and per-agent table of the rows in ``mask`` (not empty)."""
+        rows = np.flatnonzero(mask)
+        day, agent = self.day[rows], self.agent[rows]
+        # distinct (day, agent) pairs with calls: the agent-days
+        pairs = np.unique((day * self.n_agents + agent)[self.active[rows]])
+        by_day = self._grouped(rows, day, len(self.days), pairs // self.n_agents)
+        by_agent = self._grouped(rows, agent, self.n_agents, pairs % self.n_agents)
+        daily_index = pd.Index(self.days[by_day[0]], name="date")
+        cats = self.cube["agent_id"].dtype
+        agent_index = pd.CategoricalIndex(pd.Categorical.from_codes(by_agent[0], dtype=cats),
+                                          name="agent_id")
+        total = _Sums({c: self._cast(c, self.sums[c][rows].sum(keepdims=True)) for c in SUMS},
+                      pd.RangeIndex(1))
+        row = _metrics(total, len(pairs), cfg).iloc[0]  # type: ignore[arg-type,unused-ignore]
+        head: dict[str, Any] = {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
+        head.update(dials=int(total["dials"][0]), sales=int(total["sales"][0]))
+        return {"kpis": head, "daily": self._table(by_day, daily_index, cfg),
+                "agents": self._table(by_agent, agent_index, cfg)}
+
+    def _cast(self, col: str, x: np.ndarray) -> np.ndarray:
+        return x.astype(self.dtypes[col])
+
+    def _grouped(self, rows: np.ndarray, codes: np.ndarray, k: int,
+                 pair_codes: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+        """Groups present (in code order), their sums and their agent-days."""
+        present = np.flatnonzero(np.bincount(codes, minlength=k))
+        sums = {c: self._cast(c, np.bincount(codes, weights=self.sums[c][rows],
+                                             minlength=k)[present]) for c in SUMS}
+        return present, sums, np.bincount(pair_codes, minlength=k)[present]
+
+    @staticmethod
+    def _table(grouped: tuple[np.ndarray, dict[str, np.ndarray], np.ndarray], index: pd.Index,
+               cfg: KpiConfig) -> pd.DataFrame:
+        """As :func:`daily_kpis` and :func:`kpi_table`: counts and KPIs per group."""
+        _, sums, agent_days = grouped
+        metrics = _metrics(_Sums(sums, index), agent_days, cfg)  # type: ignore[arg-type,unused-ignore]
+        counts = {c: sums[c] for c in ("dials", "answered", "sales")}
+        return pd.DataFrame({**counts, **{k: metrics[k].to_numpy() for k in metrics}},
+                            index=index).reset_index()
+
+
+class _Sums(dict[str, np.ndarray]):
+    """Sums by column as arrays, with the ``index`` of the table they make.
+
+    What :func:`_metrics` reads of a frame, without a pandas operation per KPI.
+    """
+
+    def __init__(self, columns: dict[str, np.ndarray], index: pd.Index) -> None:
+        super().__init__(columns)
+        self.index = index
+
+
+def dashboard_view(cube: pd.DataFrame | DashboardInputs, team: str | None = None,
+                   agent: str | None = None, tier: str | None = None, start: Any = None,
+                   end: Any = None, config: KpiConfig | None = None) -> dict[str, Any]:
+    """Everything the dashboard shows for one choice of filters (the widget's pure callback).
+
+    Given a :class:`DashboardInputs` (what :func:`explore_dashboard` builds once), the slice
+    is summed from arrays read once; the result is the same.
+
+    Parameters
+    ----------
+    cube : DataFrame or DashboardInputs
+        :func:`kpi_cube`, or prepared from it.
     team, agent, tier : str, optional
         Filters (``None`` or ``"all"``: no filter).
     start, end : date, optional
@@ -74,15 +158,22 @@ def dashboard_view(cube: pd.DataFrame, team: str | None = None, agent: str | Non
     cfg = as_kpi_config(config)
     if start is not None and end is not None and pd.Timestamp(start) > pd.Timestamp(end):
         raise DataProblem(f"dashboard filter: start {start} is after end {end}")
-    part = _slice(cube, team, agent, tier, start, end)
-    if part.empty:
+    prep = cube if isinstance(cube, DashboardInputs) else None
+    frame = cube.cube if isinstance(cube, DashboardInputs) else cube
+    mask = _mask(frame, team, agent, tier, start, end)
+    n_rows = int(mask.sum())
+    if not n_rows:
         return {"kpis": {}, "daily": pd.DataFrame(), "agents": pd.DataFrame(),
                 "alerts": evaluate_alerts(pd.DataFrame({"date": [], "answered": []}), cfg,
                                           rules=[]), "n_rows": 0}
-    daily = daily_kpis(part, cfg)
-    return {"kpis": kpis(part, cfg), "daily": daily,
-            "agents": kpi_table(part, "agent_id", cfg).sort_values("sales", ascending=False),
-            "alerts": evaluate_alerts(daily, cfg), "n_rows": len(part)}
+    if prep is not None and prep.exact:
+        view = prep.view(mask, cfg)
+    else:
+        part = frame.loc[mask]
+        view = {"kpis": kpis(part, cfg), "daily": daily_kpis(part, cfg),
+                "agents": kpi_table(part, "agent_id", cfg)}
+    return {**view, "agents": view["agents"].sort_values("sales", ascending=False),
+            "alerts": evaluate_alerts(view["daily"], cfg), "n_rows": n_rows}
 
 
 def plot_daily(daily: pd.DataFrame, metric: str = "conversion", threshold: float | None = None,
@@ -137,11 +228,11 @@ def _cards(k: dict[str, Any]) -> str:
     return f"<div>{cells}</div>"
 
 
-def _show_view(view: dict[str, Any], metric: str, threshold: float | None) -> None:
-    """Draw the trend, list the alerts and the top agents of one dashboard view."""
-    fig, ax = plt.subplots(figsize=(9, 3))
+def _show_view(view: dict[str, Any], metric: str, threshold: float | None, ax: Axes) -> None:
+    """Draw the trend (on the widget's one figure), list the alerts and the top agents."""
+    ax.clear()
     plot_daily(view["daily"], metric, threshold, view["alerts"], ax=ax)
-    plt.show()
+    display(ax.figure)
     alerts = view["alerts"]
     if len(alerts):
         display(alerts[["rule", "start", "end", "n_days", "worst"]])
@@ -173,6 +264,7 @@ def explore_dashboard(cube: pd.DataFrame, config: KpiConfig | None = None,
         Filters, KPI cards and the trend; its callback is :func:`dashboard_view`.
     """
     cfg = as_kpi_config(config)
+    prep = DashboardInputs(cube)  # the cube's arrays, read once
     # a log without teams or tiers has one called "all" (see prepare_calls): listed once
     options = {col: ["all", *(c for c in map(str, cube[col].cat.categories) if c != "all")]
                for col in ("team", "agent_id", "tier")}
@@ -182,6 +274,8 @@ def explore_dashboard(cube: pd.DataFrame, config: KpiConfig | None = None,
     start = w.DatePicker(value=cube["date"].min().date(), description="from")
     end = w.DatePicker(value=cube["date"].max().date(), description="to")
     cards, out = w.HTML(), w.Output()
+    fig, ax = plt.subplots(figsize=(9, 3))
+    plt.close(fig)  # one figure, redrawn on each choice and shown with display(fig)
     threshold = next((r.threshold for r in cfg.alerts if r.metric == metric), None)
 
     def agents_of_team(*_: Any) -> None:
@@ -193,7 +287,7 @@ def explore_dashboard(cube: pd.DataFrame, config: KpiConfig | None = None,
 
     def draw(*_: Any) -> None:
         try:
-            view = dashboard_view(cube, team.value, agent.value, tier.value, start.value,
+            view = dashboard_view(prep, team.value, agent.value, tier.value, start.value,
                                   end.value, cfg)
         except DataProblem as exc:
             cards.value = f'<b style="color:#b35900">{exc}</b>'
@@ -202,7 +296,7 @@ def explore_dashboard(cube: pd.DataFrame, config: KpiConfig | None = None,
         with out:
             out.clear_output(wait=True)
             if view["n_rows"]:
-                _show_view(view, metric, threshold)
+                _show_view(view, metric, threshold, ax)
 
     team.observe(agents_of_team, names="value")
     for widget in (team, agent, tier, start, end):

@@ -6,12 +6,14 @@ small cube, one row per day × agent × customer tier (:func:`kpi_cube`). Every 
 sums over that cube, so the dashboard's filters only slice a few hundred thousand rows.
 """
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from helpers.errors import DataProblem, require_columns
+from helpers.scale import kpi_cube_on_engine, use_engine
 
 from ._kpi_config import KpiConfig, as_kpi_config
 
@@ -129,20 +131,25 @@ def prepare_calls(calls: pd.DataFrame, agents: pd.DataFrame | None,
     return out
 
 
-def kpi_cube(prepared: pd.DataFrame) -> pd.DataFrame:
+def kpi_cube(prepared: pd.DataFrame | str | Path, engine: str | None = None) -> pd.DataFrame:
     """Sum the enriched calls into one row per day × agent × tier (team kept).
 
     Parameters
     ----------
-    prepared : DataFrame
-        :func:`prepare_calls`.
+    prepared : DataFrame, str or Path
+        :func:`prepare_calls`; or a CSV/Parquet file (or folder of Parquet files) of it.
+    engine : {None, "auto", "pandas", "duckdb"}
+        Default: DuckDB (:mod:`helpers.scale`) for a file (read by the engine, never loaded
+        whole) or at least ``helpers.scale.ENGINE_ROWS`` calls; pandas otherwise. Same cube.
 
     Returns
     -------
     DataFrame
         ``date, team, agent_id, tier`` (categories) and the sums the KPIs are ratios of.
     """
-    p = prepared
+    if use_engine(prepared, engine):
+        return kpi_cube_on_engine(prepared)
+    p = pd.DataFrame(prepared)  # a frame here: use_engine sends every path to the engine
     fu = ~p["first_call"]
     frame = pd.DataFrame({
         "date": p["date"], "team": p["team"], "agent_id": p["agent_id"], "tier": p["tier"],

@@ -10,7 +10,9 @@ file path, or a DataFrame of at least :data:`ENGINE_ROWS` rows, and return the s
   as SQL renames and casts (:func:`table_source`);
 - ``_rfm``: :func:`summary_on_engine`, the customer summary in SQL;
 - ``_cohorts_sql``, ``_receivables_sql``: cohort retention counts, month-end snapshots and
-  roll-rate flows (the KPI cube is still pandas only);
+  roll-rate flows;
+- ``_kpis_sql``: the calls' KPI cube (:func:`kpi_cube_on_engine`) and the segment-migration
+  counts (:func:`migration_counts_on_engine`);
 - ``_writing``: large results written by DuckDB (``COPY``) under ``write_table``'s rules;
 - ``_portable``: the summary and the aging expressed once in ibis (DuckDB by default; Spark,
   Trino, BigQuery, Snowflake, PostgreSQL by connection);
@@ -28,6 +30,7 @@ from helpers.scale._engine import (
     is_path,
     use_engine,
 )
+from helpers.scale._kpis_sql import kpi_cube_on_engine, migration_counts_on_engine
 from helpers.scale._portable import portable_summary, summary_expression
 from helpers.scale._receivables_sql import flow_on_engine, snapshots_on_engine, stage_flows
 from helpers.scale._rfm import EngineSummary, summary_on_engine
@@ -35,5 +38,5 @@ from helpers.scale._sources import Source, table_source
 
 __all__ = ["ENGINE_ROWS", "CohortCounts", "EngineSettings", "EngineSummary", "Source",
            "cohort_counts_on_engine", "connect", "default_memory_limit", "flow_on_engine",
-           "is_path", "portable_summary", "snapshots_on_engine", "stage_flows",
+           "is_path", "kpi_cube_on_engine", "migration_counts_on_engine", "portable_summary", "snapshots_on_engine", "stage_flows",
            "summary_expression", "summary_on_engine", "table_source", "use_engine"]

@@ -17,6 +17,7 @@ from helpers.caveats import caveat, too_short
 from helpers.caveats import cohort_caveat as cohort_table_caveat
 from helpers.errors import DataProblem
 from helpers.plotting import new_axes
+from helpers.scale import migration_counts_on_engine, use_engine
 from helpers.segments._scores import rfm_segments
 from helpers.segments._segment_map import SegmentMap
 from helpers.segments._summary import as_datetime, customer_summary
@@ -158,7 +159,7 @@ def rfm_snapshot(
 
 def segment_migration(
     before: pd.DataFrame, after: pd.DataFrame, normalize: bool = False,
-    absent: str = "(none)",
+    absent: str = "(none)", engine: str | None = None,
 ) -> pd.DataFrame:
     """Transition matrix of segments between two snapshots (rows: before, columns: after).
 
@@ -172,6 +173,9 @@ def segment_migration(
     absent : str
         Row and column of the customers present in only one snapshot (new customers come from
         it; nobody leaves to it when the second snapshot covers all history).
+    engine : {None, "auto", "pandas", "duckdb"}
+        Default: the pairs are counted by DuckDB (:mod:`helpers.scale`) when a snapshot has at
+        least ``helpers.scale.ENGINE_ROWS`` customers; pandas otherwise. Same matrix.
 
     Returns
     -------
@@ -189,12 +193,19 @@ def segment_migration(
                               "tables made by rfm_segments or rfm_snapshot.")
     order = list(dict.fromkeys([*before["segment"].cat.categories,
                                 *after["segment"].cat.categories]))
-    b = before["segment"].astype(object)
-    a = after["segment"].astype(object)
-    both = pd.concat([b.rename("before"), a.rename("after")], axis=1).fillna(absent)
     cats = [*order, absent]
-    matrix = pd.crosstab(pd.Categorical(both["before"], categories=cats),
-                         pd.Categorical(both["after"], categories=cats), dropna=False)
+    if use_engine(before if len(before) >= len(after) else after, engine):
+        counts = migration_counts_on_engine(before["segment"], after["segment"], absent)
+        matrix = pd.crosstab(pd.Categorical(counts["before"], categories=cats),
+                             pd.Categorical(counts["after"], categories=cats),
+                             values=counts["n"], aggfunc="sum", dropna=False)
+        matrix = matrix.fillna(0).astype("int64")
+    else:
+        b = before["segment"].astype(object)
+        a = after["segment"].astype(object)
+        both = pd.concat([b.rename("before"), a.rename("after")], axis=1).fillna(absent)
+        matrix = pd.crosstab(pd.Categorical(both["before"], categories=cats),
+                             pd.Categorical(both["after"], categories=cats), dropna=False)
     matrix.index.name, matrix.columns.name = "before", "after"
     if normalize:
         totals = matrix.sum(axis=1)

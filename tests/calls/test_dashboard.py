@@ -59,3 +59,34 @@ def test_a_log_without_teams_or_tiers_lists_all_once():
     assert list(team.options) == ["all"] and list(tier.options) == ["all"]
     assert len(agent.options) == 1 + cube["agent_id"].nunique()
     assert "contact rate" in board.children[2].value
+
+
+def _same_view(got, want):
+    assert got["kpis"] == want["kpis"] and got["n_rows"] == want["n_rows"]
+    for part in ("daily", "agents", "alerts"):
+        pd.testing.assert_frame_equal(got[part], want[part], check_exact=True)
+
+
+@pytest.mark.parametrize("filters", [
+    {}, {"team": "south"}, {"tier": "diamond", "start": "2025-05-10", "end": "2025-05-31"},
+    {"agent": "A07"}, {"team": "north", "tier": "low", "start": "2025-06-01"},
+    {"start": "2030-01-01"}])
+def test_dashboard_on_prepared_inputs_is_the_plain_view(cube, filters):
+    from helpers.calls import DashboardInputs
+
+    prep = DashboardInputs(cube)
+    assert prep.exact  # counts and whole seconds: summed from the arrays
+    if "agent" in filters and filters["agent"] not in cube["agent_id"].cat.categories:
+        filters = {**filters, "agent": str(cube["agent_id"].cat.categories[3])}
+    _same_view(dashboard_view(prep, **filters, config=CFG),
+               dashboard_view(cube, **filters, config=CFG))
+
+
+def test_dashboard_with_fractional_seconds_is_summed_by_pandas(cube):
+    from helpers.calls import DashboardInputs
+
+    odd = cube.assign(talk_s=cube["talk_s"] + 0.1)
+    prep = DashboardInputs(odd)
+    assert not prep.exact
+    _same_view(dashboard_view(prep, team="south", config=CFG),
+               dashboard_view(odd, team="south", config=CFG))

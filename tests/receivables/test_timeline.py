@@ -88,3 +88,32 @@ def test_timeline_view_on_prepared_inputs_matches_the_plain_call(playbook, monke
                               options=["c1", "c2"])
     box.children[0].value = "c2"
     assert built == [1]
+
+
+def test_the_next_action_script_is_filled_in_for_the_account(playbook):
+    inv, pay, calls, acc = account()
+    acc = acc.assign(balance=[12345.6])
+    customers = pd.DataFrame({"customer_id": ["c1"], "name": ["王小明"]})
+    view = rc.timeline_view("c1", inv, pay, acc, playbook, "2025-12-31", calls,
+                            customers=customers, agent="Li Na", company="Acme")
+    a = view.next_action
+    template = playbook.play("M2", "negative").script_en
+    assert a.script_en == template and "{" in template
+    assert "{" not in a.filled_en and "}" not in a.filled_en
+    assert "{" not in a.filled_zh and a.filled_zh != playbook.play("M2", "negative").script_zh
+    fields = {"agent": "Li Na", "company": "Acme", "name": "王**", "invoice": "B",
+              "balance": "¥12,345.60", "due_date": "2025-10-31"}
+    assert a.filled_en == template.format(**fields)
+    assert "王小明" not in a.filled_en + a.filled_zh  # the name is masked
+    # the same through the widget's prepared inputs; without a customers table, the ID greets
+    prep = rc.TimelineInputs(inv, pay, acc, calls, customers)
+    assert rc.timeline_view("c1", prep, playbook=playbook, as_of="2025-12-31", agent="Li Na",
+                            company="Acme").next_action == a
+    plain = rc.timeline_view("c1", inv, pay, acc, playbook, "2025-12-31").next_action
+    assert "c1" in plain.filled_en or "{name}" not in template
+    assert plain.filled_en == template.format(**{**fields, "name": "c1", "agent": plain.actor
+                                                 .replace("_", " "), "company": "our company"})
+
+
+def test_fill_script_leaves_unknown_blanks_as_written():
+    assert rc.fill_script("{agent} owes {nothing}", {"agent": "A"}) == "A owes {nothing}"
