@@ -28,10 +28,16 @@ Lesson 08 (``solutions/08-scripts-ab-tests-dashboard.ipynb``) runs the calls:
 - ``_scorecard``: the call-quality rubric (:class:`Rubric`, ``call_quality_rubric.yaml``) and
   :func:`score_calls`;
 - ``_ab_tests``: sample size, power, the two-proportion and Bayesian tests, peeking;
+- ``_experiments``: uplift per collection play and call script from the experiments, the
+  estimated playbook, the sample-ratio-mismatch check;
+- ``_sequential``: alpha-spending boundaries (Lan-DeMets) for looking at a running test;
+- ``_monitoring``: PSI and calibration drift of the lead and pay scores, their alert rules
+  (``model_monitoring.yaml``, :class:`MonitorConfig`);
 - ``_kpi_config``: the schema of ``kpi_alerts.yaml`` (:class:`KpiConfig`);
 - ``_kpis``: :func:`prepare_calls`, :func:`kpi_cube` and the KPIs as ratios of its sums;
 - ``_alerts``: :func:`evaluate_alerts`;
-- ``_dashboard``: :func:`dashboard_view` (the pure callback) and :func:`explore_dashboard`.
+- ``_dashboard``: :func:`dashboard_view` (the pure callback; :class:`DashboardInputs`, the
+  cube's arrays read once) and :func:`explore_dashboard`.
 
 Shared pieces: ``_vocabulary`` (outcomes, weekdays, tiers), ``_stats`` (Wilson interval),
 ``_templates`` (the one check of ``{placeholder}`` blanks). Tests: ``tests/calls/test_<module>.py``.
@@ -49,8 +55,21 @@ from ._ab_tests import (
 )
 from ._alerts import evaluate_alerts
 from ._call_log import validate_calls
-from ._dashboard import dashboard_view, explore_dashboard, plot_daily
+from ._dashboard import DashboardInputs, dashboard_view, explore_dashboard, plot_daily
 from ._dimensions import consumption_behaviour, lapse_risk, usage_scenario
+from ._experiments import (
+    Experiments,
+    estimated_playbook,
+    estimated_scripts,
+    experiment_uplifts,
+    load_experiments,
+    play_uplifts,
+    playbook_with_estimates,
+    plot_uplifts,
+    script_uplifts,
+    srm_check,
+    uplift_intervals,
+)
 from ._gains import (
     calibration_table,
     capacity_view,
@@ -84,6 +103,17 @@ from ._models import (
     make_model,
     split_frame,
 )
+from ._monitoring import (
+    MONITOR_METRICS,
+    MonitorConfig,
+    MonitorRule,
+    load_monitor_config,
+    monitor_scores,
+    monitoring_alerts,
+    psi,
+    psi_band,
+    psi_table,
+)
 from ._profile import interaction_profile
 from ._queue import CallQueue, build_call_queue, queue_candidates, routing_tags
 from ._response import classify_response, plot_response_classes
@@ -97,6 +127,13 @@ from ._script_library import (
     load_scripts,
     recommend_script,
     recommend_scripts,
+)
+from ._sequential import (
+    plot_sequential,
+    sequential_looks,
+    simulate_sequential,
+    spending_boundaries,
+    spent_alpha,
 )
 from ._timing import call_schedule, contact_rates_by_time, plot_time_heatmap
 from ._vocabulary import OUTCOMES
@@ -161,6 +198,34 @@ __all__ = [
     "sample_size_per_arm",
     "simulate_peeking",
     "two_proportion_test",
+    # lesson 08/10: experiments that feed the playbooks
+    "Experiments",
+    "estimated_playbook",
+    "estimated_scripts",
+    "experiment_uplifts",
+    "load_experiments",
+    "play_uplifts",
+    "playbook_with_estimates",
+    "plot_uplifts",
+    "script_uplifts",
+    "srm_check",
+    "uplift_intervals",
+    # lesson 08: looking at a running test (alpha spending)
+    "plot_sequential",
+    "sequential_looks",
+    "simulate_sequential",
+    "spending_boundaries",
+    "spent_alpha",
+    # lessons 07 and 09: monitoring the scoring models
+    "MONITOR_METRICS",
+    "MonitorConfig",
+    "MonitorRule",
+    "load_monitor_config",
+    "monitor_scores",
+    "monitoring_alerts",
+    "psi",
+    "psi_band",
+    "psi_table",
     # lesson 08: KPIs, alerts, dashboard
     "ALERT_METRICS",
     "AlertRule",
@@ -168,6 +233,7 @@ __all__ = [
     "KpiConfig",
     "daily_kpis",
     "dashboard_view",
+    "DashboardInputs",
     "evaluate_alerts",
     "explore_dashboard",
     "kpi_cube",

@@ -43,6 +43,19 @@ Lesson 06, customer lifetime value (inputs: :func:`helpers.segments.customer_sum
 * ``_holdout``: :func:`calibration_holdout` and :func:`holdout_check`;
 * ``_matrices``: :func:`probability_alive_matrix`, :func:`expected_purchases_matrix`;
 * ``_clv_plots`` and ``_clv_widget``: ``plot_*``, :func:`clv_view` / :func:`explore_clv`;
+* ``_pareto_nbd``, ``_mbgnbd``, ``_bgbb``, ``_sbg``: the other customer-base models
+  (:func:`fit_pareto_nbd`, :func:`fit_mbgnbd`, :func:`fit_bgbb` for discrete opportunities,
+  :func:`fit_sbg` for contracts);
+* ``_diagnostics`` and ``_diagnostic_plots``: :func:`period_transactions`, :func:`tracking`,
+  :func:`holdout_accuracy`, :func:`compare_models`, :func:`survival_check` and their ``plot_*``;
+* ``_horizon``: horizons with units (``"12W"``), :func:`predict_customers`,
+  :func:`lifetime_value` (any purchase model, per-customer margin);
+* ``_uncertainty``: :func:`standard_errors` (Hessian at the optimum), :func:`bootstrap_intervals`
+  (expected purchases, P(alive), CLV per customer or segment), :func:`bootstrap_parameters`;
+* ``_covariates``: :func:`fit_bgnbd_covariates`, :func:`fit_gamma_gamma_covariates` (rate and
+  spend ratios of acquisition channel, region, customer kind), :func:`join_covariates`;
+* ``_risk_value``: :func:`risk_adjusted_value` (CLV × P(pays on time) - expected loss -
+  collection cost), :func:`risk_value_by_segment`, :func:`tier_shift`;
 * ``_inputs``: the input checks every module shares.
 
 Bad input raises :class:`~helpers.errors.DataProblem` (a bad configuration file
@@ -51,6 +64,7 @@ Bad input raises :class:`~helpers.errors.DataProblem` (a bad configuration file
 ``tests/value/test_clv_published.py``.
 """
 
+from ._bgbb import BGBBFit, bgbb_loglik, fit_bgbb
 from ._bgnbd import BGNBDFit, bgnbd_loglik, fit_bgnbd
 from ._capacity import allocate_capacity, coverage_summary
 from ._clv_plots import plot_clv_by_segment, plot_clv_distribution, plot_holdout_check, plot_matrix
@@ -64,12 +78,30 @@ from ._cost_rates import (
     load_cost_rates,
     rates_table,
 )
+from ._covariates import (
+    CovariateDesign,
+    CovariateFit,
+    covariate_design,
+    fit_bgnbd_covariates,
+    fit_gamma_gamma_covariates,
+    join_covariates,
+)
+from ._diagnostic_plots import (
+    plot_holdout_accuracy,
+    plot_period_transactions,
+    plot_survival_check,
+    plot_tracking,
+)
+from ._diagnostics import MODELS, compare_models, holdout_accuracy, period_transactions, tracking
 from ._drivers import DOUBTFUL_AFTER_DAYS, SERVICE_KINDS, cost_drivers, missing_tables
 from ._gamma_gamma import GammaGammaFit, fit_gamma_gamma, gamma_gamma_loglik
 from ._holdout import calibration_holdout, holdout_check
+from ._horizon import UNIT_DAYS, lifetime_value, model_time, predict_customers, summary_unit
 from ._lifetime_value import customer_lifetime_value
 from ._matrices import expected_purchases_matrix, probability_alive_matrix
+from ._mbgnbd import MBGNBDFit, fit_mbgnbd, mbgnbd_loglik
 from ._optimise import FitWarning
+from ._pareto_nbd import ParetoNBDFit, fit_pareto_nbd, pareto_nbd_loglik
 from ._playbook import TierPlaybook, apply_playbook, load_tier_playbook
 from ._profit import (
     COST_COLUMNS,
@@ -79,9 +111,18 @@ from ._profit import (
     customer_profit,
     profit_notes,
 )
+from ._risk_value import risk_adjusted_value, risk_value_by_segment, tier_shift
+from ._sbg import SBGFit, fit_sbg, survival_check
 from ._scenarios import profit_scenarios
 from ._simple_clv import historical_clv, period_retention, simple_clv
 from ._tiers import DEFAULT_CUTS, DEFAULT_LABELS, assign_tiers, tier_economics
+from ._uncertainty import (
+    HessianWarning,
+    bootstrap_intervals,
+    bootstrap_parameters,
+    parameter_covariance,
+    standard_errors,
+)
 from ._value_plots import (
     plot_concentration,
     plot_scenarios,
@@ -129,6 +170,10 @@ __all__ = [
     "ValueInputs",
     "whale_curve",
     "whale_summary",
+    # lessons 05, 06 and 09: value net of credit risk
+    "risk_adjusted_value",
+    "risk_value_by_segment",
+    "tier_shift",
     # lesson 06: lifetime value
     "BGNBDFit",
     "FitWarning",
@@ -151,4 +196,43 @@ __all__ = [
     "plot_matrix",
     "probability_alive_matrix",
     "simple_clv",
+    # lesson 06: the other customer-base models, their diagnostics, explicit horizons
+    "BGBBFit",
+    "MBGNBDFit",
+    "MODELS",
+    "ParetoNBDFit",
+    "SBGFit",
+    "UNIT_DAYS",
+    "bgbb_loglik",
+    "compare_models",
+    "fit_bgbb",
+    "fit_mbgnbd",
+    "fit_pareto_nbd",
+    "fit_sbg",
+    "holdout_accuracy",
+    "lifetime_value",
+    "mbgnbd_loglik",
+    "model_time",
+    "pareto_nbd_loglik",
+    "period_transactions",
+    "plot_holdout_accuracy",
+    "plot_period_transactions",
+    "plot_survival_check",
+    "plot_tracking",
+    "predict_customers",
+    "summary_unit",
+    "survival_check",
+    "tracking",
+    # lesson 06: uncertainty (standard errors, bootstrap intervals) and static covariates
+    "CovariateDesign",
+    "CovariateFit",
+    "HessianWarning",
+    "bootstrap_intervals",
+    "bootstrap_parameters",
+    "covariate_design",
+    "fit_bgnbd_covariates",
+    "fit_gamma_gamma_covariates",
+    "join_covariates",
+    "parameter_covariance",
+    "standard_errors",
 ]
