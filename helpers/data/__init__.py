@@ -17,7 +17,9 @@ Import from here (``from helpers.data import load_table, quality_report``); the 
   :func:`cluster_duplicates`, :func:`golden_records`), ``_freshness`` (:func:`flag_stale`);
 - :mod:`~helpers.data.privacy`   masking (by column and by content) and pseudonyms; views by role
   (``access_levels.yaml``) in ``_roles``;
-- :mod:`~helpers.data.setup_check`  :func:`run_checks`: is this machine ready (notebook 00).
+- :mod:`~helpers.data.setup_check`  :func:`run_checks`: is this machine ready (notebook 00);
+- ``_public``: :func:`public_dataset`: a public dataset's full file in ``../shared`` when
+  present, else its extract in ``datasets/public/`` (same format; notebooks 03, 06, 07, 09).
 
 Tests: ``tests/data/test_<module>.py`` (``test_read.py`` … for the loader's stages,
 ``test_online_retail.py`` for published figures on real data).
@@ -55,6 +57,7 @@ from helpers.data._dedup import (
 )
 from helpers.data._freshness import flag_stale, stale_share
 from helpers.data._inputs import Inputs, load_inputs, load_overview
+from helpers.data._public import PUBLIC_DATASETS, public_dataset
 from helpers.data._roles import (
     AccessLevels,
     Role,
@@ -148,6 +151,8 @@ __all__ = [
     "choose_pseudonym_key",
     "pseudonymise",
     "pseudonymise_frame",
+    "public_dataset",
+    "PUBLIC_DATASETS",
     "quality_report",
     "quality_summary",
     "read_mapping",

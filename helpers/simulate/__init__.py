@@ -10,7 +10,11 @@ gives a trainee a dataset of their own::
 
 Customers carry a latent ``true_type`` (loyal, occasional, new, lapsed, bargain_hunter,
 high_value_org, chronic_late_payer) that drives how often they buy, how much, with what discount,
-how they pay, how often they call support and whether they answer the phone.
+how they pay, how often they call support and whether they answer the phone. About 12 % of the
+customers never bought (the look-alike prospects). ``write_datasets`` also writes two small
+randomised experiments into ``experiments/`` (:mod:`helpers.simulate.experiments`);
+``python -m helpers.simulate.public`` builds the public-data extracts of ``datasets/public/``
+(:mod:`helpers.simulate.public`).
 """
 
 from __future__ import annotations
@@ -35,21 +39,25 @@ from helpers.simulate.contacts import (
     SCRIPT_RATE_A,
     SCRIPT_RATE_B,
     SCRIPT_UPLIFT,
+    SCRIPT_Z,
+    SERVICE_HEAVY_RATE,
     generate_agents,
     generate_calls,
     generate_leads,
     generate_service,
 )
-from helpers.simulate.customers import add_attitudes, generate_customers
+from helpers.simulate.customers import BIRTH_YEAR, add_attitudes, generate_customers
+from helpers.simulate.experiments import experiment_truth, write_experiments
 from helpers.simulate.raw import write_raw
 from helpers.simulate.readme import write_readme
 from helpers.simulate.receivables import (
+    LAPSED_STUCK_P,
     credit_customers,
     generate_invoices,
     generate_payments,
     payer_profiles,
 )
-from helpers.simulate.sales import activity_windows, generate_transactions
+from helpers.simulate.sales import CHANNEL_RATE_FACTOR, activity_windows, generate_transactions
 from helpers.tables import TABLES
 
 __all__ = ["AS_OF", "TABLE_FILES", "generate", "generate_all", "open_stages", "write_csv",
@@ -105,9 +113,10 @@ def generate_all(seed: int = 2024, scale: float = 1.0) -> tuple[dict[str, pd.Dat
         The planted truths written to ``truth.json``.
     """
     seed, scale = _check_args(seed, scale)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(10)]
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(12)]
     n_customers = max(60, round(3000 * scale))
     customers = generate_customers(streams[0], n_customers)
+    customers = customers.assign(never_bought=never_bought(customers, streams[10]))
     windows = activity_windows(customers, streams[1])
     profile = payer_profiles(customers, streams[2])
     credit = credit_customers(customers, streams[2])
@@ -123,6 +132,21 @@ def generate_all(seed: int = 2024, scale: float = 1.0) -> tuple[dict[str, pd.Dat
     tables = _assemble(customers, sales, invoices, payments, agents, calls, leads, service)
     truth = _truth(tables, seed, scale, profile, credit, extreme, windows)
     return tables, truth
+
+
+#: Share of the customer list that has never bought (registered, quoted, met at a fair ...).
+NEVER_BOUGHT_SHARE = 0.125
+
+
+def never_bought(customers: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """Who has not bought yet: about ``NEVER_BOUGHT_SHARE`` of the list, never lapsed or key.
+
+    Their ``true_type`` is what they would become; notebook 04's look-alike prospects.
+    """
+    ttype = customers.true_type.to_numpy()
+    eligible = ~np.isin(ttype, ["lapsed", "high_value_org"])
+    p = NEVER_BOUGHT_SHARE / max(eligible.mean(), 1e-9)
+    return eligible & (rng.random(len(ttype)) < p)
 
 
 def _assemble(customers: pd.DataFrame, sales: pd.DataFrame, invoices: pd.DataFrame,
@@ -241,6 +265,7 @@ def _truth(tables: dict[str, pd.DataFrame], seed: int, scale: float, profile: np
         "customer_kind_counts": cust.customer_kind.value_counts().sort_index().to_dict(),
         "customer_type_counts": cust.true_type.value_counts().sort_index().to_dict(),
         "top20_revenue_share": round(top20, 4),
+        **_plant_truths(cust, tx, stages),
         **_call_truths(calls),
         "collection_stages_at_as_of": {
             st: {"invoices": int(by_stage.invoices.get(st, 0)),
@@ -257,8 +282,43 @@ def _truth(tables: dict[str, pd.DataFrame], seed: int, scale: float, profile: np
         "extreme_service_customers": cust.customer_id.to_numpy()[extreme].tolist(),
         "lead_conversion_by_true_grade": leads.groupby("true_grade").converted.mean()
         .round(4).to_dict(),
+        "experiments": experiment_truth(),
         "stale_share": round(float((cust.last_updated < AS_OF - pd.DateOffset(years=2)).mean()),
                              4),
+    }
+
+
+def _plant_truths(cust: pd.DataFrame, tx: pd.DataFrame, stages: pd.DataFrame) -> dict:
+    """The plants of issue 13: never-bought customers, look-alike signal, whale-curve tail."""
+    never = cust.customer_id[~cust.customer_id.isin(tx.customer_id.unique())]
+    balance = stages.groupby("stage").balance.sum()
+    return {
+        "never_bought": {
+            "customers": len(never),
+            "share_of_customers": round(len(never) / max(len(cust), 1), 4),
+            "ids": never.tolist(),
+            "note": "on the customer list without a single transaction (the source's "
+                    "prospects); their true_type is what they would become",
+        },
+        "lookalike_signal": {
+            "attributes": ["acquisition_channel", "birth_year", "income_band", "children",
+                           "marital_status"],
+            "loyal_birth_year_mean_sd": list(BIRTH_YEAR["loyal"]),
+            "other_birth_year_mean_sd": list(BIRTH_YEAR["other"]),
+            "note": "loyal individuals came mostly by referral or to a store, are older, richer "
+                    "and have children; high-value organisations came from trade shows and "
+                    "referrals",
+        },
+        "channel_rate_factor": {**{c: 1.0 for c in sorted(set(cust.acquisition_channel))},
+                                **CHANNEL_RATE_FACTOR},
+        "service_heavy": {
+            "true_type": "bargain_hunter",
+            "contacts_per_year": SERVICE_HEAVY_RATE,
+            "note": "complaint-heavy service use: the loss-making tail of the whale curve",
+        },
+        "lapsed_last_invoice_part_paid_p": LAPSED_STUCK_P,
+        "open_balance_m0_share": round(float(balance.get("M0", 0.0) / balance.sum()), 4)
+        if balance.sum() > 0 else 0.0,
     }
 
 
@@ -274,11 +334,15 @@ def _call_truths(calls: pd.DataFrame) -> dict:
             "true_rate_A": SCRIPT_RATE_A,
             "true_rate_B": SCRIPT_RATE_B,
             "true_relative_uplift": SCRIPT_UPLIFT,
+            "steered_z": SCRIPT_Z,
             "observed_rate_A": round(float(obs.get("A", np.nan)), 4),
             "observed_rate_B": round(float(obs.get("B", np.nan)), 4),
             "answered_sales_calls_A": int((non_dip.script_variant == "A").sum()),
             "answered_sales_calls_B": int((non_dip.script_variant == "B").sum()),
-            "note": "rates are P(sale | answered sales call) outside the alert dip dates",
+            "note": "rates are P(sale | answered sales call) outside the alert dip dates; over "
+                    "all answered sales calls (as notebook 08 counts) B's count is set so that "
+                    "B - A is steered_z standard errors (P(B better) about 93 %, the 95 % "
+                    "interval includes zero)",
         },
         "alert": {
             "metric": "daily sales / answered sales calls (centre-wide)",
@@ -329,6 +393,8 @@ def write_datasets(folder: str | Path, seed: int = 2024, scale: float = 1.0) -> 
         written[name] = write_csv(tables[name], folder / f"{name}.csv", name)
     raw_files, raw_truth = write_raw(tables["customers"], folder / "raw", seed)
     written.update(raw_files)
+    rng = np.random.default_rng(np.random.SeedSequence(int(seed)).spawn(12)[11])
+    written.update(write_experiments(folder / "experiments", rng))
     truth["raw_export"] = raw_truth
     path = folder / "truth.json"
     path.write_text(json.dumps(truth, ensure_ascii=False, indent=2, sort_keys=False) + "\n",

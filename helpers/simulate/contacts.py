@@ -20,7 +20,10 @@ from helpers.simulate.customers import person_names
 
 #: True probability of a sale among answered sales calls, by script variant.
 SCRIPT_RATE_A = 0.24
-SCRIPT_UPLIFT = 0.30
+SCRIPT_UPLIFT = 0.05
+#: The bundled test's observed result is steered to this z score (B - A over its standard
+#: error): about a 93 % probability that B is better, with a 95 % interval that includes zero.
+SCRIPT_Z = 1.5
 SCRIPT_RATE_B = round(SCRIPT_RATE_A * (1 + SCRIPT_UPLIFT), 4)
 DIP_RATE = 0.04
 #: No other day falls under this conversion rate (the alert threshold is 10%).
@@ -47,13 +50,16 @@ FIRST = ["James", "Maria", "Ahmed", "Anna", "Carlos", "Fatima", "John", "Sofia",
 LAST = ["Smith", "Garcia", "Khan", "Müller", "Silva", "Haddad", "Brown", "Rossi", "Tan", "Wilson",
         "Okafor", "Martin", "Lopez", "Schmidt", "Lim", "Taylor", "Costa", "Nasser", "Novak", "Lee"]
 
+#: Service contacts per year of the service-heavy customers (bargain hunters; a complaint-heavy
+#: mix): the loss-making tail of the whale curve.
+SERVICE_HEAVY_RATE = 14.0
 #: Service contacts per year while active, by customer type.
 SERVICE_RATE = {
     "loyal": 1.5,
     "occasional": 0.6,
     "new": 1.5,
     "lapsed": 1.0,
-    "bargain_hunter": 2.0,
+    "bargain_hunter": SERVICE_HEAVY_RATE,
     "high_value_org": 3.0,
     "chronic_late_payer": 1.5,
 }
@@ -195,6 +201,7 @@ def _called_parties(rng: np.random.Generator, customers: pd.DataFrame, leads: pd
     m = purpose == "collection"
     cust[m] = _choose_existing(rng, w_col, signup, day[m])
     w_svc = pd.Series(ttype).map(SERVICE_RATE).to_numpy()
+    w_svc = np.where(customers.never_bought.to_numpy(), 0.0, w_svc)
     m = purpose == "service"
     cust[m] = _choose_existing(rng, w_svc, signup, day[m])
     return cust, lead
@@ -248,6 +255,29 @@ def _top_up_sales(rng: np.random.Generator, day: np.ndarray, judged: np.ndarray,
         method="first")
     top_up = rank.to_numpy() <= pd.Series(day[candidates]).map(missing).fillna(0).to_numpy()
     sale[np.flatnonzero(candidates)[top_up]] = True
+    return sale
+
+
+def _steer_script_test(rng: np.random.Generator, variant: np.ndarray, judged: np.ndarray,
+                       sale: np.ndarray, dip: np.ndarray) -> np.ndarray:
+    """The sales, with B's count moved so that B - A is ``SCRIPT_Z`` standard errors.
+
+    Counted as notebook 08 counts (every answered sales call with its variant); only calls of
+    B outside the dip days are changed, a few dozen out of thousands.
+    """
+    a, b = judged & (variant == "A"), judged & (variant == "B")
+    n_a, n_b, k_a = int(a.sum()), int(b.sum()), int((sale & a).sum())
+    if min(n_a, n_b) < 30:
+        return sale
+    p_a, p_b = k_a / n_a, float((sale & b).sum()) / n_b
+    for _ in range(5):  # the standard error depends on B's rate: a few fixed-point steps
+        se = np.sqrt(p_a * (1 - p_a) / n_a + p_b * (1 - p_b) / n_b)
+        p_b = p_a + SCRIPT_Z * se
+    want = round(p_b * n_b) - int((sale & b).sum())
+    pool = np.flatnonzero(b & ~dip & (sale if want < 0 else ~sale))
+    flip = rng.choice(pool, size=min(abs(want), len(pool)), replace=False)
+    sale = sale.copy()
+    sale[flip] = want > 0
     return sale
 
 
@@ -311,6 +341,7 @@ def generate_calls(customers: pd.DataFrame, agents: pd.DataFrame, leads: pd.Data
     sales = purpose == "sales"
     variant, sale, dip = _script_sales(rng, day, sales, answered)
     sale = _top_up_sales(rng, day, sales & answered & ~dip, sale, dip)
+    sale = _steer_script_test(rng, variant, sales & answered, sale, dip)
     outcome = _outcomes(rng, customers.true_type.to_numpy(), cust, purpose, answered, sale)
     duration, end_sec = _durations(rng, purpose, answered, sale, start_sec)
     agent = _assign_agents(rng, agents, purpose)
@@ -332,12 +363,15 @@ def generate_service(customers: pd.DataFrame, windows: pd.DataFrame, profile: np
     rate = pd.Series(ttype).map(SERVICE_RATE).to_numpy() * np.exp(rng.normal(0, 0.5, n))
     # the extreme few: occasional or bargain-hunting individuals with modest purchases
     eligible = np.flatnonzero(np.isin(ttype, ["occasional", "bargain_hunter"])
-                              & (customers.customer_kind.to_numpy() == "individual"))
+                              & (customers.customer_kind.to_numpy() == "individual")
+                              & ~customers.never_bought.to_numpy())
     n_extreme = min(len(eligible), max(3, round(n * 0.004)))
     extreme = np.sort(rng.choice(eligible, size=n_extreme, replace=False))
-    rate[extreme] = rng.uniform(40, 250, n_extreme)
+    rate[extreme] = rng.uniform(30, 60, n_extreme)
+    rate[extreme[rng.integers(n_extreme)]] = 130.0  # the most extreme: over 100 a year
     disputer = profile == "disputer"
     rate = np.where(disputer, rate + 3.0, rate)
+    rate = np.where(customers.never_bought.to_numpy(), 0.0, rate)
     start = windows.start.to_numpy()
     end = np.minimum(windows.end.to_numpy() + 60, days(AS_OF))
     years = (end - start + 1) / 365.25
@@ -347,7 +381,9 @@ def generate_service(customers: pd.DataFrame, windows: pd.DataFrame, profile: np
     day = start[c] + np.floor(rng.random(m) * (end[c] - start[c] + 1)).astype(int)
     sec = rng.integers(8, 21, m) * 3600 + rng.integers(0, 3600, m)
     key = np.where(np.isin(c, extreme), "extreme", np.where(disputer[c], "disputer", "normal"))
+    key = np.where((key == "normal") & (ttype[c] == "bargain_hunter"), "heavy", key)
     kind = pick_by(rng, key, {"normal": [0.55, 0.15, 0.15, 0.15],
+                              "heavy": [0.3, 0.35, 0.15, 0.2],
                               "disputer": [0.3, 0.5, 0.1, 0.1],
                               "extreme": [0.35, 0.35, 0.05, 0.25]},
                    ["inquiry", "complaint", "return_request", "technical_support"])

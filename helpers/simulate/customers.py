@@ -95,7 +95,7 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)])
 ORG_CODE_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2])
 INCOME_P = {
-    "loyal": [0.1, 0.2, 0.35, 0.25, 0.1],
+    "loyal": [0.02, 0.08, 0.25, 0.4, 0.25],
     "occasional": [0.25, 0.3, 0.3, 0.1, 0.05],
     "new": [0.2, 0.3, 0.3, 0.15, 0.05],
     "lapsed": [0.2, 0.3, 0.3, 0.15, 0.05],
@@ -111,10 +111,17 @@ RATING_P = {
     "other": [0.05, 0.15, 0.3, 0.3, 0.12, 0.05, 0.03],
 }
 RATINGS = ["AAA", "AA", "A", "BBB", "BB", "B", "C"]
+#: Acquisition channel by kind and by latent type group: loyal individuals came mostly by
+#: referral or to a store, high-value organisations from trade shows and referrals; the
+#: look-alike signal of notebook 04 rests on these (and on age and income).
 CHANNEL_P = {
-    "individual": [0.35, 0.2, 0.15, 0.1, 0.0, 0.15, 0.05],
-    "organisation": [0.05, 0.15, 0.2, 0.2, 0.25, 0.05, 0.1],
+    "individual": [0.3, 0.25, 0.05, 0.12, 0.0, 0.2, 0.08],
+    "individual_loyal": [0.3, 0.05, 0.6, 0.02, 0.0, 0.02, 0.01],
+    "organisation": [0.05, 0.2, 0.05, 0.35, 0.05, 0.1, 0.2],
+    "organisation_top": [0.02, 0.05, 0.35, 0.03, 0.5, 0.0, 0.05],
 }
+#: Birth year (mean, sd) of individuals: loyal customers are older and settled.
+BIRTH_YEAR = {"loyal": (1972.0, 6.0), "other": (1986.0, 10.0)}
 CHANNELS = ["store", "website", "referral", "telemarketing", "trade_show", "marketplace",
             "search_engine"]
 
@@ -199,15 +206,19 @@ def _signup_days(rng: np.random.Generator, true_type: np.ndarray) -> np.ndarray:
     return signup
 
 
-def _household(rng: np.random.Generator, ind: np.ndarray) -> dict[str, np.ndarray]:
+def _household(rng: np.random.Generator, ind: np.ndarray,
+               true_type: np.ndarray) -> dict[str, np.ndarray]:
     """Individuals' name, gender, birth year, marital status and children (empty for others)."""
     n, n_ind = len(ind), int(ind.sum())
+    loyal = true_type[ind] == "loyal"
     name = np.empty(n, dtype=object)
     name[ind] = person_names(rng, n_ind)
     gender = np.full(n, None, dtype=object)
     gender[ind] = pick(rng, ["F", "M"], n_ind)
     birth_year = np.full(n, np.nan)
-    birth_year[ind] = np.clip(np.round(rng.normal(1982, 11, n_ind)), 1945, 2005)
+    mu = np.where(loyal, BIRTH_YEAR["loyal"][0], BIRTH_YEAR["other"][0])
+    sd = np.where(loyal, BIRTH_YEAR["loyal"][1], BIRTH_YEAR["other"][1])
+    birth_year[ind] = np.clip(np.round(rng.normal(mu, sd)), 1945, 2005)
     age = 2025 - birth_year
     marital = np.full(n, None, dtype=object)
     married_p = np.clip((age[ind] - 22) / 15, 0.05, 0.85)
@@ -217,7 +228,9 @@ def _household(rng: np.random.Generator, ind: np.ndarray) -> dict[str, np.ndarra
     m[(u > 0.985) & (age[ind] > 60)] = "widowed"
     marital[ind] = m
     children = np.full(n, np.nan)
-    children[ind] = np.where(m == "single", 0, rng.choice([0, 1, 1, 1, 2, 2, 3], size=n_ind))
+    kids = np.where(loyal, rng.choice([1, 1, 2, 2, 2, 3], size=n_ind),
+                    rng.choice([0, 0, 1, 1, 1, 2], size=n_ind))
+    children[ind] = np.where(m == "single", 0, kids)
     return {"name": name, "gender": gender, "birth_year": birth_year,
             "marital_status": marital, "children": children}
 
@@ -348,14 +361,16 @@ def generate_customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
     city_idx = _city_index(rng, n)
     city = CITY_TABLE.city.to_numpy()[city_idx]
     signup = _signup_days(rng, true_type)
-    person = _household(rng, ~is_org)
+    person = _household(rng, ~is_org, true_type)
     work = _work(rng, ~is_org, true_type, city, person["birth_year"])
     company = _organisation_profile(rng, is_org, true_type, city)
     contact = _key_contacts(rng, is_org, company["industry"])
     phone = _phones(rng, is_org, city_idx, company["outlet_format"])
     email = _emails(rng, is_org)
     id_number = _id_numbers(rng, is_org, city_idx, person["birth_year"], person["gender"])
-    channel = pick_by(rng, kind, CHANNEL_P, CHANNELS)
+    top = np.isin(true_type, ["loyal", "high_value_org"])
+    channel = pick_by(rng, np.where(top, np.where(is_org, "organisation_top", "individual_loyal"),
+                                    kind), CHANNEL_P, CHANNELS)
     return pd.DataFrame({"customer_id": ids("C", n), "customer_kind": kind}).assign(
         name=np.where(is_org, company["name"], person["name"]),
         gender=person["gender"],

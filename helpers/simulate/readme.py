@@ -37,6 +37,20 @@ TRUTH_KEYS = {
     "year (the cost-to-serve case)",
     "lead_conversion_by_true_grade": "share of leads converted per latent grade A/B/C",
     "stale_share": "share of customer records last updated more than two years before `as_of`",
+    "never_bought": "customers on the list who never bought (about 12%): count, share and IDs; "
+    "conversion over all customers differs from conversion over buyers",
+    "lookalike_signal": "the attributes that mark loyal customers (and high-value organisations) "
+    "before they buy: the look-alike signal of notebook 04",
+    "channel_rate_factor": "static covariate: factor by which each acquisition channel "
+    "multiplies a customer's purchase rate (lambda), on top of the type's rate",
+    "service_heavy": "the service-heavy, loss-making customers (contacts per year): the tail of "
+    "the whale curve",
+    "lapsed_last_invoice_part_paid_p": "chance that a lapsed credit customer's last invoice stays "
+    "part-paid (the lapsed group of the collection worked case)",
+    "open_balance_m0_share": "share of the open balance at `as_of` that is M0 (not yet due, so "
+    "not overdue)",
+    "experiments": "the two randomised experiments in `experiments/`: control rates and the "
+    "planted uplift per collection play (stage x customer type) and per call script",
     "raw_export": "facts about `raw/`: rows, distinct customers, duplicate rows, encodings, "
     "date formats and stale rows",
 }
@@ -44,16 +58,24 @@ TRUTH_KEYS = {
 TYPES_TEXT = """\
 | true_type | share | how they behave |
 | --- | --- | --- |
-| loyal | ~15% | buy about 6-7 times a year up to the as-of date, mid-sized orders, few returns, mostly positive attitude, pay on time |
-| occasional | ~30% | buy one or two times a year, small orders |
+| loyal | ~15% | buy about 6-7 times a year up to the as-of date, mid-sized orders, few returns, mostly positive attitude, pay on time; came mostly by referral or to a store, older (born around 1972), higher income, children |
+| occasional | ~30% | buy two or three times a year, mid-sized orders |
 | new | ~10% | signed up in the last six months; several first orders since |
 | lapsed | ~14% | stopped buying 9-18 months before the as-of date; negative attitude and late or missing payments are common; records often stale |
-| bargain_hunter | ~12% | about 80% of their lines carry a 15-40% discount (others: about 12%, 5-20%); most returns; price-oriented |
-| high_value_org | ~8% | organisations with large, frequent orders on credit (net 30 or 60); most of the revenue; mostly good ratings |
+| bargain_hunter | ~12% | about 80% of their lines carry a 15-40% discount (others: about 12%, 5-20%); most returns; price-oriented; contact service about 12 times a year, many complaints, so nearly all lose money |
+| high_value_org | ~8% | organisations with large, frequent orders on credit (net 30 or 60); the largest share of revenue; mostly good ratings; came from trade shows and referrals |
 | chronic_late_payer | ~11% | about half organisations; buy on credit and pay 1-3 months late, in parts, or dispute; mostly negative attitude |
 
-Value is heavy-tailed: each customer's spending level is log-normal around their type's level,
-so the top 20% of customers carry roughly 75-80% of revenue. Sales peak in the run-up to
+About 12% of the customers (never lapsed or high-value organisations) have **never bought**:
+they are on the list (registered, quoted, met at a fair) without a transaction; their `true_type`
+is what they would become. The acquisition channel multiplies the purchase rate (referral x1.5,
+marketplace x0.7; `channel_rate_factor` in `truth.json`).
+
+Value is heavy-tailed: each customer's spending level is log-normal around their type's level.
+Profit follows the 80/20/30 shape of a whale curve: the top 20% of customers earn most of the
+profit, the service-heavy bargain hunters and a few extreme service users at the bottom give a
+large part of it back, so the cumulative profit curve peaks well above 100% at about 70% of the
+customers. Sales peak in the run-up to
 "Double 11" (1-11 November) and in the three weeks before the Spring Festival, with a lull in
 the festival week. Margins differ by product category (electronics about 12% of list price,
 apparel about 45%); discounts come off the margin, so heavily discounted lines can lose money.
@@ -64,12 +86,15 @@ Credit customers (all organisations, most chronic late payers, some others) get 
 order. Payment behaviour (latent, in `truth.json`): on time, after a reminder (M1), chronically
 late (M2-M3), partial (two to four instalments), disputer (some invoices unpaid for months, more
 complaints) and never. No payment comes before the issue date or exceeds the open balance; at
-the as-of date there are open invoices in every stage M0-M3+.
+the as-of date there are open invoices in every stage M0-M3+, and about a third of the open
+balance is M0 (not yet due: not overdue). A lapsed credit customer's last invoice often stays
+part-paid.
 
 Calls cover the working days of 2025 (08:00-21:00). Individuals answer most at lunch (12-13 h)
 and in the evening (19-20 h), organisations in office hours (9-11 h, 14-16 h); lapsed customers
 and late payers answer less. Sales calls are randomised 50/50 to script A or B; B's true sale
-rate is 30% higher. On 10-12 June 2025 the centre's conversion drops to about 4%; on
+rate is 5% higher, and the observed difference is set to 1.5 standard errors (about a 93%
+probability that B is better; the 95% interval includes zero). On 10-12 June 2025 the centre's conversion drops to about 4%; on
 every other working day it stays at 13% or more (a day that falls lower by chance is topped up).
 
 Leads: trade-show leads are mostly grade A, detailed inquiries (specs, quantity, payment terms,
@@ -87,6 +112,19 @@ dates), phones as `13800138000`, `+86 138-0013-8000`, `138 0013 8000`, full-widt
 lower-case ID numbers and missing values. `raw/crm_export_gbk.csv` holds the same text encoded
 in GBK; `raw/crm_export_truth.csv` gives each raw row (`raw_row`, 1 = first data row) its true
 `customer_id` and whether it is a duplicate of an earlier row.
+
+`experiments/` holds two small randomised experiments (not course tables; planted values in
+`truth.json` under `experiments`). In both the treatment succeeds with
+`p_control + uplift x (1 - p_control)`, the form of the playbook's planning `uplift`.
+
+- `experiments/collection_plays.csv`: one row per overdue account; `account_id`, `stage`
+  (M0-M3+), `customer_type` (key_account, negative, lapsed, disputing, unresponsive; the
+  playbook's types), `arm` (`type_play`: the type's own play; `default_play`: the stage's
+  default play, randomised 50/50) and `paid_30d` (paid within 30 days).
+- `experiments/call_scripts.csv`: one row per sales call; `trial_id`, `script_id` (an id of
+  `helpers/config/call_scripts.yaml`), `stage` (opening, spin, objection, closing), `arm`
+  (`script` or `control`: the agent's own words, randomised 50/50) and `success` (the call moved
+  on to the next stage; for closing scripts: a sale).
 """
 
 

@@ -12,7 +12,7 @@ PROFILE_P = {
     "loyal": [0.75, 0.2, 0.02, 0.03, 0.0, 0.0],
     "occasional": [0.55, 0.3, 0.05, 0.07, 0.02, 0.01],
     "new": [0.6, 0.3, 0.04, 0.05, 0.01, 0.0],
-    "lapsed": [0.2, 0.2, 0.15, 0.1, 0.15, 0.2],
+    "lapsed": [0.25, 0.3, 0.15, 0.15, 0.08, 0.07],
     "bargain_hunter": [0.5, 0.3, 0.08, 0.1, 0.02, 0.0],
     "high_value_org": [0.65, 0.27, 0.02, 0.05, 0.01, 0.0],
     "chronic_late_payer": [0.0, 0.08, 0.6, 0.17, 0.1, 0.05],
@@ -29,9 +29,10 @@ def credit_customers(customers: pd.DataFrame, rng: np.random.Generator) -> np.nd
     org = customers.customer_kind.to_numpy() == "organisation"
     late = customers.true_type.to_numpy() == "chronic_late_payer"
     lapsed = customers.true_type.to_numpy() == "lapsed"
-    return org | (late & (rng.random(len(org)) < 0.9)) | (lapsed & (rng.random(len(org)) < 0.25)) | (
+    credit = org | (late & (rng.random(len(org)) < 0.9)) | (lapsed & (rng.random(len(org)) < 0.4)) | (
         rng.random(len(org)) < 0.08
     )
+    return credit & ~customers.never_bought.to_numpy()
 
 
 def generate_invoices(customers: pd.DataFrame, sales: pd.DataFrame, credit: np.ndarray,
@@ -51,6 +52,26 @@ def generate_invoices(customers: pd.DataFrame, sales: pd.DataFrame, credit: np.n
     return inv.loc[inv.amount >= 0.01].reset_index(drop=True)
 
 
+#: Chance that a lapsed customer's last invoice stays part-paid (the collection worked case).
+LAPSED_STUCK_P = 0.35
+
+
+def _last_invoice_of_lapsed(customers: pd.DataFrame, invoices: pd.DataFrame) -> np.ndarray:
+    """Whether each invoice is the last one of a customer of latent type ``lapsed``."""
+    cust = invoices.cust.to_numpy()
+    lapsed = customers.true_type.to_numpy()[cust] == "lapsed"
+    last_day = invoices.groupby("cust").day.transform("max").to_numpy()
+    return lapsed & (invoices.day.to_numpy() == last_day)
+
+
+def _stuck_invoices(customers: pd.DataFrame, invoices: pd.DataFrame, prof: np.ndarray,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Which invoices stay part-paid (a lapsed customer's last) and the share paid of each."""
+    n = len(invoices)
+    stuck = _last_invoice_of_lapsed(customers, invoices) & (rng.random(n) < LAPSED_STUCK_P)
+    return stuck & (prof != "never"), rng.uniform(0.2, 0.6, n)
+
+
 def generate_payments(customers: pd.DataFrame, invoices: pd.DataFrame, profile: np.ndarray,
                       rng: np.random.Generator) -> pd.DataFrame:
     """Payments per invoice following the customer's payment profile.
@@ -66,6 +87,7 @@ def generate_payments(customers: pd.DataFrame, invoices: pd.DataFrame, profile: 
              "never": "never"}
     slip = rng.random(n) < 0.06
     prof[slip] = pd.Series(prof[slip]).map(worse).to_numpy()
+    stuck, kept = _stuck_invoices(customers, invoices, prof, rng)
     issue, due = invoices.day.to_numpy(), invoices.due.to_numpy()
     terms = invoices.terms.to_numpy()
 
@@ -82,7 +104,7 @@ def generate_payments(customers: pd.DataFrame, invoices: pd.DataFrame, profile: 
     # number of instalments: partial payers pay in 2-4 parts, others in one
     partial = prof == "partial"
     k = np.where(partial, rng.integers(2, 5, n), 1)
-    k = np.where(never, 0, k)
+    k = np.where(never, 0, np.where(stuck, 1, k))
     inv_idx = np.repeat(np.arange(n), k)
     part_no = np.arange(len(inv_idx)) - np.repeat(np.r_[0, np.cumsum(k)[:-1]], k)
     # share of each instalment: random Dirichlet-like weights
@@ -95,6 +117,7 @@ def generate_payments(customers: pd.DataFrame, invoices: pd.DataFrame, profile: 
     last = part_no == k[inv_idx] - 1
     paid_before_last = np.bincount(inv_idx, weights=np.where(last, 0, pay), minlength=n)
     pay = np.where(last, np.round(amount - paid_before_last[inv_idx], 2), pay)
+    pay = np.where(stuck[inv_idx], np.round(amount * kept[inv_idx], 2), pay)
     gap = np.where(part_no == 0, 0, rng.integers(15, 50, len(inv_idx)))
     gap_cum = pd.Series(gap).groupby(inv_idx).cumsum().to_numpy()
     pay_day = first_day[inv_idx] + gap_cum

@@ -24,23 +24,31 @@ CATEGORY_P = {
 #: Orders per year while active.
 ORDER_RATE = {
     "loyal": 6.5,
-    "occasional": 1.6,
+    "occasional": 2.5,
     "new": 7.0,
     "lapsed": 4.0,
     "bargain_hunter": 4.0,
     "high_value_org": 7.5,
     "chronic_late_payer": 3.5,
 }
+#: Static covariate: the acquisition channel multiplies a customer's order rate (lambda) by this
+#: factor on top of the type's rate; channels not listed keep factor 1.0. Recorded in truth.json.
+CHANNEL_RATE_FACTOR = {"referral": 1.5, "marketplace": 0.7}
 #: Typical value of one order line before the customer's own multiplier, in CNY.
 LINE_VALUE = {
-    "loyal": 500.0,
-    "occasional": 250.0,
-    "new": 300.0,
-    "lapsed": 300.0,
+    "loyal": 400.0,
+    "occasional": 950.0,
+    "new": 600.0,
+    "lapsed": 800.0,
     "bargain_hunter": 200.0,
-    "high_value_org": 2200.0,
-    "chronic_late_payer": 700.0,
+    "high_value_org": 950.0,
+    "chronic_late_payer": 600.0,
 }
+#: Share of key accounts' (high_value_org) lines with a negotiated volume discount, and its range.
+KEY_DISCOUNT_P = 0.75
+KEY_DISCOUNT = (0.08, 0.2)
+#: Spread (log-normal sd) of customers' spending levels around their type's typical value.
+LEVEL_SD = 0.4
 RETURN_P = {
     "loyal": 0.025,
     "occasional": 0.04,
@@ -102,14 +110,19 @@ def sample_days(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray,
     return day_numbers[np.clip(idx, 0, len(day_numbers) - 1)]
 
 
-def _order_counts(rng: np.random.Generator, ttype: np.ndarray,
+def _order_counts(rng: np.random.Generator, customers: pd.DataFrame,
                   windows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Each customer's number of orders (at least one) and spending level per line."""
+    """Each customer's number of orders (at least one; none if never bought) and line level."""
+    ttype = customers.true_type.to_numpy()
     years = (windows.end - windows.start + 1).to_numpy() / 365.25
-    rate = pd.Series(ttype).map(ORDER_RATE).to_numpy() * np.exp(rng.normal(0, 0.45, len(ttype)))
+    factor = customers.acquisition_channel.map(CHANNEL_RATE_FACTOR).fillna(1.0).to_numpy()
+    rate = (pd.Series(ttype).map(ORDER_RATE).to_numpy() * factor
+            * np.exp(rng.normal(0, 0.45, len(ttype))))
     n_orders = np.maximum(1, rng.poisson(rate * years))
+    n_orders[customers.never_bought.to_numpy()] = 0
     # a customer's spending level: heavy-tailed (log-normal) around the type's typical value
-    level = pd.Series(ttype).map(LINE_VALUE).to_numpy() * np.exp(rng.normal(0, 0.7, len(ttype)))
+    level = pd.Series(ttype).map(LINE_VALUE).to_numpy() * np.exp(rng.normal(0, LEVEL_SD,
+                                                                            len(ttype)))
     return n_orders, level
 
 
@@ -122,8 +135,8 @@ def _orders(rng: np.random.Generator, n_orders: np.ndarray, ttype: np.ndarray,
     order_day = sample_days(rng, windows.start.to_numpy()[cust], windows.end.to_numpy()[cust], d, w)
     # lapsed customers' last order falls on their lapse date
     first_of_block = np.r_[0, np.cumsum(n_orders)[:-1]]
-    lapsed_first = first_of_block[ttype == "lapsed"]
-    order_day[lapsed_first] = windows.end.to_numpy()[ttype == "lapsed"]
+    lapsed = (ttype == "lapsed") & (n_orders > 0)
+    order_day[first_of_block[lapsed]] = windows.end.to_numpy()[lapsed]
     hour = np.where(is_org[cust], rng.integers(8, 18, n), rng.integers(8, 23, n))
     seconds = hour * 3600 + rng.integers(0, 3600, n)
     orders = pd.DataFrame({"cust": cust, "day": order_day, "sec": seconds})
@@ -142,7 +155,7 @@ def _order_lines(rng: np.random.Generator, orders: pd.DataFrame,
 
 
 def _line_values(rng: np.random.Generator, kind: np.ndarray, level: np.ndarray,
-                 bargain: np.ndarray) -> dict[str, np.ndarray]:
+                 bargain: np.ndarray, key: np.ndarray) -> dict[str, np.ndarray]:
     """Category, quantity, amount, discount and cost of each line."""
     m = len(kind)
     category = pick_by(rng, kind, CATEGORY_P, list(CATEGORIES))
@@ -153,8 +166,10 @@ def _line_values(rng: np.random.Generator, kind: np.ndarray, level: np.ndarray,
     quantity = np.maximum(1, np.round(target / unit)).astype(int)
     quantity = np.minimum(quantity, 5000)
     list_value = quantity * unit
-    discounted = rng.random(m) < np.where(bargain, 0.8, 0.12)
-    rate_off = np.where(bargain, rng.uniform(0.15, 0.4, m), rng.uniform(0.05, 0.2, m))
+    # bargain hunters hunt discounts; key accounts negotiate volume discounts
+    discounted = rng.random(m) < np.select([bargain, key], [0.8, KEY_DISCOUNT_P], 0.12)
+    rate_off = np.select([bargain, key], [rng.uniform(0.15, 0.4, m), rng.uniform(*KEY_DISCOUNT, m)],
+                         rng.uniform(0.05, 0.2, m))
     discount = np.round(np.where(discounted, list_value * rate_off, 0.0), 2)
     amount = np.round(list_value - discount, 2)
     cost = np.round(list_value * (1 - margin) * np.exp(rng.normal(0, 0.05, m)), 2)
@@ -178,12 +193,13 @@ def generate_transactions(customers: pd.DataFrame, windows: pd.DataFrame,
     """Order lines and returns for every customer; one row per line."""
     ttype = customers.true_type.to_numpy()
     is_org = customers.customer_kind.to_numpy() == "organisation"
-    n_orders, level = _order_counts(rng, ttype, windows)
+    n_orders, level = _order_counts(rng, customers, windows)
     orders = _orders(rng, n_orders, ttype, is_org, windows)
     t = _order_lines(rng, orders, is_org)
     c = t.cust.to_numpy()
     kind = np.where(is_org[c], "organisation", "individual")
-    values = _line_values(rng, kind, level[c], ttype[c] == "bargain_hunter")
+    values = _line_values(rng, kind, level[c], ttype[c] == "bargain_hunter",
+                          ttype[c] == "high_value_org")
     channel = pick_by(rng, kind, CHANNEL_P, CHANNELS)
     sales = pd.DataFrame({
         "cust": c,

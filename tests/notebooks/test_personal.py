@@ -28,7 +28,7 @@ def test_raw_export_formats_are_found():
     found = find_personal(text)
     for kind in ("phone", "id_number", "email", "name"):
         assert len(found[kind]) > 500, kind
-    assert "17033600989" in found["phone"]  # written １７０３３６００９８９ in the export
+    assert "15712078694" in found["phone"]  # written １５７１２０７８６９４ in the export
 
 
 def test_gbk_export_is_read():
