@@ -59,8 +59,11 @@ course: install
 trainee-notebooks: install
 	$(BIN)/python -m helpers.course make-trainee
 
+# one folder per trainee (own seed, relative data_dir), the hidden answer store and an answer sheet
+# per trainee in build/workshop/instructor/, and the course package without the answer code
+WORKSHOP_ARGS ?= --answers --package
 workshop: install
-	$(BIN)/python -m helpers.course workshop --out build/workshop $(TRAINEES)
+	$(BIN)/python -m helpers.course workshop --out build/workshop $(WORKSHOP_ARGS) $(TRAINEES)
 
 data: install
 	$(BIN)/python -m helpers.simulate --seed $(SEED) --out datasets

@@ -5,6 +5,7 @@
 ``python -m helpers.course make-trainee``   write trainee copies (solutions stripped) to notebooks/
 ``python -m helpers.course check-trainee``  fail if notebooks/ is out of step with solutions/
 ``python -m helpers.course workshop A B``   per-trainee folders: own dataset + trainee notebooks
+``python -m helpers.course answers --seed N``  the expected answers for a trainee's data
 
 Solutions live in ``solutions/``: the full notebooks an instructor teaches from. In them, the
 code that answers an exercise sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import re
 import sys
 import tempfile
@@ -28,6 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from helpers.exercises import STORE_NAME, add_workshop_parsers, answers_for, trainee_package
 from helpers.papermill_engine import recheck_after_send
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_DIR, SOLUTIONS_DIR
 from helpers.simulate import write_datasets
@@ -37,6 +40,8 @@ CODE_BLOCK = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END S
 MD_BLOCK = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.S)
 ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)", re.M)
 TRAINEE_MD = "*(Write your answer here.)*\n"
+#: A workshop notebook's data folder, relative to the notebook (``<trainee>/notebooks/``).
+WORKSHOP_DATA_DIR = "../data"
 
 
 def course_notebooks(folder: Path = SOLUTIONS_DIR) -> list[Path]:
@@ -328,13 +333,24 @@ def export_html(notebook: Path) -> Path:
     return html
 
 
+def _run_and_export(nb: Path, target: Path, parameters: dict[str, Any] | None) -> float:
+    """Run one notebook in a fresh kernel and export it to HTML; return the seconds it took."""
+    start = time.perf_counter()
+    export_html(run_notebook(nb, target, parameters, cwd=target))
+    return time.perf_counter() - start
+
+
 def run_all(
     out: Path,
     which: str = "solutions",
     parameters: dict[str, Any] | None = None,
     only: Sequence[str] = (),
+    jobs: int | None = None,
 ) -> list[tuple[str, float]]:
-    """Execute every course notebook and export each to HTML.
+    """Execute every course notebook and export each to HTML, ``jobs`` notebooks at a time.
+
+    Each notebook runs in its own fresh kernel, as a trainee's would; the notebooks do not depend
+    on each other, so on a machine with two cores two run side by side.
 
     Parameters
     ----------
@@ -346,30 +362,38 @@ def run_all(
         Papermill parameters for every notebook.
     only : sequence of str
         Notebook name prefixes to run (e.g. ``["00", "03"]``); all when empty.
+    jobs : int, optional
+        Notebooks run at the same time (default: the number of cores, at most 4).
 
     Returns
     -------
     list of (str, float)
-        Each notebook's name and how many seconds it took.
+        Each notebook's name and how many seconds it took, in course order.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     folder = SOLUTIONS_DIR if which == "solutions" else NOTEBOOKS_DIR
-    timings = []
-    for nb in course_notebooks(folder):
-        if only and not any(nb.name.startswith(o) for o in only):
-            continue
-        start = time.perf_counter()
-        executed = run_notebook(nb, out / which, parameters, cwd=out / which)
-        export_html(executed)
-        timings.append((nb.name, time.perf_counter() - start))
-        print(f"{nb.name:45s} {timings[-1][1]:6.1f} s", flush=True)
+    chosen = [nb for nb in course_notebooks(folder)
+              if not only or any(nb.name.startswith(o) for o in only)]
+    jobs = jobs or min(4, os.cpu_count() or 1)
+    # threads are enough: each notebook's work happens in its own kernel process
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {nb.name: pool.submit(_run_and_export, nb, out / which, parameters)
+                   for nb in chosen}
+        timings = []
+        for name, future in futures.items():
+            timings.append((name, future.result()))
+            print(f"{name:45s} {timings[-1][1]:6.1f} s", flush=True)
     return timings
 
 
-def workshop(out: Path, trainees: Sequence[str], base_seed: int = 1000) -> list[Path]:
+def workshop(out: Path, trainees: Sequence[str], base_seed: int = 1000,
+             answers: bool = False, package: bool = False) -> list[Path]:
     """Prepare one folder per trainee: their own dataset (own seed) and trainee notebooks.
 
-    Each trainee's notebooks get ``data_dir`` pointing at their own data, so exercises check
-    against their data, and no two trainees can copy each other's numbers.
+    Each trainee's notebooks get ``data_dir = "../data"``: a path relative to the notebook, so
+    the folder works wherever it is copied (another laptop, a USB stick), exercises check against
+    the trainee's own data, and no two trainees can copy each other's numbers.
 
     Parameters
     ----------
@@ -379,6 +403,13 @@ def workshop(out: Path, trainees: Sequence[str], base_seed: int = 1000) -> list[
         The trainees' names (one folder each).
     base_seed : int
         Seed of the first trainee's dataset; the next ones count up from it.
+    answers : bool
+        Also run the solution notebooks on each trainee's data (minutes per trainee): writes the
+        hidden answer store ``<trainee>/data/answers.json`` and the instructor's answer sheet
+        ``<out>/instructor/<trainee>-answers.md`` (outside the trainee folders).
+    package : bool
+        Also write ``<out>/course-package/``: the course package without the expected-answer
+        code, for trainees to install (``pip install course-package``).
 
     Returns
     -------
@@ -390,21 +421,30 @@ def workshop(out: Path, trainees: Sequence[str], base_seed: int = 1000) -> list[
     FileExistsError
         If a trainee's folder exists already (nothing is overwritten).
     """
+    for trainee in trainees:
+        if (out / trainee).exists():
+            raise FileExistsError(f"{out / trainee} exists already; choose another --out or "
+                                  f"remove it")
+    if package:
+        trainee_package(PROJECT_DIR, out / "course-package")
     folders = []
     for i, trainee in enumerate(trainees):
-        folder = out / trainee
-        if folder.exists():
-            raise FileExistsError(f"{folder} exists already; choose another --out or remove it")
-        seed = base_seed + i
+        folder, seed = out / trainee, base_seed + i
         write_datasets(folder / "data", seed=seed)
         nb_dir = folder / "notebooks"
         nb_dir.mkdir(parents=True)
         for src in course_notebooks(SOLUTIONS_DIR):
             nb = trainee_copy(_read(src))
-            _set_default_parameter(nb, "data_dir", str((folder / "data").resolve()))
+            _set_default_parameter(nb, "data_dir", WORKSHOP_DATA_DIR)
             _set_default_parameter(nb, "seed", seed)
             (nb_dir / src.name).write_text(_dump(nb), encoding="utf-8")
         (folder / "SEED.txt").write_text(f"{trainee}: dataset seed {seed}\n", encoding="utf-8")
+        if answers:
+            sheet = answers_for(course_notebooks(SOLUTIONS_DIR), folder / "data",
+                                execute_notebook, store=folder / "data" / STORE_NAME, seed=seed,
+                                title=f"{trainee}, seed {seed}")
+            (out / "instructor").mkdir(exist_ok=True)
+            (out / "instructor" / f"{trainee}-answers.md").write_text(sheet, encoding="utf-8")
         folders.append(folder)
     return folders
 
@@ -491,6 +531,25 @@ def _add_run_parser(sub: Any) -> None:
     one.add_argument("--no-progress-bar", action="store_true")
 
 
+def _answers(args: argparse.Namespace) -> int:
+    """``answers``: generate (or read) the data, run the solutions, print the answer sheet."""
+    if args.seed is None and args.data_dir is None:
+        print("give --seed N (the trainee's seed, in SEED.txt) or --data-dir FOLDER",
+              file=sys.stderr)
+        return 2
+    notebooks = [nb for nb in course_notebooks(SOLUTIONS_DIR)
+                 if not args.only or any(nb.name.startswith(o) for o in args.only)]
+    title = f"seed {args.seed}" if args.seed is not None else str(args.data_dir)
+    with tempfile.TemporaryDirectory(prefix="course-data-") as tmp:
+        folder = args.data_dir
+        if folder is None:
+            folder = Path(tmp) / "data"
+            write_datasets(folder, seed=args.seed)
+        print(answers_for(notebooks, folder, execute_notebook, store=args.store, seed=args.seed,
+                          title=title))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point (see module docstring)."""
     parser = argparse.ArgumentParser(prog="python -m helpers.course", description=__doc__,
@@ -501,18 +560,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     every.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "course")
     every.add_argument("--which", choices=["solutions", "trainee"], default="solutions")
     every.add_argument("--only", nargs="*", default=[], help="notebook number prefixes, e.g. 00 03")
+    every.add_argument("--jobs", type=int, default=None,
+                       help="notebooks run at the same time (default: the number of cores, max 4)")
     sub.add_parser("make-trainee", help="write trainee copies into notebooks/")
     sub.add_parser("check-trainee", help="fail if notebooks/ is out of step with solutions/")
-    ws = sub.add_parser("workshop", help="per-trainee datasets and notebooks")
-    ws.add_argument("trainees", nargs="+")
-    ws.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "workshop")
-    ws.add_argument("--base-seed", type=int, default=1000)
+    add_workshop_parsers(sub, PROJECT_DIR / "build" / "workshop")
     args = parser.parse_args(argv)
 
     if args.command == "run":
         return _run_one(args)
     if args.command == "run-all":
-        timings = run_all(args.out, args.which, only=args.only)
+        timings = run_all(args.out, args.which, only=args.only, jobs=args.jobs)
         print(f"{len(timings)} notebooks executed; HTML in {args.out / args.which}")
     elif args.command == "make-trainee":
         for path in make_trainee():
@@ -524,8 +582,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print("trainee notebooks match the solutions")
     elif args.command == "workshop":
-        for folder in workshop(args.out, args.trainees, args.base_seed):
+        for folder in workshop(args.out, args.trainees, args.base_seed, answers=args.answers,
+                               package=args.package):
             print(f"prepared {folder}")
+    elif args.command == "answers":
+        return _answers(args)
     return 0
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from helpers import course, papermill_engine
 from helpers.exercises import registered
-from helpers.paths import LESSONS_DIR, NOTEBOOKS_DIR, SOLUTIONS_DIR
+from helpers.paths import LESSONS_DIR, NOTEBOOKS_DIR, PROJECT_DIR, SOLUTIONS_DIR
 
 SOLUTIONS = course.course_notebooks(SOLUTIONS_DIR)
 TRAINEE = course.course_notebooks(NOTEBOOKS_DIR)
@@ -114,10 +117,69 @@ def test_workshop_gives_each_trainee_own_data_and_notebooks(tmp_path):
         nb = folder / "notebooks" / SOLUTIONS[3].name
         params = pm.inspect_notebook(str(nb))
         assert params["seed"]["default"] == str(seed)
-        assert str((folder / "data").resolve()) in params["data_dir"]["default"]
+        # relative to the notebook: the folder works wherever it is copied
+        assert params["data_dir"]["default"] == repr(course.WORKSHOP_DATA_DIR)
+        assert str(tmp_path) not in nb.read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in nb.read_text(encoding="utf-8")
     with pytest.raises(FileExistsError):
         course.workshop(tmp_path / "ws", ["wang"])
+
+
+def test_workshop_help_documents_every_option(capsys):
+    with pytest.raises(SystemExit):
+        course.main(["workshop", "--help"])
+    text = capsys.readouterr().out
+    for option in ("TRAINEE", "--out", "--base-seed", "--answers", "--package"):
+        assert option in text
+    assert "../data" in text and "instructor" in text and "course-package" in text
+    assert text.count("(default") >= 2
+    with pytest.raises(SystemExit):
+        course.main(["answers", "--help"])
+    assert "--seed" in capsys.readouterr().out
+
+
+def test_answers_needs_a_seed_or_a_folder(capsys):
+    assert course.main(["answers"]) == 2
+    assert "--seed N" in capsys.readouterr().err
+
+
+@pytest.mark.notebook
+def test_a_moved_workshop_folder_checks_against_its_own_store_without_the_answer_code(tmp_path):
+    """Issue 13/14: a trainee folder copied elsewhere reads its own data ("../data"), and with
+    the trainee package (no helpers/exercises/mNN_*.py) the checks come from its answers.json."""
+    import os
+    import shutil
+
+    from helpers.exercises import STORE_ENV, answers_for, trainee_package
+
+    (folder,) = course.workshop(tmp_path / "ws", ["wang"], base_seed=77)
+    moved = shutil.move(str(folder), str(tmp_path / "elsewhere" / "wang"))
+    moved = Path(moved)
+    nb00 = SOLUTIONS[0]
+    sheet = answers_for([nb00], moved / "data", course.execute_notebook,
+                        store=moved / "data" / "answers.json", seed=77, title="wang")
+    assert "**00.1** (value): 3,000" in sheet and "**00.5** (predict)" in sheet
+    package = trainee_package(PROJECT_DIR, tmp_path / "course-package")
+    before = {k: os.environ.get(k) for k in ("PYTHONPATH", STORE_ENV)}
+    os.environ["PYTHONPATH"] = str(package)      # the kernel imports the trainee package
+    os.environ.pop(STORE_ENV, None)              # found as ../data/answers.json
+    try:
+        where = subprocess.run([sys.executable, "-c", "import helpers.exercises as e; "
+                                "print(e.__file__)"], capture_output=True, text=True, check=True,
+                               cwd=moved / "notebooks").stdout
+        assert where.startswith(str(package)), where   # the kernel's interpreter sees no mNN_*
+        run = course.execute_notebook(nb00, moved / "notebooks" / "run.ipynb",
+                                      {"data_dir": "../data"}, cwd=moved / "notebooks")
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    shown = [o.get("data", {}).get("text/plain", o.get("text", ""))
+             for cell in _load(run)["cells"] for o in cell.get("outputs", [])]
+    text = "\n".join("".join(t) for t in shown)
+    assert text.count(": right.") == 5 and "not yet" not in text, text
 
 
 # --- running notebooks: never hang (issue 10) ---------------------------------------------------

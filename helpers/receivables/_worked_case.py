@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from pandas.io.formats.style import Styler
 
 from helpers.errors import require_columns
 from helpers.plotting import new_axes
 
 from ._playbook import CollectionPlaybook
 
-__all__ = ["plot_worked_case", "worked_case"]
+__all__ = ["plot_worked_case", "style_worked_case", "worked_case"]
 
 
 def worked_case(accounts: pd.DataFrame, playbook: CollectionPlaybook,
@@ -68,6 +69,45 @@ def worked_case(accounts: pd.DataFrame, playbook: CollectionPlaybook,
     out["share_of_overdue"] = out["balance"] / out["balance"].sum()
     out["gain"] = out["expected_strategy"] - out["expected_baseline"]
     return out.sort_values("balance", ascending=False)
+
+
+#: How each column of :func:`worked_case` is shown: money to the unit, the share as a percentage.
+CASE_FORMATS = {"accounts": "{:,.0f}", "balance": "{:,.0f}", "expected_now": "{:,.0f}",
+                "expected_baseline": "{:,.0f}", "expected_strategy": "{:,.0f}",
+                "share_of_overdue": "{:.1%}", "gain": "{:+,.0f}"}
+
+
+def style_worked_case(case: pd.DataFrame) -> Styler:
+    """The worked-case table for people: amounts to the unit, ``share_of_overdue`` in percent.
+
+    Rounding the whole table (``case.round(0)``) would show every share (a fraction below 1)
+    as 0; this formats each column for reading and keeps the numbers underneath unchanged.
+
+    Parameters
+    ----------
+    case : DataFrame
+        From :func:`worked_case`.
+
+    Returns
+    -------
+    Styler
+        The table with display formats (``.data`` is ``case`` itself).
+
+    Raises
+    ------
+    DataProblem
+        If ``case`` lacks a column of :func:`worked_case`'s result.
+
+    Examples
+    --------
+    >>> case = pd.DataFrame({"accounts": [3], "balance": [1234.5], "expected_now": [600.0],
+    ...                      "expected_baseline": [700.0], "expected_strategy": [800.0],
+    ...                      "share_of_overdue": [0.4567], "gain": [100.0]}, index=["lapsed"])
+    >>> "45.7%" in style_worked_case(case).to_html()
+    True
+    """
+    require_columns(case, list(CASE_FORMATS), "worked case")
+    return case.style.format(CASE_FORMATS)
 
 
 def plot_worked_case(case: pd.DataFrame, ax: Axes | None = None) -> Axes:

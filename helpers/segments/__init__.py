@@ -32,8 +32,9 @@ Lesson 04, clustering (``test_clusters.py``, ``test_lookalike.py``, ``test_clust
 * ``_clusters``: :func:`cluster_features`, :func:`fit_kmeans`, :func:`fit_gmm`,
   :func:`choose_k`, :func:`profile_clusters`, :func:`name_clusters`, :func:`compare_labels`,
   :func:`stability`;
-* ``_lookalike``: :func:`attribute_matrix`, :func:`lookalike_scores`, :func:`prospect_ids`,
-  :func:`lookalike_attributes` (the attribute columns a customer list has);
+* ``_lookalike``: :func:`attribute_matrix`, :func:`lookalike_scores`, :func:`prospect_ids`
+  (people who have not bought yet), :func:`lookalike_attributes` (the attribute columns a
+  customer list has), :func:`lookalike_backtest` (does resemblance mean anything here?);
 * ``_cluster_plots``: :func:`plot_choose_k`, :func:`project_2d`, :func:`plot_clusters_2d`,
   :func:`plot_cluster_profile`, :func:`cluster_view`, :func:`explore_clusters`.
 """
@@ -71,8 +72,10 @@ from helpers.segments._cohorts import cohort_retention, plot_cohorts
 from helpers.segments._features import customer_features, lead_features
 from helpers.segments._funnel import LEAD_STAGES, funnel_table, lead_funnel, plot_funnel
 from helpers.segments._lookalike import (
+    LookalikeCheck,
     attribute_matrix,
     lookalike_attributes,
+    lookalike_backtest,
     lookalike_scores,
     prospect_ids,
 )
@@ -184,7 +187,9 @@ __all__ = [
     "fit_gmm",
     "fit_kmeans",
     "lookalike_attributes",
+    "lookalike_backtest",
     "lookalike_scores",
+    "LookalikeCheck",
     "name_clusters",
     "plot_choose_k",
     "plot_cluster_profile",

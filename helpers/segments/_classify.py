@@ -188,9 +188,10 @@ def classify(
 
     Examples
     --------
-    >>> feats = pd.DataFrame({"orders_last_year": [0, 3, 9]}, index=["a", "b", "c"])
+    >>> feats = pd.DataFrame({"orders_last_year": [0, 0, 3, 9], "n_orders": [0, 4, 5, 20]},
+    ...                      index=["a", "b", "c", "d"])
     >>> classify(feats, dimensions=["purchase_behaviour"])["purchase_behaviour"].tolist()
-    ['potential', 'occasional', 'frequent']
+    ['potential', 'rare', 'occasional', 'frequent']
     """
     if absent not in ("raise", "n/a"):
         raise DataProblem(f"classify: absent must be 'raise' or 'n/a', not {absent!r}")

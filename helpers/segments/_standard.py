@@ -10,7 +10,7 @@ by two rules.
 
 >>> std = load_standard()
 >>> std.dimensions["purchase_behaviour"].labels
-['frequent', 'occasional', 'potential']
+['frequent', 'occasional', 'rare', 'potential']
 >>> validate_config(ClassificationStandard, {"dimensions": {"d": {"rules": [
 ...     {"label": "big", "when": {"orders": {"min": 5}}},
 ...     {"label": "small", "when": {"orders": {"below": 4}}}]}}}, "my_standard.yaml")

@@ -279,8 +279,8 @@ def _segments_overlap(raw: dict) -> None:
 
 
 def _rules_overlap(raw: dict) -> None:
-    rules = raw["dimensions"]["purchase_behaviour"]["rules"]
-    rules[1]["when"]["orders_last_year"]["below"] = 8
+    rules = raw["dimensions"]["value"]["rules"]       # medium reaches into high's quantiles
+    rules[1]["when"]["revenue_last_year"]["q_below"] = 0.9
 
 
 def _unknown_dimension_key(raw: dict) -> None:
@@ -327,7 +327,7 @@ CONFIGS: list[tuple[str, Callable[[Path], Path], Callable[[Path], Any], tuple[st
     ("segment map with overlapping segments", _edit(RFM, _segments_overlap), load_segment_map,
      ("champions", "loyal")),
     ("classification rules that overlap", _edit(STD, _rules_overlap), load_standard,
-     ("purchase_behaviour", "overlap")),
+     ("value", "overlap")),
     ("classification dimension with a misspelt key", _edit(STD, _unknown_dimension_key),
      load_standard, ("mdoe", "did you mean 'mode'")),
     ("YAML syntax error", _raw(ST, "stages:\n  - name: M0\n   max_days: 0\n"), load_stages,

@@ -29,3 +29,17 @@ def test_worked_case_by_hand():
     assert isinstance(rc.plot_worked_case(case), Axes)
     with pytest.raises(rc.DataProblem, match="p_pay_30d"):
         rc.worked_case(acc.drop(columns="p_pay_30d"), playbook)
+
+
+def test_style_worked_case_shows_shares_as_percentages():
+    """``case.round(0)`` showed every share as 0.0; the styled table shows 66.7% and 33.3%."""
+    playbook = rc.load_collection_playbook()
+    acc = pd.DataFrame({"customer_id": ["a", "b"], "balance": [1000.0, 2000.0],
+                        "p_pay_30d": [0.2, 0.5], "stage": ["M1", "M2"],
+                        "customer_type": ["negative", "lapsed"]})
+    case = rc.worked_case(acc, playbook)
+    html = rc.style_worked_case(case).to_html()
+    assert "66.7%" in html and "33.3%" in html and "2,000" in html
+    assert rc.style_worked_case(case).data is case  # the numbers underneath are unchanged
+    with pytest.raises(rc.DataProblem, match="share_of_overdue"):
+        rc.style_worked_case(case.drop(columns="share_of_overdue"))

@@ -31,8 +31,14 @@ def test_every_customer_gets_exactly_one_label_per_dimension(small, standard):
                                    if s.table == "customers"}
     # purchase behaviour recomputed by hand
     o = f["orders_last_year"]
-    expected = np.where(o >= 6, "frequent", np.where(o >= 2, "occasional", "potential"))
+    expected = np.where(o >= 6, "frequent", np.where(o >= 2, "occasional", np.where(
+        f["n_orders"] > 0, "rare", "potential")))
     assert labels["purchase_behaviour"].astype(str).tolist() == expected.tolist()
+    # potential customers (潜在客户) are those who have not bought yet (the source's meaning),
+    # never a buyer who merely bought little last year
+    potential = labels["purchase_behaviour"] == "potential"
+    assert (potential == (f["n_orders"] == 0)).all()
+    assert (labels.loc[f["n_orders"] > 0, "purchase_behaviour"] != "potential").all()
     # customers without an attitude are reported, not silently dropped
     assert (labels["attitude"] == UNCLASSIFIED).sum() == f["attitude"].isna().sum()
     # outlet tiers only apply to outlets

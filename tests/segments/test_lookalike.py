@@ -13,6 +13,7 @@ from helpers.errors import DataProblem
 from helpers.segments import (
     attribute_matrix,
     lookalike_attributes,
+    lookalike_backtest,
     lookalike_scores,
     prospect_ids,
 )
@@ -51,8 +52,15 @@ def test_attribute_matrix_handles_missing_values():
 
 def test_prospect_ids_and_empty_candidates():
     summary = pd.DataFrame({"n_orders": [1, 3, 1, 7]}, index=["a", "b", "c", "d"])
-    ids = prospect_ids(["a", "b", "c", "d", "e"], summary, exclude=["c"])
-    assert list(ids) == ["a", "e"]  # one-off buyer a, never-buyer e; c is in the model group
+    # the source's prospects: people who have not bought yet (e, f); f is in the model group
+    ids = prospect_ids(["a", "b", "c", "d", "e", "f"], summary, exclude=["f"])
+    assert list(ids) == ["e"]
+    # the extension: buyers with few orders as well, only when asked for
+    ids = prospect_ids(["a", "b", "c", "d", "e"], summary, exclude=["c"], max_orders=1)
+    assert list(ids) == ["a", "e"]
+    assert list(prospect_ids(["a", "b"], summary)) == []   # everybody bought: nobody to win
+    with pytest.raises(DataProblem, match="max_orders=-1 is negative"):
+        prospect_ids(["a"], summary, max_orders=-1)
     m = pd.DataFrame({"x": [0.0, 1.0]}, index=["a", "b"])
     with pytest.raises(DataProblem, match="nobody to score"):
         lookalike_scores(m, ["a"], [])
@@ -86,3 +94,55 @@ def test_lookalike_attributes_are_the_known_columns_with_a_value():
                           "employees": [None, None], "industry": ["x", "y"], "city": ["c", "d"]})
     assert lookalike_attributes(frame) == (["birth_year"], ["industry"])
     assert lookalike_attributes(None) == ([], [])
+
+
+def _people(signal: float, n: int = 600, seed: int = 5) -> tuple[pd.DataFrame, pd.Series]:
+    """Model-group members whose age and channel differ from the others' by ``signal``."""
+    rng = np.random.default_rng(seed)
+    model = np.r_[np.ones(n // 4, bool), np.zeros(n - n // 4, bool)]
+    frame = pd.DataFrame({
+        "age": rng.normal(40 + 8 * signal * model, 8),
+        "channel": np.where(rng.random(n) < 0.5 + 0.4 * signal * model, "referral", "web"),
+    }, index=[f"P{i:03d}" for i in range(n)])
+    return attribute_matrix(frame, numeric=["age"], categorical=["channel"]), pd.Series(
+        model, index=frame.index)
+
+
+def test_backtest_finds_a_planted_signal_and_matches_sklearn_auc():
+    from sklearn.metrics import roc_auc_score
+
+    m, model = _people(signal=1.0)
+    check = lookalike_backtest(m, model, ~model, holdout=0.3, seed=1)
+    assert check.held_out == round(0.3 * model.sum()) == 45 and check.others == (~model).sum()
+    assert check.is_model.sum() == check.held_out and len(check.scores) == 45 + check.others
+    assert check.auc == pytest.approx(roc_auc_score(check.is_model, check.scores), abs=1e-12)
+    assert check.auc > 0.75                   # older, mostly referral: the score finds them
+    # the same seed hides the same members; another seed others
+    again = lookalike_backtest(m, model, ~model, holdout=0.3, seed=1)
+    assert again.auc == check.auc and list(again.scores.index) == list(check.scores.index)
+
+
+def test_backtest_without_a_signal_is_about_half_with_a_caveat():
+    m, model = _people(signal=0.0)
+    with pytest.warns(Caveat, match="look-alike back-test AUC 0.[45]"):
+        check = lookalike_backtest(m, model, ~model, holdout=0.5, seed=2)
+    assert 0.4 < check.auc < 0.55
+
+
+def test_backtest_refuses_groups_too_small_and_a_bad_holdout():
+    m, model = _people(signal=1.0, n=40)
+    with pytest.raises(DataProblem, match="holdout=1.5 must be between 0 and 1"):
+        lookalike_backtest(m, model, ~model, holdout=1.5)
+    with pytest.raises(DataProblem, match="1 model-group members and 30 other buyers"):
+        lookalike_backtest(m, [m.index[0]], ~model)
+    with pytest.raises(DataProblem, match="needs at least 2 and 1"):
+        lookalike_backtest(m, model, [])
+    tiny = lookalike_backtest(m, list(m.index[:2]), ~model, holdout=0.9)
+    assert tiny.held_out == 1                 # one hidden, one kept as the model
+
+
+def test_backtest_too_good_names_an_attribute_known_only_after_buying():
+    m, model = _people(signal=6.0)          # the model group is far from everybody else
+    with pytest.warns(Caveat, match="filled in only after people buy"):
+        check = lookalike_backtest(m, model, ~model, seed=3)
+    assert check.auc > 0.97

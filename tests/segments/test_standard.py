@@ -99,7 +99,7 @@ def test_with_thresholds(standard):
     assert standard.dimensions["purchase_behaviour"].rules[0].when["orders_last_year"].min == 6
     assert edited.source.endswith("(edited)")
     with pytest.raises(DataProblem, match="gap"):
-        with_thresholds(standard, {"purchase_behaviour.frequent.orders_last_year.min": 8})
+        with_thresholds(standard, {"value.high.revenue_last_year.q_min": 0.9})
     with pytest.raises(DataProblem, match="no rule 'vip'"):
         with_thresholds(standard, {"purchase_behaviour.vip.orders_last_year.min": 8})
     with pytest.raises(DataProblem, match="must look like"):

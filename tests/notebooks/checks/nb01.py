@@ -19,6 +19,9 @@ import pytest
 from helpers.paths import CONFIG_DIR, MAPPINGS_DIR
 from tests.conftest import CREDIT_DEFAULT, shared_file
 
+#: 01.1-01.4 values, 01.5 a prediction (stricter de-duplication), 01.6 a choice (graded access)
+N_EXERCISES = 6
+
 #: Parameters of the other-seed run (besides data_dir and seed).
 OTHER_SEED = {"stale_days": 365, "role": "analyst"}
 
@@ -70,7 +73,7 @@ def bundled(run, folder: Path) -> None:
     truth = json.loads((folder / "truth.json").read_text())
     assert run.results["stale_share"] == pytest.approx(truth["stale_share"], abs=0.002)
     assert run.results["duplicates_found"] == truth["raw_export"]["duplicate_rows"]
-    assert run.outputs_text().count("right.") == 4
+    assert run.outputs_text().count("right.") == N_EXERCISES
     # the written file is masked and in the output folder
     written = list((run.out_dir / "output").glob("customers_golden*.csv"))
     assert len(written) == 1
@@ -82,12 +85,12 @@ def bundled(run, folder: Path) -> None:
 def other_seed(run, folder: Path) -> None:
     check_run(run.results, expected(folder, stale_days=OTHER_SEED["stale_days"]))
     assert run.results["stale_days"] == 365
-    assert run.outputs_text().count("right.") == 4
+    assert run.outputs_text().count("right.") == N_EXERCISES
 
 
 def trainee(run) -> None:
     text = run.outputs_text()
-    assert text.count("not answered") == 4 and "right." not in text
+    assert text.count("not answered") == N_EXERCISES and "right." not in text
 
 
 # ------------------------------------------------------------------------------ any export

@@ -43,6 +43,9 @@ def expected(folder: Path) -> dict:
         "n_frequent": int((orders_ly >= 6).sum()),
         "n_occasional": int(((orders_ly >= 2) & (orders_ly < 6)).sum()),
         "n_prospects": int((~customers["customer_id"].isin(buyers)).sum()),
+        # buyers with at most one order last year: "rare", never "potential" (not bought yet)
+        "n_rare": int((orders_ly.reindex(sorted(buyers & set(customers["customer_id"])))
+                       .fillna(0) < 2).sum()),
         "closed": len(buyers & set(customers["customer_id"])),
         "attitude_unclassified": int(customers["attitude"].isna().sum()),
         "A": int((leads["source"] == "trade_show").sum()),
@@ -63,6 +66,11 @@ def check_run(results: dict, exp: dict) -> None:
     assert results["funnel_reached"]["potential"] == exp["n_customers"]
     assert results["funnel_reached"]["closed"] == exp["closed"]
     assert results["life_cycle_counts"].get("prospect", 0) == exp["n_prospects"]
+    # 潜在客户 (potential) are exactly those who have not bought; rare buyers are not potential
+    behaviour = results["purchase_behaviour_counts"]
+    assert behaviour.get("potential", 0) == exp["n_prospects"]
+    assert behaviour.get("rare", 0) == exp["n_rare"]
+    assert sum(behaviour.values()) == exp["n_customers"]
     assert sum(results["life_cycle_counts"].values()) == exp["n_customers"]
     lead_funnel = results["lead_funnel_reached"]
     assert lead_funnel["potential"] == exp["leads"]
@@ -81,20 +89,29 @@ def check_run(results: dict, exp: dict) -> None:
     assert tiers["diamond"] == pytest.approx(0.05 * exp["n_customers"], rel=0.5)
 
 
+#: 02.1-02.4 values, 02.5 a prediction, 02.6 a choice, 02.7 an interpretation (psychographics)
+N_EXERCISES = 7
+
+
+def _solutions_pass(text: str) -> None:
+    assert text.count(": right.") == N_EXERCISES, text.count(": right.")
+    assert "not yet" not in text and "not what happened" not in text
+
+
 def bundled(run, folder: Path) -> None:
-    text = run.outputs_text()
-    assert text.count(": right.") >= 4 and "not yet" not in text  # solutions pass checks
+    _solutions_pass(run.outputs_text())
     check_run(run.results, expected(folder))
     assert list((run.out_dir / "output").glob("customer_classes*.csv"))
 
 
 def other_seed(run, folder: Path) -> None:
+    _solutions_pass(run.outputs_text())
     check_run(run.results, expected(folder))
 
 
 def trainee(run) -> None:
     text = run.outputs_text()
-    assert text.count("not answered") >= 4 and "right." not in text
+    assert text.count("not answered") == N_EXERCISES and "right." not in text
 
 
 # ------------------------------------------------------------------------------ own exports

@@ -1,5 +1,9 @@
 """Notebook 04 (clustering and look-alike targeting): bundled data, another seed (k=3), a
-minimal export with a customer list that cannot tell anybody apart, and CDNOW master."""
+minimal export with a customer list that cannot tell anybody apart, and CDNOW master.
+
+The look-alike prospects are the people on the customer list who never bought (the source's
+meaning); the planted look-alike signal must show in the back-test and against the planted truth.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.caveats import AUC_CHANCE
 from helpers.paths import MAPPINGS_DIR
 from tests.conftest import CDNOW_MASTER, shared_file
 from tests.notebooks.checks.nb03 import minimal_export
 
 #: Parameters of the other-seed run (besides data_dir and seed).
 OTHER_SEED = {"k": 3}
+
+#: Exercises of the notebook (04.1 .. 04.7), each answered right by the solution.
+N_EXERCISES = 7
+#: Floors of the planted look-alike signal: the back-test AUC (hidden RFM champions and loyal
+#: customers against the other buyers, no truth needed; a behavioural model group, so a modest
+#: signal: above the chance bound of helpers.caveats, no caveat shown) and the AUC against the
+#: planted future type of the never-bought prospects (would become loyal or high-value).
+BACKTEST_AUC_FLOOR, TRUTH_AUC_FLOOR = AUC_CHANCE, 0.65
 
 
 def expected(folder: Path) -> dict:
@@ -27,8 +40,8 @@ def expected(folder: Path) -> dict:
         returns |= tx["is_return"].astype(str).str.lower().isin(["true", "1"])
     buys = tx[~returns & (tx["day"] <= as_of)].dropna(subset=["customer_id"])
     days = buys.groupby("customer_id")["day"].nunique()
-    # prospects: never bought, or bought on one day only
-    prospects = set(customers["customer_id"]) - set(days.index[days > 1])
+    # prospects: on the customer list, never bought
+    prospects = set(customers["customer_id"]) - set(days.index)
     return {"n_buyers": len(days), "prospects": prospects}
 
 
@@ -47,31 +60,42 @@ def check_run(results: dict, exp: dict, k: int = 4) -> None:
     assert results["n_prospects"] == len(exp["prospects"])
     assert set(results["top_lookalikes"]) <= exp["prospects"]
     assert len(results["top_lookalikes"]) == min(20, len(exp["prospects"]))
+    # the planted signal: the look-alike score finds loyal customers, well above a coin toss
+    assert results["lookalike_auc"] > BACKTEST_AUC_FLOOR, results["lookalike_auc"]
+    assert results["lookalike_truth_auc"] >= TRUTH_AUC_FLOOR, results["lookalike_truth_auc"]
+    assert results["lookalike_auc"] < 0.97 and results["lookalike_truth_auc"] < 0.97
+
+
+def _answers(text: str) -> None:
+    assert text.count(": right.") == N_EXERCISES, text.count(": right.")
+    assert "not yet" not in text and "not what happened" not in text
 
 
 def bundled(run, folder: Path) -> None:
-    text = run.outputs_text()
-    assert text.count(": right.") >= 4 and "not yet" not in text  # solutions pass checks
+    _answers(run.outputs_text())  # the solutions pass every check
     check_run(run.results, expected(folder))
     assert list((run.out_dir / "output").glob("lookalike_call_list*.csv"))
 
 
 def other_seed(run, folder: Path) -> None:
+    _answers(run.outputs_text())
     check_run(run.results, expected(folder), k=OTHER_SEED["k"])
 
 
 def trainee(run) -> None:
     text = run.outputs_text()
-    assert text.count("not answered") >= 4 and "right." not in text
+    assert text.count("not answered") == N_EXERCISES and "right." not in text
 
 
-def _check_clusters(r: dict, n_buyers: int, k: int = 4) -> None:
+def _check_clusters(r: dict, n_buyers: int, k: int = 4, backtest: bool = False) -> None:
     sizes = r["cluster_sizes"]
     assert len(sizes) == r["k"] == k and sum(sizes.values()) == r["n_customers"] == n_buyers
     by_number = [sizes[str(i)] for i in range(k)]
     assert by_number == sorted(by_number, reverse=True)
     assert max(r["silhouette"].values()) == r["silhouette"][str(r["best_k"])]
-    assert r["ari_truth"] is None and r["lookalike_auc"] is None   # no planted truth here
+    assert r["ari_truth"] is None and r["lookalike_truth_auc"] is None  # no planted truth here
+    # the back-test needs no truth: it runs whenever there is a customer list
+    assert (r["lookalike_auc"] is not None) is backtest
 
 
 def minimal_export_equal_lookalikes(execute, request) -> None:
@@ -93,10 +117,13 @@ def minimal_export_equal_lookalikes(execute, request) -> None:
     buys = frame[frame["amount"] >= 0]
     days = buys.groupby("customer_id")["purchase_date"].nunique()
     r, text = run.results, run.outputs_text()
-    _check_clusters(r, len(days))
+    _check_clusters(r, len(days), backtest=True)
     assert r["as_of"] == "2025-12-31" and r["lookalike_ran"] is True
-    assert r["n_prospects"] == len(set(customers["customer_id"]) - set(days.index[days > 1]))
+    assert r["n_prospects"] == len(set(customers["customer_id"]) - set(days.index)) == 2
     assert "look-alike scores are equal" in text and "arbitrary" in text
+    # nobody can be told apart: the back-test is a coin toss, said so, and 04.5 reads it so
+    assert r["lookalike_auc"] == 0.5 and "look-alike back-test AUC 0.500 is below 0.55" in text
+    assert "✅ Exercise 04.5: right." in text
     assert list((run.out_dir / "output").glob("lookalike_call_list*.csv"))
 
 

@@ -74,6 +74,26 @@ def independent_profit(folder: Path) -> pd.DataFrame:
     return g
 
 
+#: Exercises of the notebook (05.1 .. 05.8), each answered right by the solution.
+N_EXERCISES = 8
+
+
+def _answers(text: str) -> None:
+    assert text.count(": right.") == N_EXERCISES, text.count(": right.")
+    assert "not yet" not in text and "not what happened" not in text
+
+
+def whale_has_the_rule_shape(res: dict, prof: pd.Series) -> None:
+    """The planted 80/20/30 shape (William Sherden's rule, source 004): the top 20 % create
+    about 80 % of the profit, the bottom 30 % give back 30-50 points, so the curve peaks at
+    125-160 % (the rule implies about 140 %) at about 70 % of the customers."""
+    k30 = round(0.3 * len(prof))
+    assert 0.65 <= res["top20_profit_share"] <= 0.95, res["top20_profit_share"]
+    assert 0.30 <= -prof.iloc[-k30:].sum() / prof.sum() <= 0.50
+    assert 1.25 <= res["peak_share"] <= 1.60, res["peak_share"]
+    assert 0.55 <= res["peak_at"] <= 0.85, res["peak_at"]
+
+
 def check_run(run, folder: Path) -> None:
     exp = independent_profit(folder)
     res = run.results
@@ -91,6 +111,7 @@ def check_run(run, folder: Path) -> None:
     assert res["bottom30_giveback"] == pytest.approx(-bottom / top, rel=1e-9)
     assert res["peak_share"] == pytest.approx(prof[prof > 0].sum() / prof.sum(), rel=1e-9)
     assert res["peak_share"] > 1            # the whale rises above 100 %
+    whale_has_the_rule_shape(res, prof)
     assert sum(res["tier_counts"].values()) == len(exp)
     # dropping the loss-makers is worth exactly their losses
     sc = res["scenario_profit"]
@@ -110,19 +131,18 @@ def check_run(run, folder: Path) -> None:
 
 
 def bundled(run, folder: Path) -> None:
-    text = run.outputs_text()
-    assert text.count(": right.") == 4 and "not yet" not in text
+    _answers(run.outputs_text())
     check_run(run, folder)
 
 
 def other_seed(run, folder: Path) -> None:
-    assert run.outputs_text().count(": right.") == 4
+    _answers(run.outputs_text())
     check_run(run, folder)
 
 
 def trainee(run) -> None:
     text = run.outputs_text()
-    assert text.count("not answered yet") == 4 and ": right." not in text
+    assert text.count("not answered yet") == N_EXERCISES and ": right." not in text
     assert run.results["n_customers"] > 0
 
 

@@ -1,8 +1,9 @@
 """Notebook 08 (scripts, A/B tests, KPIs, alerts, dashboard): bundled data and another seed.
 
-The A/B test must recover the planted script effect and the alert rule must fire exactly on the
-planted dip; both truths come from the simulation (datasets/truth.json), the counts from plain
-pandas on calls.csv."""
+The A/B test must show the planted, modest script effect the way the lesson's discussion
+question describes it (B probably better, the 95 % interval including zero, the truth inside
+it) and the alert rule must fire exactly on the planted dip; both truths come from the
+simulation (datasets/truth.json), the counts from plain pandas on calls.csv."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ import pytest
 from helpers.paths import DATASETS_DIR, NOTEBOOKS_DIR
 
 PLANTED_DIP = ["2025-06-10", "2025-06-11", "2025-06-12"]
+
+#: 08.1 and 08.4 small analyses, 08.2 and 08.3 values, 08.5 reading the A/B result
+#: (interpretation), 08.6 predict then run (peeking), 08.7 multiple choice (the KPI against
+#: gaming).
+EXERCISES = tuple(f"08.{k}" for k in range(1, 8))
 
 
 def _truth_effect(truth: dict) -> tuple[float, float]:
@@ -51,9 +57,13 @@ def check_run(run, folder: Path) -> None:
     rate_a, rate_b = _truth_effect(exp["truth"])
     true_diff = rate_b - rate_a
     assert r["ab_diff"] == pytest.approx(exp["diff"], rel=1e-9)
-    # the planted effect lies inside the interval, and the test detects it
-    assert r["ab_ci_low"] <= true_diff <= r["ab_ci_high"]
-    assert r["ab_significant"] is True and r["ab_prob_b_better"] > 0.99
+    # the planted effect is modest (B sells 5 % more: about +1.2 points) and the observed
+    # result is the one the discussion asks about: B probably better (P about 93 %), but the
+    # 95 % interval includes zero, so the test is not significant; the truth lies inside it
+    assert r["ab_ci_low"] < 0 < r["ab_ci_high"] and r["ab_ci_low"] <= true_diff <= r["ab_ci_high"]
+    assert r["ab_significant"] is False and 0.05 < r["ab_p_value"] < 0.25
+    assert 0.88 < r["ab_prob_b_better"] < 0.97
+    assert 0 < r["ab_diff"] < 0.03
     assert r["ab_rate_a"] == pytest.approx(rate_a, abs=0.03)
     # the alert fires exactly on the planted dip, and those are the only days under 10%
     assert r["alert_low_conversion_dates"] == PLANTED_DIP == exp["truth"]["alert"]["dip_dates"]
@@ -61,7 +71,10 @@ def check_run(run, folder: Path) -> None:
     assert r["kpis"]["contact_rate"] == pytest.approx(exp["contact_rate"], rel=1e-9)
     assert r["fp_fixed"] < 0.08 and r["fp_peeking"] > 2 * r["fp_fixed"]
     assert r["n_needed_per_arm"] > 500
-    assert run.outputs_text().count(": right.") == 4
+    text = run.rich_text()
+    for k in EXERCISES:
+        assert f"Exercise {k}: right" in text, k
+    assert "not yet" not in text and "not what happened" not in text
     outputs = run.out_dir / "output"
     assert list(outputs.glob("agent_kpis*.csv")) and list(outputs.glob("daily_kpis*.csv"))
 
@@ -76,7 +89,7 @@ def other_seed(run, folder: Path) -> None:
 
 def trainee(run) -> None:
     text = run.outputs_text()
-    assert text.count("not answered yet") == 4 and ": right." not in text
+    assert text.count("not answered yet") == len(EXERCISES) and ": right." not in text
 
 
 def _free_port() -> int:
@@ -180,7 +193,9 @@ def minimal_call_log_through_mapping(execute, request) -> None:
     assert "names no customer_id or lead_id" in text
     assert r["ab_skipped"] is True and "ab_diff" not in r
     assert "Skipped: the A/B test" in text and "script_variant" in text
-    assert "Skipped: exercise 08.1" in text and text.count(": right.") == 2  # 08.3, 08.4
+    assert "Skipped: exercise 08.1" in text and "Skipped: exercise 08.5" in text
+    # the exercises that need no A/B test still run: 08.3, 08.4, 08.6, 08.7
+    assert text.count(": right.") == 4
     assert r["p_base"] == pytest.approx(sale.sum() / answered.sum(), rel=1e-12)
     assert r["n_needed_per_arm"] > 500 and r["fp_peeking"] > r["fp_fixed"]
     assert "No agents table" in text and "No transactions" in text

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.data import public_dataset
 from helpers.paths import DATASETS_DIR
 from helpers.receivables import credit_default_receivables, read_credit_default
 from tests.conftest import CREDIT_DEFAULT, shared_file
@@ -111,7 +112,30 @@ def check_run(results: dict, exp: dict) -> None:
     assert 0 < results["expected_recovery_now"] < results["open_balance"]
 
 
-def check_credit(results: dict) -> None:
+def credit_figures(path: Path) -> dict:
+    """The credit-card file's counts with plain pandas (the UCI layout: a title row, then
+    the headers), for a run on an extract."""
+    raw = pd.read_csv(path, header=1, encoding="utf-8-sig")
+    pay0 = raw["PAY_0"].astype(int)
+    stage = pd.cut(pay0, [-10, 0, 1, 2, 3, 100], labels=["M0", "M1", "M2", "M3", "M3+"])
+    return {"clients": len(raw), "defaults": int(raw["default payment next month"].sum()),
+            "pay0": {str(k): int(v) for k, v in pay0.value_counts().sort_index().items()},
+            "sept": {str(k): int(v) for k, v in stage.value_counts().items() if v}}
+
+
+def check_credit(results: dict, extract: Path | None = None) -> None:
+    """The credit-card section: the published counts on the full file, or (``extract``) the
+    counts of the course's extract, recomputed with plain pandas."""
+    for stage, row in results["credit_roll_rates"].items():
+        vals = [v for v in row.values() if v is not None]
+        assert sum(vals) == pytest.approx(1.0, abs=1e-3), stage
+    if extract is not None:
+        exp = credit_figures(extract)
+        assert 1000 <= results["credit_clients"] == exp["clients"] < 30_000
+        assert results["credit_defaults"] == exp["defaults"]
+        assert results["credit_pay0_counts"] == exp["pay0"]
+        assert results["credit_stage_sept"] == exp["sept"]
+        return
     shared_file(*CREDIT_DEFAULT)
     assert results["credit_clients"] == 30_000
     assert results["credit_defaults"] == 6_636
@@ -119,30 +143,38 @@ def check_credit(results: dict) -> None:
     sept = results["credit_stage_sept"]
     assert sept["M1"] == 3688 and sept["M2"] == 2667 and sept["M3"] == 322
     assert sept["M3+"] == 76 + 26 + 11 + 9 + 19
-    for stage, row in results["credit_roll_rates"].items():
-        vals = [v for v in row.values() if v is not None]
-        assert sum(vals) == pytest.approx(1.0, abs=1e-3), stage
     rate = results["credit_default_rate_by_stage"]
     assert rate["M0"] < rate["M1"] < rate["M2"]
+
+
+#: 09.1, 09.2 and 09.5 small analyses, 09.3 and 09.4 counts, 09.6 predict then run (M1's cure
+#: rate), 09.7 an interpretation (the stage that rolls most money forward).
+EXERCISES = tuple(f"09.{k}" for k in range(1, 8))
+
+
+def check_exercises(run) -> None:
+    text = run.rich_text()
+    for k in EXERCISES:
+        assert f"Exercise {k}: right" in text, k
+    assert "not yet" not in text and "not what happened" not in text
 
 
 def bundled(run, folder: Path) -> None:
     check_run(run.results, expected(folder))
     check_credit(run.results)
-    text = run.rich_text()
-    for k in ("09.1", "09.2", "09.3", "09.4"):
-        assert f"Exercise {k}: right" in text, k
+    check_exercises(run)
     assert (run.out_dir / "output" / "aging_by_customer.csv").exists()
 
 
 def other_seed(run, folder: Path) -> None:
     check_run(run.results, expected(folder))
     assert run.results["as_of"] == json.loads((folder / "truth.json").read_text())["as_of"]
+    check_exercises(run)
 
 
 def trainee(run) -> None:
     text = run.rich_text()
-    for k in ("09.1", "09.2", "09.3"):
+    for k in EXERCISES:
         assert f"Exercise {k}: not answered yet" in text, k
     assert "right." not in text
 
@@ -246,5 +278,17 @@ def credit_default_as_invoices(execute, request) -> None:
     assert digests([Path(p) for p in before]) == before  # the source and the files written
 
 
+
+
+def credit_default_extract(execute, request) -> None:
+    """The credit-card section on the course's extract, as on a trainee's machine without
+    ../shared: the same reader, counts as plain pandas reads the extract, the exercise right."""
+    nowhere = request.getfixturevalue("tmp_path") / "no-shared"
+    extract = public_dataset("credit_default", shared_dir=nowhere, quiet=True)
+    run = execute("09", credit_default_file=str(extract))
+    check_credit(run.results, extract=extract)
+    assert "Exercise 09.4: right" in run.rich_text()
+
+
 #: Further runs, listed in the harness (tests/notebooks/test_notebooks.py).
-MORE = [minimal_export_through_mappings, credit_default_as_invoices]
+MORE = [minimal_export_through_mappings, credit_default_as_invoices, credit_default_extract]

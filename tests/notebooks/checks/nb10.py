@@ -8,6 +8,7 @@ the exported file against the privacy rule.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -65,19 +66,41 @@ def check_run(run, exp: dict) -> None:
     assert not {"name", "phone", "email", "id_number"} & set(queue.columns)
 
 
+#: Exercises 10.1-10.7: read-off, small analyses (10.2-10.4), the 6W3H sheet (10.5), which
+#: account first (10.6, interpretation), a smaller team's queue (10.7, predict then run).
+EXERCISES = tuple(f"10.{k}" for k in range(1, 8))
+
+
+def check_exercises(run) -> None:
+    text = run.rich_text()
+    for k in EXERCISES:
+        assert f"Exercise {k}: right" in text, k
+    assert "not yet" not in text and "not what happened" not in text
+    # the worked case's table shows shares as percentages, not 0.0 after rounding
+    assert re.search(r"\d+\.\d%", text)
+    # 10.4 is asked before the worked case prints its figure
+    nb = run.notebook["cells"]
+    asked = next(i for i, c in enumerate(nb) if 'check("10.4"' in "".join(c["source"]))
+    shown = next(i for i, c in enumerate(nb) if "of the overdue balance\"" in "".join(c["source"]))
+    assert asked < shown
+
+
 def bundled(run, folder: Path) -> None:
     check_run(run, expected(folder))
-    for k in ("10.1", "10.2", "10.3", "10.4"):
-        assert f"Exercise {k}: right" in run.rich_text(), k
+    check_exercises(run)
 
 
 def other_seed(run, folder: Path) -> None:
     check_run(run, expected(folder))
+    check_exercises(run)
 
 
 def trainee(run) -> None:
-    for k in ("10.1", "10.2", "10.3", "10.4"):
-        assert f"Exercise {k}: not answered yet" in run.rich_text(), k
+    text = run.rich_text()
+    for k in EXERCISES:
+        assert f"Exercise {k}: not answered yet" in text, k
+    assert run.outputs_text().count("not answered yet") == len(EXERCISES)
+    assert "right." not in text
 
 
 def smaller_team_gets_a_shorter_queue(execute, request) -> None:
