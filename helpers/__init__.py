@@ -38,7 +38,9 @@ The core every part builds on:
 - :mod:`helpers.exercises`   ``check(...)`` for the exercises
 - :mod:`helpers.scale`       DuckDB (and ibis/Spark) for data larger than pandas can hold
 - :mod:`helpers.simulate`    the seeded generator of the course's datasets
+- :mod:`helpers.handouts`    role-play scenarios (``role_play.yaml``) and printable cards (lessons 07, 08, 10)
 - :mod:`helpers.course`      running, exporting and preparing the course for a workshop
+- :mod:`helpers.timings`     the recorded minutes per part of every module (``lessons/timings.yaml``)
 """
 
 from __future__ import annotations

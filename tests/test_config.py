@@ -100,6 +100,7 @@ def test_every_bundled_yaml_file_is_read_by_a_schema():
 def _subclasses(cls: type) -> list[type]:
     import helpers.calls
     import helpers.data
+    import helpers.handouts
     import helpers.receivables
     import helpers.segments
     import helpers.value  # noqa: F401

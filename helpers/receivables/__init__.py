@@ -1,6 +1,8 @@
 """Receivables and collections (应收账款与催收), lessons 09 and 10.
 
-The collection material organises the work by how far an invoice is past its due date:
+The collection material (source 000) organises the work by how far an invoice is past its due
+date; the source's M1 is 0-30 days and it stops at M3, so day 0 in M0 and the M3+ stage are the
+course's choices (``collection_stages.yaml``):
 
 ======  ======================  ==========================================
 stage   days past due           what the salesperson does
@@ -50,9 +52,11 @@ Lesson 10, collection strategy:
 * ``_work_queue``: :func:`collection_accounts`, :func:`work_queue`, :func:`rank_accounts`,
   :func:`queue_view`, :func:`explore_queue`,
   :func:`export_queue`, :func:`plot_queue`.
-* ``_timeline``: :func:`account_timeline`, :func:`timeline_view`, :func:`explore_timeline`.
-* ``_worked_case``: :func:`worked_case`, :func:`plot_worked_case`.
-* ``_role_play``: :func:`role_play_cards`.
+* ``_timeline``: :func:`account_timeline`, :func:`timeline_view`, :func:`explore_timeline`,
+  :func:`fill_script` (the next action's call script filled in for the account).
+* ``_worked_case``: :func:`worked_case`, :func:`plot_worked_case`, :func:`style_worked_case`.
+* ``_role_play``: :func:`role_play_cards`, :func:`days_past_due_text` (printable cards from
+  ``role_play.yaml``: :mod:`helpers.handouts`).
 
 Tests: ``tests/receivables/test_<module>.py`` (one per module above) and the notebook tests
 (``pytest tests/notebooks -k "nb09 or nb10"``).
@@ -98,7 +102,7 @@ from ._playbook import (
     play_table,
 )
 from ._plots import plot_aging, plot_aging_trend, plot_roll_rates
-from ._role_play import role_play_cards
+from ._role_play import days_past_due_text, role_play_cards
 from ._roll_rates import (
     PAID,
     cure_rates,
@@ -115,6 +119,7 @@ from ._timeline import (
     TimelineInputs,
     account_timeline,
     explore_timeline,
+    fill_script,
     timeline_view,
 )
 from ._validation import validate_receivables
@@ -130,7 +135,7 @@ from ._work_queue import (
     rank_accounts,
     work_queue,
 )
-from ._worked_case import plot_worked_case, worked_case
+from ._worked_case import plot_worked_case, style_worked_case, worked_case
 
 __all__ = [
     # lesson 09: stages, checks, aging
@@ -211,9 +216,12 @@ __all__ = [
     "NextAction",
     "account_timeline",
     "timeline_view",
+    "fill_script",
     "TimelineInputs",
     "explore_timeline",
     "worked_case",
     "plot_worked_case",
+    "style_worked_case",
     "role_play_cards",
+    "days_past_due_text",
 ]

@@ -6,7 +6,36 @@ import pandas as pd
 
 from ._playbook import CollectionPlaybook
 
-__all__ = ["role_play_cards"]
+__all__ = ["days_past_due_text", "role_play_cards"]
+
+
+def days_past_due_text(days: int) -> str:
+    """Days past due in words: a negative number means not yet due (never "-5 days past due").
+
+    Parameters
+    ----------
+    days : int
+        As-of date minus due date, in days.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> [days_past_due_text(d) for d in (-30, -1, 0)]
+    ['not yet due (due in 30 days)', 'not yet due (due tomorrow)', 'due today']
+    >>> [days_past_due_text(d) for d in (1, 45)]
+    ['1 day past due', '45 days past due']
+    """
+    days = int(days)
+    if days < -1:
+        return f"not yet due (due in {-days} days)"
+    if days == -1:
+        return "not yet due (due tomorrow)"
+    if days == 0:
+        return "due today"
+    return f"{days} day{'s' if days != 1 else ''} past due"
 
 
 def role_play_cards(queue: pd.DataFrame, playbook: CollectionPlaybook, n: int = 4,
@@ -44,7 +73,7 @@ def role_play_cards(queue: pd.DataFrame, playbook: CollectionPlaybook, n: int = 
         cards.append(
             f"### Card: {r['stage']} · {r['customer_type']}\n"
             f"- **Situation**: {masked} owes {r['balance']:,.0f} on {int(r['invoices'])} "
-            f"invoice(s), {int(r['max_days_past_due'])} days past due at worst; "
+            f"invoice(s), {_worst(int(r['max_days_past_due']))}; "
             f"estimated chance to pay within 30 days {r['p_pay_30d']:.0%}.\n"
             f"- **You are**: {play.actor}, by {play.channel}; tone: {play.tone}.\n"
             f"- **Goal**: {play.goal}\n"
@@ -53,3 +82,8 @@ def role_play_cards(queue: pd.DataFrame, playbook: CollectionPlaybook, n: int = 
             f"- **If it fails**: {play.escalation}\n"
         )
     return cards
+
+
+def _worst(days: int) -> str:
+    """The oldest invoice's position: "N days past due at worst" or "not yet due (…)"."""
+    return days_past_due_text(days) + (" at worst" if days > 0 else "")
