@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from helpers.course import run_notebook
 from helpers.display import read_kept
 from helpers.paths import NOTEBOOKS_DIR, SOLUTIONS_DIR
+from tests.notebooks.kernel import SharedKernel
 
 
 @dataclass
@@ -47,6 +47,7 @@ class NotebookRun:
 
 
 _CACHE: dict[tuple, NotebookRun] = {}
+_KERNEL = SharedKernel()  # one per worker, reset before each run (see kernel.py)
 
 
 def _find(name: str, which: str) -> Path:
@@ -60,7 +61,10 @@ def _find(name: str, which: str) -> Path:
 
 @pytest.fixture(scope="session")
 def execute(tmp_path_factory: pytest.TempPathFactory):
-    """``execute("03", which="solutions", **parameters) -> NotebookRun``, cached per session."""
+    """``execute("03", which="solutions", **parameters) -> NotebookRun``, cached per session.
+
+    Every run uses the worker's shared kernel, emptied and reset first (``kernel.py``).
+    """
 
     def _execute(name: str, which: str = "solutions", **parameters: Any) -> NotebookRun:
         key = (name, which, json.dumps(parameters, sort_keys=True, default=str))
@@ -68,7 +72,7 @@ def execute(tmp_path_factory: pytest.TempPathFactory):
             source = _find(name, which)
             out_dir = tmp_path_factory.mktemp(f"nb{name}-{which}")
             parameters.setdefault("output_dir", str(out_dir / "output"))
-            executed = run_notebook(source, out_dir, parameters, cwd=out_dir)
+            executed = _KERNEL.run(source, out_dir / source.name, parameters, cwd=out_dir)
             nb = json.loads(executed.read_text(encoding="utf-8"))
             _CACHE[key] = NotebookRun(executed, nb, read_kept(nb), out_dir)
         return _CACHE[key]
