@@ -34,7 +34,7 @@ Lesson 04, clustering (``test_clusters.py``, ``test_lookalike.py``, ``test_clust
   :func:`stability`;
 * ``_lookalike``: :func:`attribute_matrix`, :func:`lookalike_scores`, :func:`prospect_ids`
   (people who have not bought yet), :func:`lookalike_attributes` (the attribute columns a
-  customer list has), :func:`lookalike_backtest` (does resemblance mean anything here?);
+  customer list has), :func:`lookalike_backtest` (does resemblance mean anything here?), :func:`truth_auc` (against the planted truth, course data only);
 * ``_cluster_plots``: :func:`plot_choose_k`, :func:`project_2d`, :func:`plot_clusters_2d`,
   :func:`plot_cluster_profile`, :func:`cluster_view`, :func:`explore_clusters`.
 """
@@ -78,6 +78,7 @@ from helpers.segments._lookalike import (
     lookalike_backtest,
     lookalike_scores,
     prospect_ids,
+    truth_auc,
 )
 from helpers.segments._migration import (
     cohort_caveat,
@@ -189,6 +190,7 @@ __all__ = [
     "lookalike_attributes",
     "lookalike_backtest",
     "lookalike_scores",
+    "truth_auc",
     "LookalikeCheck",
     "name_clusters",
     "plot_choose_k",

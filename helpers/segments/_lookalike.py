@@ -14,7 +14,8 @@ from helpers.errors import DataProblem, require_columns, sample_rows
 from helpers.segments._clusters import one_thread
 
 __all__ = ["LOOKALIKE_CATEGORICAL", "LOOKALIKE_NUMERIC", "LookalikeCheck", "attribute_matrix",
-           "lookalike_attributes", "lookalike_backtest", "lookalike_scores", "prospect_ids"]
+           "lookalike_attributes", "lookalike_backtest", "lookalike_scores", "prospect_ids",
+           "truth_auc"]
 
 #: Customer attributes known before anybody buys, used for look-alikes when present.
 LOOKALIKE_NUMERIC = ("birth_year", "children", "employees")
@@ -238,6 +239,39 @@ def _rank_auc(is_pos: np.ndarray, score: np.ndarray) -> float:
     n_pos = int(is_pos.sum())
     n_neg = len(is_pos) - n_pos
     return float((ranks[is_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def truth_auc(scores: pd.Series, truth: pd.Series,
+              become: Sequence[str] = ("loyal", "high_value_org")) -> float | None:
+    """How well the look-alike scores rank the prospects who would become ``become`` (AUC).
+
+    Only the course's generated data knows what a prospect would become (``truth``: the planted
+    type per customer id); on an analyst's data use :func:`lookalike_backtest` instead.
+
+    Parameters
+    ----------
+    scores : Series
+        :func:`lookalike_scores` of the prospects, indexed by customer id.
+    truth : Series
+        The planted type per customer id.
+    become : sequence of str
+        The types that count as "became a good customer".
+
+    Returns
+    -------
+    float or None
+        The AUC (0.5: no better than chance), or ``None`` when the prospects are all of one kind.
+
+    Examples
+    --------
+    >>> truth_auc(pd.Series([0.9, 0.2, 0.7], index=["a", "b", "c"]),
+    ...           pd.Series({"a": "loyal", "b": "bargain", "c": "bargain"}))
+    1.0
+    """
+    future = truth.reindex(scores.index).isin(list(become)).to_numpy()
+    if future.all() or not future.any():
+        return None
+    return _rank_auc(future, scores.to_numpy(dtype=float))
 
 
 def _backtest_groups(index: pd.Index, seeds: Any, others: Any) -> tuple[pd.Index, pd.Index]:

@@ -25,6 +25,7 @@ from scipy import special
 
 from helpers.errors import DataProblem, sample_rows
 
+from ._fit_base import param_values
 from ._inputs import compress, summary_column
 from ._optimise import minimise, penalised
 
@@ -248,7 +249,7 @@ def bgbb_loglik(params: Mapping[str, float] | Sequence[float],
     -------
     float
     """
-    vals = [params[k] for k in _NAMES] if isinstance(params, Mapping) else list(params)
+    vals = param_values(params, _NAMES)
     x, t_x, n, w = _bgbb_input(summary, frequency, recency, n_periods, weights)
     return float(w @ _bgbb_ll(np.asarray(vals, dtype=float), x, t_x, n)[0])
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from scipy import special
 
 from helpers.errors import DataProblem, sample_rows
 
+from ._fit_base import CountModelFit
 from ._inputs import compress, frequency_recency_t
 from ._optimise import minimise, penalised
 
@@ -30,7 +31,7 @@ __all__ = ["BGNBDFit", "bgnbd_loglik", "fit_bgnbd"]
 
 
 @dataclass(frozen=True)
-class BGNBDFit:
+class BGNBDFit(CountModelFit):
     """A fitted BG/NBD model.
 
     Attributes
@@ -65,11 +66,8 @@ class BGNBDFit:
     iterations: int = 0
     seconds: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    PARAM_NAMES: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
 
-    @property
-    def params(self) -> dict[str, float]:
-        """``{"r": …, "alpha": …, "a": …, "b": …}``."""
-        return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b}
 
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """Probability that a customer with this history is still alive at ``T``.
@@ -119,30 +117,6 @@ class BGNBDFit:
         zero = np.zeros_like(t)
         return _conditional_expected(self.r, self.alpha, self.a, self.b, t, zero, zero, zero)
 
-    def predict(self, summary: pd.DataFrame, t: float) -> pd.DataFrame:
-        """``p_alive`` and ``expected_purchases`` over ``t`` for every customer of ``summary``.
-
-        Parameters
-        ----------
-        summary : DataFrame
-            ``frequency``, ``recency``, ``T`` per customer.
-        t : float
-            The horizon.
-
-        Returns
-        -------
-        DataFrame
-            Indexed like ``summary``.
-
-        Raises
-        ------
-        DataProblem
-            A bad summary (see :func:`fit_bgnbd`).
-        """
-        x, t_x, big_t, index = frequency_recency_t(summary)
-        return pd.DataFrame({"p_alive": self.p_alive(x, t_x, big_t),
-                             "expected_purchases": self.expected_purchases(t, x, t_x, big_t)},
-                            index=index)
 
 
 def _p_alive(r: float, alpha: float, a: float, b: float, x: np.ndarray, t_x: np.ndarray,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from scipy import special, stats
 
 from helpers.errors import DataProblem, sample_rows
 
+from ._fit_base import CountModelFit, param_values
 from ._inputs import compress, frequency_recency_t
 from ._optimise import minimise, penalised
 
@@ -64,7 +65,7 @@ def _mbg_terms(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, big_t: np
 
 
 @dataclass(frozen=True)
-class MBGNBDFit:
+class MBGNBDFit(CountModelFit):
     """A fitted MBG/NBD model (attributes as :class:`BGNBDFit`).
 
     Attributes
@@ -92,11 +93,8 @@ class MBGNBDFit:
     iterations: int = 0
     seconds: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    PARAM_NAMES: ClassVar[tuple[str, ...]] = _NAMES
 
-    @property
-    def params(self) -> dict[str, float]:
-        """``{"r": …, "alpha": …, "a": …, "b": …}``."""
-        return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b}
 
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """Probability that a customer with this history is still alive at ``T``.
@@ -173,24 +171,6 @@ class MBGNBDFit:
         return (np.exp(special.betaln(a, b + x + 1) - special.betaln(a, b)) * nb
                 + np.exp(special.betaln(a + 1, b + x) - special.betaln(a, b)) * (1 - below))
 
-    def predict(self, summary: pd.DataFrame, t: float) -> pd.DataFrame:
-        """``p_alive`` and ``expected_purchases`` over ``t`` for every customer of ``summary``.
-
-        Parameters
-        ----------
-        summary : DataFrame
-            ``frequency``, ``recency``, ``T`` per customer.
-        t : float
-            The horizon, in the model's time unit.
-
-        Returns
-        -------
-        DataFrame
-        """
-        x, t_x, big_t, index = frequency_recency_t(summary)
-        return pd.DataFrame({"p_alive": self.p_alive(x, t_x, big_t),
-                             "expected_purchases": self.expected_purchases(t, x, t_x, big_t)},
-                            index=index)
 
 
 def mbgnbd_loglik(params: Mapping[str, float] | Sequence[float],
@@ -211,7 +191,7 @@ def mbgnbd_loglik(params: Mapping[str, float] | Sequence[float],
     -------
     float
     """
-    vals = [params[k] for k in _NAMES] if isinstance(params, Mapping) else list(params)
+    vals = param_values(params, _NAMES)
     x, t_x, big_t, _ = frequency_recency_t(summary, frequency, recency, T)
     ll, _ = _mbg_terms(np.log(np.asarray(vals, dtype=float)), x, t_x, big_t, grad=False)
     return float(ll.sum())

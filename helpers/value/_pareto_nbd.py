@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ from scipy import special
 
 from helpers.errors import DataProblem, sample_rows
 
+from ._fit_base import CountModelFit, param_values
 from ._inputs import compress, frequency_recency_t
 from ._optimise import minimise, penalised
 
@@ -157,7 +158,7 @@ def _growth(s: float, base: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class ParetoNBDFit:
+class ParetoNBDFit(CountModelFit):
     """A fitted Pareto/NBD model.
 
     Attributes
@@ -186,11 +187,8 @@ class ParetoNBDFit:
     iterations: int = 0
     seconds: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    PARAM_NAMES: ClassVar[tuple[str, ...]] = _NAMES
 
-    @property
-    def params(self) -> dict[str, float]:
-        """``{"r": …, "alpha": …, "s": …, "beta": …}``."""
-        return {"r": self.r, "alpha": self.alpha, "s": self.s, "beta": self.beta}
 
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """Probability that a customer with this history is still alive at ``T``.
@@ -275,25 +273,6 @@ class ParetoNBDFit:
         inner = (nb(x[..., None], tau) * w).sum(axis=-1) * (1 - surv_t) / 2
         return surv_t * nb(x, t) + inner
 
-    def predict(self, summary: pd.DataFrame, t: float) -> pd.DataFrame:
-        """``p_alive`` and ``expected_purchases`` over ``t`` for every customer of ``summary``.
-
-        Parameters
-        ----------
-        summary : DataFrame
-            ``frequency``, ``recency``, ``T`` per customer.
-        t : float
-            The horizon, in the model's time unit.
-
-        Returns
-        -------
-        DataFrame
-            Indexed like ``summary``.
-        """
-        x, t_x, big_t, index = frequency_recency_t(summary)
-        return pd.DataFrame({"p_alive": self.p_alive(x, t_x, big_t),
-                             "expected_purchases": self.expected_purchases(t, x, t_x, big_t)},
-                            index=index)
 
 
 def pareto_nbd_loglik(params: Mapping[str, float] | Sequence[float],
@@ -314,7 +293,7 @@ def pareto_nbd_loglik(params: Mapping[str, float] | Sequence[float],
     -------
     float
     """
-    vals = [params[k] for k in _NAMES] if isinstance(params, Mapping) else list(params)
+    vals = param_values(params, _NAMES)
     x, t_x, big_t, _ = frequency_recency_t(summary, frequency, recency, T)
     ll, _ = _parts(np.asarray(vals, dtype=float), x, t_x, big_t)
     return float(ll.sum())

@@ -146,3 +146,17 @@ def test_backtest_too_good_names_an_attribute_known_only_after_buying():
     with pytest.warns(Caveat, match="filled in only after people buy"):
         check = lookalike_backtest(m, model, ~model, seed=3)
     assert check.auc > 0.97
+
+
+def test_truth_auc_equals_scikit_learn_and_is_none_for_one_kind():
+    from sklearn.metrics import roc_auc_score
+
+    from helpers.segments import truth_auc
+
+    rng = np.random.default_rng(3)
+    ids = [f"c{i}" for i in range(200)]
+    scores = pd.Series(rng.random(200).round(2), index=ids)  # ties on purpose
+    truth = pd.Series(rng.choice(["loyal", "high_value_org", "bargain", "lapsed"], 200), index=ids)
+    good = truth.isin(["loyal", "high_value_org"])
+    assert truth_auc(scores, truth) == pytest.approx(roc_auc_score(good, scores))
+    assert truth_auc(scores, pd.Series("bargain", index=ids)) is None
