@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ def using_language(lang: str) -> Iterator[None]:
         set_language(before)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str = "zh") -> dict[str, str]:
     """The code-string catalog of one language: English text -> its translation.
 
