@@ -253,7 +253,7 @@ def case_value() -> dict[str, Callable[..., Any]]:
                                "returns": 1.0 + 0.25 * (i % 3), "late_payment": 1.0}}
 
     def build() -> Move:
-        prep = value.ValueInputs(drivers, rates)
+        prep = value.ValueInputs(drivers, rates, lean=True)  # as explore_value builds it
         value.value_view(prep)  # the widget's first drawing
         return lambda i: value.value_view(prep, **params(i))
 

@@ -89,15 +89,24 @@ def _add_terms(row: np.ndarray, scratch: np.ndarray, *terms: tuple[float, np.nda
         np.add(row, np.multiply(x, r, out=scratch), out=row)
 
 
-def _profit_bridge(d: dict[str, np.ndarray], rates: CostRates, index: pd.Index) -> pd.DataFrame:
+#: The columns of the profit table the widget itself draws (tiers, economics, whale curve).
+LEAN_COLUMNS = ("revenue", "cost_to_serve", "profit")
+
+
+def _profit_bridge(d: dict[str, np.ndarray], rates: CostRates, index: pd.Index,
+                   work: np.ndarray | None = None, lean: bool = False) -> pd.DataFrame:
     """:func:`apply_cost_rates` on the drivers' columns as arrays.
 
     The same operations in the same order (so the same numbers), written into one block (rows
-    in ``MONEY_COLUMNS`` order).
+    in ``MONEY_COLUMNS`` order). ``work``: a reusable ``(len(MONEY_COLUMNS) + 1, n)`` block to
+    compute in (fresh memory costs more in page faults than the arithmetic); ``lean``: return
+    only :data:`LEAN_COLUMNS` (copied out of ``work``), else the whole table.
     """
     svc, per = rates.service, rates.service.per_contact
     calls, late = rates.calls, rates.late_payment
-    block, scratch = np.empty((len(MONEY_COLUMNS), len(index))), np.empty(len(index))
+    if work is None:
+        work = np.empty((len(MONEY_COLUMNS) + 1, len(index)))
+    block, scratch = work[:-1], work[-1]
     row = dict(zip(MONEY_COLUMNS, block, strict=True))
     for name in _MONEY:
         row[name][:] = d[name]
@@ -132,7 +141,10 @@ def _profit_bridge(d: dict[str, np.ndarray], rates: CostRates, index: pd.Index) 
     for name in COST_COLUMNS[1:]:
         np.add(serve, row[name], out=serve)
     np.subtract(row["gross_margin"], serve, out=row["profit"])
-    return pd.DataFrame(block.T, index=index, columns=list(MONEY_COLUMNS), copy=False)
+    if lean:
+        picked = np.stack([row[c] for c in LEAN_COLUMNS], axis=1)
+        return pd.DataFrame(picked, index=index, columns=list(LEAN_COLUMNS), copy=False)
+    return pd.DataFrame(block.T.copy(), index=index, columns=list(MONEY_COLUMNS), copy=False)
 
 
 def _driver_arrays(drivers: pd.DataFrame) -> dict[str, np.ndarray] | None:
@@ -169,20 +181,29 @@ class ValueInputs:
         Base rates (the bundled file when ``None``).
     keep : int
         Rate choices kept (each holds a profit table as long as ``drivers``).
+    lean : bool
+        Keep only the profit columns the widget draws (:data:`LEAN_COLUMNS`): what
+        :func:`explore_value` uses, so a new rate choice answers in well under 50 ms at 100k
+        customers. ``False`` (default): the whole table of :func:`apply_cost_rates`.
     """
 
     def __init__(self, drivers: pd.DataFrame, cost_rates: CostRatesLike = None,
-                 keep: int = 8) -> None:
+                 keep: int = 8, lean: bool = False) -> None:
         self.drivers, self.rates, self.keep = drivers, resolve_cost_rates(cost_rates), keep
+        self.lean = lean
         self._by_rates: dict[RateKey, dict[str, Any]] = {}
         self._arrays = _driver_arrays(drivers)
+        self._work: np.ndarray | None = None  # the block every new rate choice is computed in
         # revenue does not depend on the rates: its values and their sort are kept once
         self._revenue_sorted: tuple[np.ndarray, np.ndarray] | None = None
 
     def _bridge(self, rates: CostRates) -> pd.DataFrame:
         if self._arrays is None:
-            return apply_cost_rates(self.drivers, rates)
-        return _profit_bridge(self._arrays, rates, self.drivers.index)
+            full = apply_cost_rates(self.drivers, rates)
+            return full[list(LEAN_COLUMNS)] if self.lean else full
+        if self._work is None:
+            self._work = np.empty((len(MONEY_COLUMNS) + 1, len(self.drivers)))
+        return _profit_bridge(self._arrays, rates, self.drivers.index, self._work, self.lean)
 
     def for_rates(self, rate_scale: Mapping[str, float] | None) -> dict[str, Any]:
         """``profit``, ``curve``, ``summary`` and the ranks for one choice of multipliers.
@@ -303,7 +324,8 @@ def value_view(
     Returns
     -------
     dict
-        ``profit`` (per customer), ``tiers``, ``economics`` (:func:`tier_economics`),
+        ``profit`` (per customer; only :data:`LEAN_COLUMNS` for a lean :class:`ValueInputs`),
+        ``tiers``, ``economics`` (:func:`tier_economics`),
         ``curve`` (the whale curve, thinned to at most 500 points) and ``summary``
         (:func:`whale_summary`, or ``None`` if total profit is not positive).
 
@@ -338,7 +360,7 @@ def explore_value(drivers: pd.DataFrame, cost_rates: CostRatesLike = None) -> w.
     -------
     ipywidgets.Widget
     """
-    prep = ValueInputs(drivers, cost_rates)  # profit per rate choice, kept between moves
+    prep = ValueInputs(drivers, cost_rates, lean=True)  # profit per rate choice, kept
     cut_low = w.FloatSlider(value=0.5, min=0.05, max=0.9, step=0.05, description="low | silver")
     cut_mid = w.FloatSlider(value=0.8, min=0.1, max=0.95, step=0.05, description="silver | gold")
     cut_top = w.FloatSlider(value=0.95, min=0.15, max=0.99, step=0.01, description="gold | diam.")

@@ -151,3 +151,27 @@ def test_a_callers_changes_to_a_view_never_reach_the_next_one():
     pd.testing.assert_frame_equal(again["profit"], want, check_exact=True)
     pd.testing.assert_frame_equal(again["curve"], want_curve, check_exact=True)
     assert "extra" not in again["profit"].columns
+
+
+@pytest.mark.parametrize("nan", [False, True])
+def test_a_lean_view_is_the_full_views_drawn_columns(nan):
+    from helpers.value._value_widget import LEAN_COLUMNS
+
+    drivers = _drivers(800)
+    if nan:  # the fallback through apply_cost_rates
+        drivers.iloc[5, drivers.columns.get_loc("call_minutes")] = float("nan")
+    full, lean = v.ValueInputs(drivers, RATES), v.ValueInputs(drivers, RATES, lean=True)
+    for scale in [None, {"service": 2.0}, {"calls": 0.5, "returns": 3.0}, None]:
+        a = v.value_view(full, cuts=(0.4, 0.7, 0.9), rate_scale=scale)
+        b = v.value_view(lean, cuts=(0.4, 0.7, 0.9), rate_scale=scale)
+        assert list(b["profit"].columns) == list(LEAN_COLUMNS)
+        pd.testing.assert_frame_equal(b["profit"], a["profit"][list(LEAN_COLUMNS)],
+                                      check_exact=True)
+        pd.testing.assert_frame_equal(b["economics"], a["economics"], check_exact=True)
+        pd.testing.assert_series_equal(b["tiers"], a["tiers"])
+    # the reused work block must not leak one rate choice's numbers into a cached other
+    again = v.value_view(lean, rate_scale={"service": 2.0})["profit"]
+    from helpers.value._cost_rates import resolve_cost_rates
+
+    want = v.apply_cost_rates(drivers, resolve_cost_rates(RATES).scaled({"service": 2.0}))
+    pd.testing.assert_frame_equal(again, want[list(LEAN_COLUMNS)], check_exact=True)
