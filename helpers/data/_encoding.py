@@ -6,7 +6,8 @@ letters (and not whole words of accented letters, as Greek or Cyrillic read as c
 else charset-normalizer's best guess, unless the plausible readings disagree: then the loader
 refuses and asks for ``encoding=`` rather than guess. A Latin-1 ``Müller`` decodes as GB18030
 too (``M黮ler``), which is why decoding without error is not enough. Korean (cp949, EUC-KR)
-bytes read as common Chinese and are not told apart yet: pass ``encoding='cp949'``.
+bytes read as common Chinese too; a text that reads as cp949 almost only in Hangul syllables is
+refused as unclear (pass ``encoding='cp949'``), as are Russian and Greek ones.
 
 >>> detect_encoding("客户".encode("gbk"), None, "x.csv")
 'gb18030'
@@ -72,14 +73,16 @@ def _foreign_words(text: str) -> bool:
     return alien / len(accented) >= 0.5
 
 
-#: Single-byte encodings of other alphabets, and the letters a text in them is made of.
-#: (Russian А-я Ёё; Greek Α-ω with tonos on small letters: the letters of running text.)
+#: Encodings of other alphabets that GB18030 also reads, and the letters a text in them is made
+#: of (Russian А-я Ёё; Greek Α-ω with tonos on small letters; Korean Hangul syllables). Chinese
+#: read as cp949 gives Hangul for only about 60 % of its characters (the rest reads as Hanja).
 _ALPHABETS = {"cp1251": re.compile(r"[\u0410-\u044f\u0401\u0451]"),
-              "cp1253": re.compile(r"[\u0391-\u03a9\u03ac-\u03ce]")}
+              "cp1253": re.compile(r"[\u0391-\u03a9\u03ac-\u03ce]"),
+              "cp949": re.compile(r"[\uac00-\ud7a3]")}
 
 
 def _alphabet_readings(data: bytes) -> dict[str, str]:
-    """Cyrillic or Greek readings of ``data`` made almost only of that alphabet's letters.
+    """Cyrillic, Greek or Korean readings of ``data`` made almost only of that alphabet's letters.
 
     GB18030 reads cp1251 Russian as common Chinese (``Иван`` -> ``肉囗``); a Chinese text read as
     cp1251 gives letters mixed with symbols. Twenty letters at least, eight of them different, so

@@ -44,6 +44,8 @@ from tests.data.test_gallery import CU, TXC, D, Value, Warn, error, excel, run_c
 
 GREEK = CU + "C1,individual,Ελένη Παππά,2024-01-01\nC2,individual,Νίκος Ιωάννου,2024-01-02\n"
 RUSSIAN = CU + "C1,individual,Иван Петров,2024-01-01\nC2,individual,Анна Смирнова,2024-01-02\n"
+KOREAN = CU + ("C1,individual,김민수 서울특별시 강남구,2024-01-01\n"
+               "C2,individual,이영희 부산광역시 해운대구 우동,2024-01-02\n")
 BIG5 = CU + "C1,individual,陳大文,2024-01-01\nC2,individual,黃小明,2024-01-02\n"
 EURO = ("transaction_id;customer_id;purchase_date;amount;city\n"
         "T1;C1;2024-01-02;1.234,56;Düsseldorf\nT2;C2;2024-01-03;12,50;Köln\n")
@@ -57,6 +59,10 @@ FILES: list[tuple[str, Callable[[Path], Path], str, dict[str, Any], Any]] = [
      error("encoding is unclear", "cp1253", "Ελένη")),
     ("cyrillic cp1251 is not read as Western", text(RUSSIAN, "cp1251"), "customers", {},
      error("encoding is unclear", "cp1251", "Иван")),
+    ("korean cp949 is not read as Chinese", text(KOREAN, "cp949"), "customers", {},
+     error("encoding is unclear", "cp949", "김민수")),
+    ("korean with encoding given", text(KOREAN, "cp949"), "customers", {"encoding": "cp949"},
+     Value("name", ["김민수 서울특별시 강남구", "이영희 부산광역시 해운대구 우동"])),
     ("cyrillic with encoding given", text(RUSSIAN, "cp1251"), "customers",
      {"encoding": "cp1251"}, Value("name", ["Иван Петров", "Анна Смирнова"])),
     ("latin-1 semicolon export with decimal commas", text(EURO, "latin-1"), "transactions", {},
