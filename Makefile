@@ -12,7 +12,7 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SEED ?= 2024
 TRAINEES ?= trainee01 trainee02 trainee03
 
-.PHONY: lab test course install install-test lint bench trainee-notebooks workshop data clean help
+.PHONY: lab test course site slides handouts dashboard install install-test lint bench trainee-notebooks workshop data clean help
 
 help:
 	@sed -n '2,5p' Makefile
@@ -29,6 +29,8 @@ $(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
 	# every process that imports nbformat (papermill, nbval, JupyterLab). Nothing needs it: without it
 	# jsonschema merely skips one URI format check. See README, "Why these dependencies".
 	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
+	# the Chinese font for the browser (fontconfig; Linux only, macOS/Windows ship one)
+	$(BIN)/python -m helpers.i18n fonts --install >/dev/null
 	touch $@
 
 $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
@@ -39,9 +41,15 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# EDITION=zh: the Chinese edition (notebooks/zh/, `lang = "zh"`) with JupyterLab's menus in Chinese
+# (a settings folder of its own in build/, so your usual JupyterLab settings stay as they are)
+EDITION ?= en
+ZH := $(filter zh,$(EDITION))
+LAB_SETTINGS := $(CURDIR)/build/lab-zh
 lab: install
 	$(BIN)/python -m ipykernel install --user --name customer-course --display-name "Customer course (.venv)" >/dev/null
-	$(BIN)/jupyter lab --port=$(PORT) $(LAB_ROOT) --ServerApp.root_dir="$(CURDIR)" notebooks/00-welcome.ipynb
+	$(if $(ZH),mkdir -p "$(LAB_SETTINGS)/@jupyterlab/translation-extension" && echo '{"locale": "zh_CN"}' > "$(LAB_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings",@true)
+	$(if $(ZH),JUPYTERLAB_SETTINGS_DIR="$(LAB_SETTINGS)") $(BIN)/jupyter lab --port=$(PORT) $(LAB_ROOT) --ServerApp.root_dir="$(CURDIR)" notebooks/$(if $(ZH),zh/)00-welcome.ipynb
 
 # ruff reads the notebooks in solutions/ natively; mypy's files and options are in pyproject.toml
 lint: install-test
@@ -54,7 +62,30 @@ test: lint
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 course: install
-	$(BIN)/python -m helpers.course run-all --out build/course
+	$(BIN)/python -m helpers.course run-all --out build/course --lang $(EDITION)
+
+# the course site in build/site/ (open build/site/index.html; works from file:// with no network):
+# Sphinx + myst-nb over the lessons and the notebooks executed by `make course` (those missing
+# from build/course are executed first; the site build itself never runs a notebook)
+site: install
+	$(BIN)/python -m helpers.site site --run
+
+# one 16:9 PDF deck per module in build/slides/{en,zh}/ (plots from build/course when present)
+slides: install
+	$(BIN)/python -m helpers.site slides
+
+# print-ready A4 PDFs in build/handouts/{en,zh}/: RFM grid, playbook matrix, 6W3H sheet,
+# role-play and observer cards, glossary, agenda
+handouts: install
+	$(BIN)/python -m helpers.site handouts
+
+# the team lead's dashboard in Voilà (filters, KPI cards, chart, alerts; no code); EDITION=zh for
+# Chinese, DASHBOARD_PORT to change the port, VOILA_ARGS=--no-browser on a server. A kernel is
+# kept pre-heated (the notebook already run), so a page opens at once instead of after a run
+DASHBOARD_PORT ?= 8866
+DASHBOARD_VOILA := --preheat_kernel=True --pool_size=1
+dashboard: install
+	COURSE_EDITION=$(or $(EDITION),en) $(BIN)/voila solutions/dashboard.ipynb --port=$(DASHBOARD_PORT) $(DASHBOARD_VOILA) $(VOILA_ARGS)
 
 trainee-notebooks: install
 	$(BIN)/python -m helpers.course make-trainee

@@ -274,6 +274,22 @@ def case_clv() -> dict[str, Callable[..., Any]]:
     return {"plain": move}
 
 
+def case_risk() -> dict[str, Callable[..., Any]]:
+    from helpers import value
+
+    rng = np.random.default_rng(5)
+    valued = value.risk_adjusted_value(pd.DataFrame({
+        "clv": rng.gamma(1.0, 1000.0, N), "p_on_time": rng.uniform(size=N),
+        "expected_loss": rng.gamma(1.0, 40.0, N), "collection_cost": rng.gamma(1.0, 10.0, N)},
+        index=np.char.add("C", np.arange(N).astype(str))))
+
+    def move(i: int) -> Any:
+        return value.risk_value_view(valued, 0.1 * (i % 11), 0.25 * (i % 9), 0.25 * (i % 5),
+                                     places=200)
+
+    return {"plain": move}
+
+
 def case_aging() -> dict[str, Callable[..., Any]]:
     import helpers.receivables as rc
 
@@ -387,7 +403,8 @@ def case_quality() -> dict[str, Callable[..., Any]]:
 
 CASES: dict[str, Callable[[], dict[str, Callable[..., Any]]]] = {
     "queue": case_queue, "clusters": case_clusters, "rfm": case_rfm, "rules": case_rules,
-    "value": case_value, "clv": case_clv, "aging": case_aging, "timeline": case_timeline,
+    "value": case_value, "clv": case_clv, "risk": case_risk, "aging": case_aging,
+    "timeline": case_timeline,
     "capacity": case_capacity, "dashboard": case_dashboard, "actions": case_actions,
     "signups": case_signups, "roles": case_roles, "quality": case_quality,
 }

@@ -30,10 +30,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from helpers._kernels import CellTimeout, _ipc_kernel_manager, _stopped_message
 from helpers.exercises import STORE_NAME, add_workshop_parsers, answers_for, trainee_package
+from helpers.i18n import EDITION_DIR, edition_problems, zh_solution
 from helpers.papermill_engine import recheck_after_send
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_DIR, SOLUTIONS_DIR
 from helpers.simulate import write_datasets
+from helpers.site import export_html as offline_html
 
 CODE_BLOCK = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*\n?",
                         re.S | re.M)
@@ -89,7 +92,8 @@ def trainee_copy(notebook: dict[str, Any]) -> dict[str, Any]:
     -------
     dict
         The copy: solution blocks replaced (code: ``name = None  # YOUR CODE HERE``; markdown:
-        a placeholder), outputs and execution counts cleared, marked ``course.copy = trainee``.
+        a placeholder), outputs and execution counts cleared, marked ``course.copy = trainee``
+        (an edition's ``course.lang`` kept).
 
     Examples
     --------
@@ -110,7 +114,9 @@ def trainee_copy(notebook: dict[str, Any]) -> dict[str, Any]:
         tags = cell.get("metadata", {}).get("tags", [])
         if "solution" in tags:
             cell["metadata"]["tags"] = [t for t in tags if t != "solution"]
-    nb.setdefault("metadata", {})["course"] = {"copy": "trainee"}
+    edition = {k: v for k, v in nb.setdefault("metadata", {}).get("course", {}).items()
+               if k == "lang"}
+    nb["metadata"]["course"] = {"copy": "trainee", **edition}
     return nb
 
 
@@ -122,8 +128,18 @@ def _dump(nb: dict[str, Any]) -> str:
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+def _editions(src: Path, out: Path) -> list[tuple[Path, dict[str, Any] | None]]:
+    """Each edition's trainee file and solution notebook; None: its Chinese is incomplete."""
+    return [(out / src.name, _read(src)),
+            (out / EDITION_DIR / src.name, zh_solution(src, src.parent / EDITION_DIR))]
+
+
 def make_trainee(solutions: Path = SOLUTIONS_DIR, out: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """Write the trainee copy of every solution notebook into ``out``.
+    """Write the trainee copy of every solution notebook into ``out``, and the Chinese edition.
+
+    The Chinese edition goes to ``out/zh/`` for each notebook whose Chinese text
+    (``solutions/zh/<name>.md``) is complete; a Chinese copy whose text became incomplete (a new
+    or changed English cell) is removed, so no English cell passes for Chinese.
 
     Parameters
     ----------
@@ -135,12 +151,15 @@ def make_trainee(solutions: Path = SOLUTIONS_DIR, out: Path = NOTEBOOKS_DIR) -> 
     list of Path
         The files written.
     """
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     for src in course_notebooks(solutions):
-        target = out / src.name
-        target.write_text(_dump(trainee_copy(_read(src))), encoding="utf-8")
-        written.append(target)
+        for target, nb in _editions(src, out):
+            if nb is None:
+                target.unlink(missing_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(_dump(trainee_copy(nb)), encoding="utf-8")
+            written.append(target)
     return written
 
 
@@ -159,65 +178,19 @@ def out_of_step(solutions: Path = SOLUTIONS_DIR, trainee: Path = NOTEBOOKS_DIR) 
     """
     problems = []
     for src in course_notebooks(solutions):
-        target = trainee / src.name
-        if not target.exists() or _read(target) != json.loads(_dump(trainee_copy(_read(src)))):
-            problems.append(src.name)
-    extra = {p.name for p in course_notebooks(trainee)} - {p.name for p in
-                                                           course_notebooks(solutions)}
+        for target, nb in _editions(src, trainee):
+            name = target.relative_to(trainee).as_posix()
+            if nb is None:
+                problems += [f"{name} (its Chinese is incomplete)"] if target.exists() else []
+            elif not target.exists() or _read(target) != json.loads(_dump(trainee_copy(nb))):
+                problems.append(name)
+    names = {p.name for p in course_notebooks(solutions)}
+    extra = [f"{d}{p.name}" for d in ("", f"{EDITION_DIR}/")
+             for p in course_notebooks(trainee / d) if p.name not in names]
     return problems + sorted(f"{n} (no solution notebook)" for n in extra)
 
 
-def _ipc_kernel_manager() -> type:
-    """A kernel manager whose kernel talks over Unix sockets instead of TCP ports.
-
-    With TCP, two notebooks started at the same moment (the test suite runs two workers) can pick
-    the same free port, and one kernel dies with "Address already in use". IPC socket files are
-    named after each kernel's unique connection file, so they cannot collide.
-    """
-    # deferred: jupyter_client and traitlets are only needed to run notebooks
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum, default
-
-    class IPCKernelManager(AsyncKernelManager):
-        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-        @default("ip")
-        def _ip_default(self) -> str:
-            # an absolute path: the kernel runs in the notebook's folder, the client does not
-            return str(Path(tempfile.mkdtemp(prefix="course-kernel-")) / "k")
-
-    return IPCKernelManager
-
-
 CELL_TIMEOUT = 900  # seconds one cell may run before the run fails (``run --timeout`` sets it)
-
-
-class CellTimeout(RuntimeError):
-    """A cell ran past the per-cell time limit, or its kernel died; the message names the cell."""
-
-
-def _cell_line(cell: Any) -> str:
-    r"""The first line of a cell's code that is not blank or a comment, shortened to 70 signs.
-
-    >>> _cell_line({"source": "# a comment\n\nexplore_capacity(scored.test, target=target)"})
-    'explore_capacity(scored.test, target=target)'
-    """
-    lines = [ln.strip() for ln in str(cell.get("source", "")).splitlines()]
-    first = next((ln for ln in lines if ln and not ln.startswith("#")), "")
-    return first if len(first) <= 70 else first[:67] + "..."
-
-
-def _stopped_message(source: Path, target: Path, current: dict[str, Any], timeout: int,
-                     error: Exception) -> str:
-    where = (f"cell {current['index']} (`{_cell_line(current['cell'])}`)" if current
-             else "kernel start")
-    if isinstance(error, TimeoutError):
-        what = (f"did not finish within {timeout} s; it was stopped. If the data is that large, "
-                f"allow more with `--timeout SECONDS`")
-    else:
-        what = (f"lost its kernel ({error}); the kernel process died, often for lack of memory: "
-                f"free memory or run on a sample of the data")
-    return f"{source.name}: {where} {what}. The executed copy so far is in {target}."
 
 
 def execute_notebook(
@@ -312,7 +285,7 @@ def run_notebook(
 
 
 def export_html(notebook: Path) -> Path:
-    """Export an executed notebook to HTML beside it (widget state and plots included).
+    """Export an executed notebook to HTML beside it that works offline (:mod:`helpers.site`).
 
     Parameters
     ----------
@@ -322,15 +295,10 @@ def export_html(notebook: Path) -> Path:
     Returns
     -------
     Path
-        The HTML file (same name, ``.html``).
+        The HTML file (same name, ``.html``); widgets draw from their stored state with the
+        renderer copied into ``_vendor/`` beside it, and nothing is fetched from the network.
     """
-    # deferred: nbconvert is heavy and only needed by `run-all`
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter().from_filename(str(notebook))
-    html = notebook.with_suffix(".html")
-    html.write_text(body, encoding="utf-8")
-    return html
+    return offline_html(notebook)
 
 
 def _run_and_export(nb: Path, target: Path, parameters: dict[str, Any] | None) -> float:
@@ -346,6 +314,7 @@ def run_all(
     parameters: dict[str, Any] | None = None,
     only: Sequence[str] = (),
     jobs: int | None = None,
+    lang: str = "en",
 ) -> list[tuple[str, float]]:
     """Execute every course notebook and export each to HTML, ``jobs`` notebooks at a time.
 
@@ -364,6 +333,8 @@ def run_all(
         Notebook name prefixes to run (e.g. ``["00", "03"]``); all when empty.
     jobs : int, optional
         Notebooks run at the same time (default: the number of cores, at most 4).
+    lang : {"en", "zh"}
+        The edition; the Chinese one (notebooks with complete Chinese only) goes to ``out / "zh"``.
 
     Returns
     -------
@@ -373,6 +344,8 @@ def run_all(
     from concurrent.futures import ThreadPoolExecutor
 
     folder = SOLUTIONS_DIR if which == "solutions" else NOTEBOOKS_DIR
+    if lang != "en":
+        folder, out = _zh_sources(which, out / EDITION_DIR), out / EDITION_DIR
     chosen = [nb for nb in course_notebooks(folder)
               if not only or any(nb.name.startswith(o) for o in only)]
     jobs = jobs or min(4, os.cpu_count() or 1)
@@ -387,8 +360,20 @@ def run_all(
     return timings
 
 
+def _zh_sources(which: str, out: Path) -> Path:
+    """The Chinese notebooks to run: ``notebooks/zh``, or the Chinese solutions written to ``out``."""
+    if which != "solutions":
+        return NOTEBOOKS_DIR / EDITION_DIR
+    (out / "sources").mkdir(parents=True, exist_ok=True)
+    for src in course_notebooks(SOLUTIONS_DIR):
+        nb = zh_solution(src)
+        if nb is not None:
+            (out / "sources" / src.name).write_text(_dump(nb), encoding="utf-8")
+    return out / "sources"
+
+
 def workshop(out: Path, trainees: Sequence[str], base_seed: int = 1000,
-             answers: bool = False, package: bool = False) -> list[Path]:
+             answers: bool = False, package: bool = False, lang: str = "en") -> list[Path]:
     """Prepare one folder per trainee: their own dataset (own seed) and trainee notebooks.
 
     Each trainee's notebooks get ``data_dir = "../data"``: a path relative to the notebook, so
@@ -410,6 +395,9 @@ def workshop(out: Path, trainees: Sequence[str], base_seed: int = 1000,
     package : bool
         Also write ``<out>/course-package/``: the course package without the expected-answer
         code, for trainees to install (``pip install course-package``).
+    lang : {"en", "zh"}
+        The edition handed out; ``"zh"``: the Chinese one (English where a notebook's Chinese is
+        still incomplete, see ``make-trainee``).
 
     Returns
     -------
@@ -431,13 +419,7 @@ def workshop(out: Path, trainees: Sequence[str], base_seed: int = 1000,
     for i, trainee in enumerate(trainees):
         folder, seed = out / trainee, base_seed + i
         write_datasets(folder / "data", seed=seed)
-        nb_dir = folder / "notebooks"
-        nb_dir.mkdir(parents=True)
-        for src in course_notebooks(SOLUTIONS_DIR):
-            nb = trainee_copy(_read(src))
-            _set_default_parameter(nb, "data_dir", WORKSHOP_DATA_DIR)
-            _set_default_parameter(nb, "seed", seed)
-            (nb_dir / src.name).write_text(_dump(nb), encoding="utf-8")
+        _hand_out(folder / "notebooks", seed, lang)
         (folder / "SEED.txt").write_text(f"{trainee}: dataset seed {seed}\n", encoding="utf-8")
         if answers:
             sheet = answers_for(course_notebooks(SOLUTIONS_DIR), folder / "data",
@@ -447,6 +429,16 @@ def workshop(out: Path, trainees: Sequence[str], base_seed: int = 1000,
             (out / "instructor" / f"{trainee}-answers.md").write_text(sheet, encoding="utf-8")
         folders.append(folder)
     return folders
+
+
+def _hand_out(nb_dir: Path, seed: int, lang: str) -> None:
+    """Write a trainee's notebooks (own data folder and seed) in the edition's language."""
+    nb_dir.mkdir(parents=True)
+    for src in course_notebooks(SOLUTIONS_DIR):
+        nb = trainee_copy((zh_solution(src) if lang != "en" else None) or _read(src))
+        _set_default_parameter(nb, "data_dir", WORKSHOP_DATA_DIR)
+        _set_default_parameter(nb, "seed", seed)
+        (nb_dir / src.name).write_text(_dump(nb), encoding="utf-8")
 
 
 def _set_default_parameter(nb: dict[str, Any], name: str, value: Any) -> None:
@@ -562,19 +554,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     every.add_argument("--only", nargs="*", default=[], help="notebook number prefixes, e.g. 00 03")
     every.add_argument("--jobs", type=int, default=None,
                        help="notebooks run at the same time (default: the number of cores, max 4)")
-    sub.add_parser("make-trainee", help="write trainee copies into notebooks/")
+    sub.add_parser("make-trainee", help="write trainee copies into notebooks/ (zh: notebooks/zh/)")
     sub.add_parser("check-trainee", help="fail if notebooks/ is out of step with solutions/")
     add_workshop_parsers(sub, PROJECT_DIR / "build" / "workshop")
+    for name in ("run-all", "workshop"):
+        sub.choices[name].add_argument("--lang", choices=["en", "zh"], default="en",
+                                       help="the edition (zh: the Chinese one)")
     args = parser.parse_args(argv)
 
     if args.command == "run":
         return _run_one(args)
     if args.command == "run-all":
-        timings = run_all(args.out, args.which, only=args.only, jobs=args.jobs)
-        print(f"{len(timings)} notebooks executed; HTML in {args.out / args.which}")
+        timings = run_all(args.out, args.which, only=args.only, jobs=args.jobs, lang=args.lang)
+        where = args.out / (EDITION_DIR if args.lang != "en" else "") / args.which
+        print(f"{len(timings)} notebooks executed; HTML in {where}")
     elif args.command == "make-trainee":
         for path in make_trainee():
             print(f"wrote {path.relative_to(PROJECT_DIR)}")
+        for src in course_notebooks(SOLUTIONS_DIR):
+            if incomplete := edition_problems(src):
+                print(f"no Chinese edition of {src.name} yet: " + "; ".join(
+                    f"{k} {len(v)} ({', '.join(v[:3])})" for k, v in incomplete.items()))
     elif args.command == "check-trainee":
         problems = out_of_step()
         if problems:
@@ -583,7 +583,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("trainee notebooks match the solutions")
     elif args.command == "workshop":
         for folder in workshop(args.out, args.trainees, args.base_seed, answers=args.answers,
-                               package=args.package):
+                               package=args.package, lang=args.lang):
             print(f"prepared {folder}")
     elif args.command == "answers":
         return _answers(args)

@@ -1,14 +1,16 @@
 """Showing results in a notebook: masked tables by default, and the key numbers a lesson keeps.
 
-``keep(...)`` prints a one-line summary of a lesson's key results and tags them with a
-machine-readable MIME type, so the test suite (and an instructor's script) can read them from the
-executed notebook without scraping text.
+``keep(...)`` records a lesson's key results under a machine-readable MIME type and shows
+nothing, so the test suite (and an instructor's script) can read them from the executed notebook
+while a trainee sees no raw dict. ``show(...)`` is the one way tables are displayed: personal data
+masked, thousands separators, percentages, ¥ on money columns, ISO dates, text left-aligned, no
+meaningless index.
 """
 
 from __future__ import annotations
 
-import json
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -19,7 +21,8 @@ from helpers.data.privacy import mask_frame
 
 RESULTS_MIMETYPE = "application/vnd.customer-course.results+json"
 
-__all__ = ["RESULTS_MIMETYPE", "keep", "read_kept", "show", "to_jsonable"]
+__all__ = ["MONEY_WORDS", "PERCENT_WORDS", "RESULTS_MIMETYPE", "Shown", "column_kind", "formatters",
+           "keep", "read_kept", "show", "style_table", "to_jsonable"]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -57,38 +60,23 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-def keep(**results: Any) -> dict[str, Any]:
-    """Show a lesson's key results and record them in the notebook's output.
+def keep(**results: Any) -> None:
+    """Record a lesson's key results in the notebook's output, showing nothing.
 
-    The output carries the results twice: as a readable line, and under
-    :data:`RESULTS_MIMETYPE` for :func:`read_kept` (the notebook tests assert on them).
+    The results travel under :data:`RESULTS_MIMETYPE` (read back by :func:`read_kept`: the
+    notebook tests assert on them) with an empty ``text/plain`` beside them, so a trainee sees
+    no raw dict and the cell returns nothing to echo.
 
     Parameters
     ----------
     **results : Any
         Name and value of each key result (converted with :func:`to_jsonable`).
 
-    Returns
-    -------
-    dict
-        The results as plain JSON values.
-
     Examples
     --------
-    >>> _ = keep(n_customers=3000, top20_share=0.74)  # doctest: +SKIP
-    Key results: n_customers = 3000 · top20_share = 0.74
+    >>> keep(n_customers=3000, top20_share=0.74)  # doctest: +SKIP
     """
-    clean = to_jsonable(results)
-    shown = " · ".join(f"{k} = {_short(v)}" for k, v in clean.items())
-    display({"text/plain": f"Key results: {shown}", RESULTS_MIMETYPE: clean}, raw=True)
-    return clean
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-    return text if len(text) <= 60 else text[:57] + "..."
+    display({"text/plain": "", RESULTS_MIMETYPE: to_jsonable(results)}, raw=True)
 
 
 def read_kept(notebook: dict | Any) -> dict[str, Any]:
@@ -119,13 +107,180 @@ def read_kept(notebook: dict | Any) -> dict[str, Any]:
     return found
 
 
+#: Name parts of money columns (also the ``MONEY_COLUMNS`` of :mod:`helpers.value`), shown in ¥.
+MONEY_WORDS = frozenset({
+    "revenue", "monetary", "profit", "cost", "costs", "margin", "cogs", "discounts", "discount",
+    "returns", "amount", "balance", "clv", "spend", "price", "loss", "owed", "outstanding",
+    "exposure", "paid", "cny", "yuan", "debt", "金额", "收入", "利润", "成本", "余额", "毛利"})
+#: Name parts of shares and rates, shown as percentages when every value lies in [-1, 1].
+PERCENT_WORDS = frozenset({
+    "share", "rate", "pct", "percent", "conversion", "probability", "prob", "p", "churn",
+    "retention", "占比", "比例", "转化率"})
+_VALUE_OF = {"order", "lifetime", "monetary", "customer", "expected", "total", "mean", "avg",
+             "basket", "future"}
+_COUNT_FIRST = {"n", "count", "num", "number"}
+
+
+def _words(name: Any) -> list[str]:
+    return [w for w in re.split(r"[_\s/()\-]+", str(name).lower()) if w]
+
+
+def column_kind(name: Any, values: pd.Series) -> str:
+    """How a column is shown: ``"money"``, ``"percent"``, ``"int"``, ``"float"``, ``"date"``, ``"text"``.
+
+    Parameters
+    ----------
+    name : str
+        The column's name (its words decide money and percentages).
+    values : Series
+        The column.
+
+    Returns
+    -------
+    str
+        The kind.
+
+    Examples
+    --------
+    >>> column_kind("monetary_total", pd.Series([1.5]))
+    'money'
+    >>> column_kind("top20_share", pd.Series([0.74])), column_kind("n_returns", pd.Series([3]))
+    ('percent', 'int')
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "date"
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return "text"
+    words = _words(name)
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+    finite = numbers[np.isfinite(numbers)]
+    if words and words[0] not in _COUNT_FIRST:
+        money = bool(MONEY_WORDS & set(words)) or (
+            "value" in words and bool(_VALUE_OF & set(words)))
+        if PERCENT_WORDS & set(words) and (not len(finite) or np.abs(finite).max() <= 1):
+            return "percent"
+        if money:
+            return "money"
+    if pd.api.types.is_integer_dtype(values) or (len(finite) and np.all(finite == np.round(finite))):
+        return "int"
+    return "float"
+
+
+def _float_format(values: pd.Series) -> str:
+    numbers = pd.to_numeric(values, errors="coerce").abs()
+    top = float(numbers.max()) if numbers.notna().any() else 0.0
+    return "{:,.0f}" if top >= 1000 else "{:,.1f}" if top >= 100 else "{:,.2f}" if top >= 1 else "{:.3g}"
+
+
+def _formatter(kind: str, values: pd.Series) -> Any:
+    """A function from one value to its text (missing values: ``–``)."""
+    if kind == "date":
+        times = pd.to_datetime(values, errors="coerce")
+        fmt = "%Y-%m-%d" if bool((times.dropna() == times.dropna().dt.normalize()).all()) \
+            else "%Y-%m-%d %H:%M"
+        return lambda v: "–" if pd.isna(v) else pd.Timestamp(v).strftime(fmt)
+    if kind == "text":
+        return lambda v: "–" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+    pattern = {"percent": "{:.1%}", "int": "{:,.0f}"}.get(kind) or _float_format(values)
+    if kind == "money":
+        pattern = "¥" + ("{:,.0f}" if pattern in ("{:,.0f}", "{:,.1f}") else "{:,.2f}")
+    return lambda v: "–" if pd.isna(v) else pattern.format(v)
+
+
+def _junk_index(frame: pd.DataFrame) -> bool:
+    """An unnamed integer index: row numbers, or rows left over from a sort or a filter.
+
+    A named one (``k``, ``cluster``) means something and stays.
+    """
+    index = frame.index
+    return index.nlevels == 1 and index.name is None and pd.api.types.is_integer_dtype(index)
+
+
+def formatters(frame: pd.DataFrame) -> dict[Any, Any]:
+    """One formatter per column (see :func:`column_kind`).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any table.
+
+    Returns
+    -------
+    dict
+        Column -> function from a value to its text.
+
+    Examples
+    --------
+    >>> f = formatters(pd.DataFrame({"revenue": [18242087.72], "conversion": [0.0374]}))
+    >>> f["revenue"](18242087.72), f["conversion"](0.0374)
+    ('¥18,242,088', '3.7%')
+    """
+    return {c: _formatter(column_kind(c, frame[c]), frame[c]) for c in frame.columns}
+
+
+def style_table(frame: pd.DataFrame) -> Any:
+    """``frame`` styled as the course shows tables: the rules of :class:`Shown`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any table (not masked here: :func:`show` masks).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Thousands separators, percentages, ¥ on money, ISO dates, text left-aligned and not
+        cut, the index hidden when it means nothing.
+    """
+    frame = pd.DataFrame(frame)
+    if not frame.columns.is_unique:  # a Styler needs unique headers: number the repeats
+        seen: dict[str, int] = {}
+        names = []
+        for c in map(str, frame.columns):
+            seen[c] = seen.get(c, 0) + 1
+            names.append(c if seen[c] == 1 else f"{c} ({seen[c]})")
+        frame = frame.set_axis(names, axis=1)
+    if not frame.index.is_unique:
+        frame = frame.reset_index(drop=_junk_index(frame))
+    styler = frame.style.format(formatters(frame))  # type: ignore[arg-type,unused-ignore]
+    text = [c for c in frame.columns if column_kind(c, frame[c]) == "text"]
+    if text:
+        styler = styler.set_properties(subset=text, **{"text-align": "left",
+                                                      "white-space": "pre-wrap"})
+    styler = styler.set_table_styles([{"selector": "th.col_heading", "props": "text-align: left;"}],
+                                     overwrite=False)
+    if _junk_index(frame):
+        styler = styler.hide(axis="index")
+    return styler
+
+
+class Shown(pd.DataFrame):
+    """A table as :func:`show` returns it: a DataFrame that displays formatted.
+
+    Operations on it give plain DataFrames; only its display differs (HTML through
+    :func:`style_table`, text with the same formatters).
+    """
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        return str(style_table(self).to_html())
+
+    def __repr__(self) -> str:
+        plain = pd.DataFrame(self)
+        with pd.option_context("display.max_colwidth", None, "display.width", 1000):
+            return plain.to_string(formatters=formatters(plain), index=not _junk_index(plain))
+
+
 def show(
     frame: pd.DataFrame,
     table: str | None = None,
-    rows: int = 10,
+    rows: int | None = 10,
     reveal_personal: bool = False,
-) -> pd.DataFrame:
-    """Return the first ``rows`` rows of ``frame`` for display, personal data masked.
+) -> Shown:
+    """The first ``rows`` rows of ``frame`` for display: personal data masked, numbers readable.
 
     Parameters
     ----------
@@ -134,21 +289,26 @@ def show(
     table : str, optional
         Canonical table name; tells which columns are personal. Without it, columns are
         recognised by name (``name``, ``phone``, ``email``, ``id_number`` …).
-    rows : int
-        How many rows to show.
+    rows : int or None
+        How many rows to show (``None``: all, for a summary table).
     reveal_personal : bool
         Show personal data unmasked (opt-in; only for users entitled to see it).
 
     Returns
     -------
-    DataFrame
-        The first rows, personal columns masked unless ``reveal_personal``.
+    Shown
+        The first rows (a DataFrame), personal columns masked unless ``reveal_personal``,
+        displayed with thousands separators, percentages as %, ¥ on money columns, ISO dates,
+        text left-aligned and the index hidden when it means nothing (:func:`style_table`).
 
     Examples
     --------
-    >>> show(pd.DataFrame({"customer_id": ["C1"], "phone": ["13812345678"]}), table="customers")
-      customer_id        phone
-    0          C1  138****5678
+    >>> show(pd.DataFrame({"customer_id": ["C1"], "phone": ["13812345678"],
+    ...                    "revenue": [18242087.72]}), table="customers")
+    customer_id       phone     revenue
+             C1 138****5678 ¥18,242,088
     """
-    head = frame.head(rows)
-    return head if reveal_personal else mask_frame(head, table=table)
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    head = frame if rows is None else frame.head(rows)
+    return Shown(head if reveal_personal else mask_frame(head, table=table))

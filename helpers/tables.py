@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from helpers.i18n import tr
+
 __all__ = [
     "Column",
     "Table",
@@ -383,7 +385,7 @@ def data_dictionary(name: str | None = None) -> pd.DataFrame:
                     "allowed / min": ", ".join(c.allowed)
                     if c.allowed
                     else ("" if c.min_value is None else f">= {c.min_value:g}"),
-                    "meaning": c.description,
+                    "meaning": tr(c.description),  # Chinese in the Chinese edition
                 }
             )
     return pd.DataFrame(rows)

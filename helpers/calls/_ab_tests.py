@@ -26,6 +26,8 @@ from matplotlib.axes import Axes
 from scipy import stats
 
 from helpers.errors import DataProblem, require_columns
+from helpers.i18n import tr
+from helpers.plotting import OKABE_ITO, percent_axis, text_colour
 
 from ._stats import wilson_interval
 
@@ -443,12 +445,14 @@ def plot_ab_result(arms: pd.DataFrame, alpha: float = 0.05, ax: Axes | None = No
     bounds = np.array([_wilson(c, n, z) for c, n in zip(arms["conversions"], arms["calls"],
                                                           strict=True)])
     rates = arms["rate"].to_numpy()
-    ax.bar(arms["variant"], rates, color=["#8fa8c8", "#e39b4f"][: len(arms)] or None,
+    colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(arms))]
+    ax.bar(arms["variant"], rates, color=colours,
            yerr=[rates - bounds[:, 0], bounds[:, 1] - rates], capsize=8)
-    for x, r in enumerate(rates):
-        ax.text(x, r / 2, f"{r:.1%}", ha="center", color="white", fontweight="bold")
-    ax.set(ylabel="conversion rate (answered calls)", xlabel="script variant",
-           title=f"Conversion by script variant, {1 - alpha:.0%} intervals")
+    for x, (r, colour) in enumerate(zip(rates, colours, strict=True)):
+        ax.text(x, r / 2, f"{r:.1%}", ha="center", color=text_colour(colour), fontweight="bold")
+    percent_axis(ax)
+    ax.set(ylabel=tr("conversion rate (answered calls)"), xlabel=tr("script variant"),
+           title=tr("Conversion by script variant, {level:.0%} intervals", level=1 - alpha))
     return ax
 
 
@@ -471,9 +475,10 @@ def plot_peeking(result: dict[str, Any], alpha: float = 0.05, ax: Axes | None = 
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     look = result["by_look"]
     ax.plot(look["calls_per_arm"], look["share_declared_winner"], marker="o",
-            label="stop at first significant look")
-    ax.axhline(alpha, color="grey", ls="--", label=f"promised false-positive rate {alpha:.0%}")
-    ax.set(xlabel="calls per arm so far", ylabel="share of A/A tests with a 'winner'",
-           title="Peeking inflates false winners", ylim=(0, None))
+            label=tr("stop at first significant look"))
+    ax.axhline(alpha, color="grey", ls="--",
+               label=tr("promised false-positive rate {alpha:.0%}", alpha=alpha))
+    ax.set(xlabel=tr("calls per arm so far"), ylabel=tr("share of A/A tests with a 'winner'"),
+           title=tr("Peeking inflates false winners"), ylim=(0, None))
     ax.legend()
     return ax

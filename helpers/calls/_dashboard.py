@@ -6,10 +6,13 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from IPython.display import display
+from IPython.display import HTML, display
 from matplotlib.axes import Axes
 
+from helpers.display import show
 from helpers.errors import DataProblem
+from helpers.i18n import tr
+from helpers.plotting import ALERT, GOOD, percent_axis
 
 from ._alerts import evaluate_alerts
 from ._kpi_config import KpiConfig, as_kpi_config
@@ -25,6 +28,8 @@ _LABELS = {"dials": "dials", "sales": "sales", "contact_rate": "contact rate",
            "cost_per_sale": "cost per sale (CNY)", "calls_per_agent_day": "calls / agent-day",
            "effective_talk_minutes_per_agent_day": "effective talk min / agent-day",
            "sla_met_rate": "call-backs in time"}
+_AGENT_COLUMNS = ("dials", "sales", "conversion", "calls_per_agent_day",
+                  "effective_talk_minutes_per_agent_day")
 
 
 def _mask(cube: pd.DataFrame, team: str | None, agent: str | None, tier: str | None,
@@ -157,7 +162,9 @@ def dashboard_view(cube: pd.DataFrame | DashboardInputs, team: str | None = None
     """
     cfg = as_kpi_config(config)
     if start is not None and end is not None and pd.Timestamp(start) > pd.Timestamp(end):
-        raise DataProblem(f"dashboard filter: start {start} is after end {end}")
+        raise DataProblem(tr("dashboard filter: 'from' {start} is after 'to' {end}; set 'to' on or "
+                             "after 'from'", start=f"{pd.Timestamp(start):%Y-%m-%d}",
+                             end=f"{pd.Timestamp(end):%Y-%m-%d}"))
     prep = cube if isinstance(cube, DashboardInputs) else None
     frame = cube.cube if isinstance(cube, DashboardInputs) else cube
     mask = _mask(frame, team, agent, tier, start, end)
@@ -198,17 +205,28 @@ def plot_daily(daily: pd.DataFrame, metric: str = "conversion", threshold: float
     Axes
     """
     ax = ax or plt.subplots(figsize=(9, 3))[1]
-    ax.plot(daily["date"], daily[metric], lw=1, color="#3b6ea5")
+    ax.plot(daily["date"], daily[metric], lw=1, color=GOOD)
+    share = metric in _PERCENT
     if threshold is not None:
-        ax.axhline(threshold, color="#d9534f", ls="--", lw=1, label=f"threshold {threshold:g}")
+        shown = f"{threshold:.1%}" if share else f"{threshold:g}"
+        ax.axhline(threshold, color=ALERT, ls="--", lw=1, label=tr("threshold {value}", value=shown))
     if alerts is not None:
         for _, a in alerts.loc[alerts["metric"] == metric].iterrows():
             ax.axvspan(a["start"] - pd.Timedelta(hours=12), a["end"] + pd.Timedelta(hours=12),
-                       color="#d9534f", alpha=0.25)
-    ax.set(ylabel=metric.replace("_", " "), title=f"Daily {metric.replace('_', ' ')}")
+                       color=ALERT, alpha=0.25)
+    label = tr(_LABELS.get(metric, metric.replace("_", " ")))
+    ax.set(xlabel=tr("day"), ylabel=label + (" (%)" if share else ""),
+           title=tr("Daily {metric}", metric=label))
+    if share:
+        percent_axis(ax)
     if threshold is not None:
         ax.legend(loc="upper right")
     return ax
+
+
+def _labelled(values: list[str]) -> list[tuple[str, str]]:
+    """Dropdown options: the value shown in the edition's language, the data value kept."""
+    return [(tr(v), v) for v in values]
 
 
 def _card_value(name: str, value: Any) -> str:
@@ -221,11 +239,32 @@ def _card_value(name: str, value: Any) -> str:
 
 def _cards(k: dict[str, Any]) -> str:
     cells = "".join(
-        f'<div style="display:inline-block;margin:4px;padding:6px 10px;border:1px solid #ccc;'
-        f'border-radius:6px;min-width:120px"><div style="font-size:11px;color:#555">{label}</div>'
+        f'<div class="kpi-card" style="display:inline-block;margin:4px;padding:6px 10px;'
+        f'border:1px solid #ccc;border-radius:6px;min-width:120px">'
+        f'<div style="font-size:12px;color:#333">{tr(label)}</div>'
         f'<div style="font-size:18px;font-weight:600">{_card_value(key, k.get(key))}'
         f"</div></div>" for key, label in _LABELS.items())
-    return f"<div>{cells}</div>"
+    return f'<div class="kpi-cards">{cells}</div>'
+
+
+def _day(text: Any, which: str) -> pd.Timestamp | None:
+    """A filter's day from ISO text (``2025-06-30``); empty: no limit."""
+    if text is None or not str(text).strip():
+        return None
+    try:
+        return pd.Timestamp(str(text).strip())
+    except ValueError:
+        raise DataProblem(tr("dashboard filter: {which} {text!r} is not a day; write it as "
+                             "YYYY-MM-DD, e.g. 2025-06-30", which=tr(which), text=text)) from None
+
+
+def _alert_rows(alerts: pd.DataFrame) -> pd.DataFrame:
+    """The alerts as the dashboard lists them: readable headers, the worst value in its unit."""
+    worst = [f"{v:.1%}" if m in _PERCENT else f"{v:,.2f}"
+             for m, v in zip(alerts["metric"], alerts["worst"], strict=True)]
+    return pd.DataFrame({tr("alert"): alerts["rule"].map(tr), tr("KPI"): alerts["metric"].map(
+        lambda m: tr(str(_LABELS.get(m, m)))), tr("from"): alerts["start"], tr("to"): alerts["end"],
+        tr("days"): alerts["n_days"], tr("worst value"): worst})
 
 
 def _show_view(view: dict[str, Any], metric: str, threshold: float | None, ax: Axes) -> None:
@@ -235,19 +274,43 @@ def _show_view(view: dict[str, Any], metric: str, threshold: float | None, ax: A
     display(ax.figure)
     alerts = view["alerts"]
     if len(alerts):
-        display(alerts[["rule", "start", "end", "n_days", "worst"]])
+        display(HTML(f"<h4>{tr('Alerts in this selection')}</h4>"))
+        display(show(_alert_rows(alerts), rows=20))
     else:
-        print("No alert fired in this selection.")
-    display(view["agents"].head(10)[["agent_id", "dials", "sales", "conversion",
-                                     "calls_per_agent_day",
-                                     "effective_talk_minutes_per_agent_day"]].round(3))
+        print(tr("No alert fired in this selection."))
+    display(HTML(f"<h4>{tr('Top 10 agents by sales')}</h4>"))
+    agents = view["agents"][["agent_id", *_AGENT_COLUMNS]]
+    display(show(agents.set_axis([tr("agent"), *(tr(_LABELS[c]) for c in _AGENT_COLUMNS)],
+                                 axis=1), rows=10))
+
+
+def _filters(cube: pd.DataFrame, metric: str) -> dict[str, w.Widget]:
+    """The dashboard's controls: team, agent, tier, the first and last day, the chart's KPI."""
+    # a log without teams or tiers has one called "all" (see prepare_calls): listed once
+    options = {col: ["all", *(c for c in map(str, cube[col].cat.categories) if c != "all")]
+               for col in ("team", "agent_id", "tier")}
+    controls: dict[str, w.Widget] = {
+        name: w.Dropdown(options=_labelled(options[col]), description=tr(name))
+        for name, col in (("team", "team"), ("agent", "agent_id"), ("tier", "tier"))}
+    # days as ISO text: a browser's date picker shows its own locale's format (mm/dd/yyyy)
+    for name, day in (("from", cube["date"].min()), ("to", cube["date"].max())):
+        controls[name] = w.Text(value=f"{day:%Y-%m-%d}", description=tr(name),
+                                placeholder="YYYY-MM-DD", continuous_update=False)
+    charted = [k for k in _LABELS if k not in ("dials", "sales")]
+    controls["chart"] = w.Dropdown(options=[(tr(_LABELS[k]), k) for k in charted],
+                                   value=metric if metric in charted else "conversion",
+                                   description=tr("chart"))
+    return controls
 
 
 def explore_dashboard(cube: pd.DataFrame, config: KpiConfig | None = None,
-                      metric: str = "conversion") -> w.Widget:
+                      metric: str = "conversion", title: str | None = None) -> w.Widget:
     """The team lead's dashboard: filter by team, agent, tier and dates; KPIs, trend, alerts.
 
-    Works in JupyterLab and under Voilà (no code needed on the page).
+    Works in JupyterLab and under Voilà (no code needed on the page:
+    ``solutions/dashboard.ipynb``, ``make dashboard``). A filter that cannot be applied ("to"
+    before "from", a day that is not ``YYYY-MM-DD``) replaces the cards by what is wrong and
+    clears the chart and tables, so no stale numbers stay on screen.
 
     Parameters
     ----------
@@ -256,50 +319,47 @@ def explore_dashboard(cube: pd.DataFrame, config: KpiConfig | None = None,
     config : KpiConfig, optional
         From :func:`load_kpi_config` (default: the bundled file).
     metric : str
-        The KPI drawn as the daily trend.
+        The KPI drawn as the daily trend at first (a dropdown changes it).
+    title : str, optional
+        A heading above the filters (the dashboard notebook's).
 
     Returns
     -------
     ipywidgets.Widget
-        Filters, KPI cards and the trend; its callback is :func:`dashboard_view`.
+        Filters, KPI cards, trend, alerts and top agents; callback :func:`dashboard_view`.
     """
     cfg = as_kpi_config(config)
     prep = DashboardInputs(cube)  # the cube's arrays, read once
-    # a log without teams or tiers has one called "all" (see prepare_calls): listed once
-    options = {col: ["all", *(c for c in map(str, cube[col].cat.categories) if c != "all")]
-               for col in ("team", "agent_id", "tier")}
-    team = w.Dropdown(options=options["team"], description="team")
-    agent = w.Dropdown(options=options["agent_id"], description="agent")
-    tier = w.Dropdown(options=options["tier"], description="tier")
-    start = w.DatePicker(value=cube["date"].min().date(), description="from")
-    end = w.DatePicker(value=cube["date"].max().date(), description="to")
+    c = _filters(cube, metric)
     cards, out = w.HTML(), w.Output()
     fig, ax = plt.subplots(figsize=(9, 3))
     plt.close(fig)  # one figure, redrawn on each choice and shown with display(fig)
-    threshold = next((r.threshold for r in cfg.alerts if r.metric == metric), None)
 
     def agents_of_team(*_: Any) -> None:
-        if team.value == "all":
-            agent.options = options["agent_id"]
-        else:
-            sub = cube.loc[cube["team"] == team.value, "agent_id"].astype(str).unique()
-            agent.options = ["all", *sorted(sub)]
+        agents = cube["agent_id"].cat.categories if c["team"].value == "all" else (
+            cube.loc[cube["team"] == c["team"].value, "agent_id"].astype(str).unique())
+        c["agent"].options = _labelled(["all", *sorted(a for a in map(str, agents) if a != "all")])
 
     def draw(*_: Any) -> None:
         try:
-            view = dashboard_view(prep, team.value, agent.value, tier.value, start.value,
-                                  end.value, cfg)
-        except DataProblem as exc:
-            cards.value = f'<b style="color:#b35900">{exc}</b>'
+            view = dashboard_view(prep, c["team"].value, c["agent"].value, c["tier"].value,
+                                  _day(c["from"].value, "from"), _day(c["to"].value, "to"), cfg)
+        except DataProblem as exc:  # no stale numbers: the cards, chart and tables go
+            cards.value = f'<b class="filter-problem" style="color:#8a3b00">{exc}</b>'
+            out.clear_output()
             return
-        cards.value = _cards(view["kpis"]) if view["n_rows"] else "<i>no calls</i>"
+        cards.value = _cards(view["kpis"]) if view["n_rows"] else f"<i>{tr('no calls')}</i>"
+        chart = c["chart"].value
+        threshold = next((r.threshold for r in cfg.alerts if r.metric == chart), None)
         with out:
             out.clear_output(wait=True)
             if view["n_rows"]:
-                _show_view(view, metric, threshold, ax)
+                _show_view(view, chart, threshold, ax)
 
-    team.observe(agents_of_team, names="value")
-    for widget in (team, agent, tier, start, end):
+    c["team"].observe(agents_of_team, names="value")
+    for widget in c.values():
         widget.observe(draw, names="value")
     draw()
-    return w.VBox([w.HBox([team, agent, tier]), w.HBox([start, end]), cards, out])
+    rows = [w.HBox([c[k] for k in ("team", "agent", "tier")]),
+            w.HBox([c[k] for k in ("from", "to", "chart")]), cards, out]
+    return w.VBox(([w.HTML(f"<h2>{title}</h2>")] if title else []) + rows)

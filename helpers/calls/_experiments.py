@@ -35,6 +35,7 @@ from matplotlib.axes import Axes
 from scipy import stats
 
 from helpers.errors import DataProblem, require_columns, rows_preview
+from helpers.i18n import tr
 from helpers.paths import DATASETS_DIR
 from helpers.plotting import new_axes
 from helpers.receivables import CollectionPlaybook, load_collection_playbook
@@ -555,19 +556,19 @@ def plot_uplifts(estimates: pd.DataFrame, label: str | list[str] | None = None,
     cols = ([label] if isinstance(label, str) else label) or list(
         estimates.columns[: list(estimates.columns).index("n_treatment")]
         if "n_treatment" in estimates else estimates.columns[:1])
-    names = estimates[cols].astype(str).agg(" · ".join, axis=1).to_numpy()
+    names = estimates[cols].astype(str).map(tr).agg(" · ".join, axis=1).to_numpy()
     ax = new_axes(ax, (6, max(3.0, 0.25 * len(estimates) + 1)))
     y = np.arange(len(estimates))
     mid = estimates["uplift"].clip(-1, 1).to_numpy()
     low = estimates["uplift_low"].clip(-1, 1).to_numpy()
     high = estimates["uplift_high"].clip(-1, 1).to_numpy()
     ax.errorbar(mid, y, xerr=[mid - low, high - mid], fmt="o", color="#4f81bd", capsize=3,
-                label="measured, 95 % interval")
+                label=tr("measured, 95 % interval"))
     if assumed is not None:
-        ax.plot(np.asarray(assumed, dtype=float), y, "x", color="#c0504d", label="assumed")
+        ax.plot(np.asarray(assumed, dtype=float), y, "x", color="#c0504d", label=tr("assumed"))
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_yticks(y, names)
-    ax.set(xlabel="uplift: share of the control's failures converted (clipped to ±1)",
-           title="Uplift per experiment")
+    ax.set(xlabel=tr("uplift: share of the control's failures converted (clipped to ±1)"),
+           ylabel=tr("experiment"), title=tr("Uplift per experiment"))
     ax.legend(loc="lower right")
     return ax

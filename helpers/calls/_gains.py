@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from helpers.errors import DataProblem, require_columns
+from helpers.i18n import tr
 
 __all__ = ["calibration_table", "capacity_view", "explore_capacity", "gains_table",
            "plot_calibration", "plot_gains"]
@@ -181,10 +182,10 @@ def plot_gains(gains: pd.DataFrame, ax: Axes | None = None, label: str = "model"
     """
     ax = ax or plt.subplots(figsize=(5, 4))[1]
     x = np.r_[0, gains["cum_leads"] / gains["cum_leads"].iloc[-1]]
-    ax.plot(x, np.r_[0, gains["capture"]], marker="o", label=label)
-    ax.plot([0, 1], [0, 1], color="grey", ls="--", label="random calling")
-    ax.set(xlabel="share of leads called (best scores first)",
-           ylabel="share of all conversions reached", title="Cumulative gains")
+    ax.plot(x, np.r_[0, gains["capture"]], marker="o", label=tr(label))
+    ax.plot([0, 1], [0, 1], color="grey", ls="--", label=tr("random calling"))
+    ax.set(xlabel=tr("share of leads called (best scores first)"),
+           ylabel=tr("share of all conversions reached"), title=tr("Cumulative gains"))
     ax.legend()
     return ax
 
@@ -207,10 +208,10 @@ def plot_calibration(table: pd.DataFrame, ax: Axes | None = None, label: str = "
     """
     ax = ax or plt.subplots(figsize=(4.5, 4))[1]
     top = float(max(table["predicted"].max(), table["observed"].max()))
-    ax.plot([0, top], [0, top], color="grey", ls="--", label="perfect calibration")
-    ax.plot(table["predicted"], table["observed"], marker="o", label=label)
-    ax.set(xlabel="predicted conversion probability", ylabel="observed conversion rate",
-           title="Calibration")
+    ax.plot([0, top], [0, top], color="grey", ls="--", label=tr("perfect calibration"))
+    ax.plot(table["predicted"], table["observed"], marker="o", label=tr(label))
+    ax.set(xlabel=tr("predicted conversion probability"), ylabel=tr("observed conversion rate"),
+           title=tr("Calibration"))
     ax.legend()
     return ax
 
@@ -237,7 +238,7 @@ def explore_capacity(scored: pd.DataFrame, score: str = "score", target: str | N
     """
     n = len(scored)
     slider = w.IntSlider(value=max(1, n // 10), min=1, max=max_capacity or n, step=max(1, n // 200),
-                         description="calls/day", continuous_update=False)
+                         description=tr("calls/day"), continuous_update=False)
     out = w.Output()
     cum_expected = np.cumsum(np.sort(scored[score].to_numpy())[::-1])
 
@@ -246,13 +247,15 @@ def explore_capacity(scored: pd.DataFrame, score: str = "score", target: str | N
         with out:
             out.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(6, 3.5))
-            ax.plot(np.arange(1, n + 1), cum_expected, label="call best-scored first")
-            ax.plot([0, n], [0, cum_expected[-1]], ls="--", color="grey", label="call at random")
+            ax.plot(np.arange(1, n + 1), cum_expected, label=tr("call best-scored first"))
+            ax.plot([0, n], [0, cum_expected[-1]], ls="--", color="grey",
+                    label=tr("call at random"))
             ax.axvline(view["n_called"], color="#d9534f")
-            ax.set(xlabel="calls made", ylabel="expected conversions",
-                   title=f"{view['n_called']} calls -> {view['expected_conversions']:.0f} "
-                         f"expected sales (random: {view['random_expected']:.0f}, lift "
-                         f"{view['expected_lift']:.2f}x)")
+            ax.set(xlabel=tr("calls made"), ylabel=tr("expected conversions"),
+                   title=tr("{n} calls -> {sales:.0f} expected sales (random: {random:.0f}, "
+                            "lift {lift:.2f}x)", n=view["n_called"],
+                            sales=view["expected_conversions"], random=view["random_expected"],
+                            lift=view["expected_lift"]))
             ax.legend()
             plt.show()
 

@@ -16,6 +16,7 @@ from helpers.data import MISSING_TOKENS, Inputs, load_inputs, parse_dates, parse
 from helpers.data.loading import OnInvalid, check_shape, existing_file, read_raw
 from helpers.data.mapping import ColumnMapping, header_key, normalise_header, read_mapping
 from helpers.errors import DataProblem, redact_personal, require_columns, rows_preview
+from helpers.i18n import tr
 
 __all__ = ["CALL_TABLES", "CallInputs", "LeadData", "as_bool", "blank_counts",
            "course_leads_with_outcome", "load_call_inputs", "load_leads_with_outcome"]
@@ -58,16 +59,18 @@ class LeadData:
     def describe(self) -> str:
         """What was read: leads, conversion rate, leaks, what the reader did, blanks filled in."""
         y = self.frame[self.target]
-        lines = [f"{len(self.frame):,} leads with a known outcome from {self.source}, "
-                 f"{float(y.mean()):.1%} converted (target {self.target!r}); left out as leaks: "
-                 f"{', '.join(self.leak_columns) or 'none'}"]
+        lines = [tr("{n:,} leads with a known outcome from {source}, {rate:.1%} converted "
+                    "(target {target!r}); left out as leaks: {leaks}", n=len(self.frame),
+                    source=self.source, rate=float(y.mean()), target=self.target,
+                    leaks=", ".join(self.leak_columns) or tr("none"))]
         lines += [f"  - {note}" for note in self.notes]
         if self.blanks:
             filled = ", ".join(f"{c} {n:,}" for c, n in self.blanks.items())
-            lines.append("  - empty cells the models fill in (numbers: the training median; "
-                         f"text: a 'missing' category), per column: {filled}")
+            lines.append("  - " + tr("empty cells the models fill in (numbers: the training "
+                                     "median; text: a 'missing' category), per column: {filled}",
+                                     filled=filled))
         else:
-            lines.append("  - no empty cells in the feature columns: nothing is filled in")
+            lines.append("  - " + tr("no empty cells in the feature columns: nothing is filled in"))
         return "\n".join(lines)
 
 
@@ -352,8 +355,8 @@ def course_leads_with_outcome(leads: pd.DataFrame, as_of: str | pd.Timestamp,
     frame = mature.drop(columns=drop).reset_index(drop=True)
     frame["converted"] = as_bool(frame["converted"], "leads: converted")
     young = int((leads["created_date"] > cutoff).sum())
-    notes = [f"{young:,} lead(s) younger than {maturity_days} days left out: their outcome is "
-             "not known yet."] if young else []
+    notes = [tr("{young:,} lead(s) younger than {days} days left out: their outcome is not "
+                "known yet.", young=young, days=maturity_days)] if young else []
     return LeadData(frame, target="converted", order_column="created_date", source="leads",
                     notes=notes, blanks=blank_counts(frame, "converted", ("created_date",)))
 

@@ -8,6 +8,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from helpers.errors import require_columns
+from helpers.i18n import tr
+from helpers.plotting import BAD, OKABE_ITO
 
 from ._response_config import ResponseConfig, as_response_config
 from ._vocabulary import PROFILE_COLUMNS
@@ -103,7 +105,8 @@ def plot_response_classes(classified: pd.DataFrame, ax: Axes | None = None) -> A
     """
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     table = pd.crosstab(classified["response_class"], classified["urgency"])
-    table.loc[table.sum(axis=1).sort_values().index].plot.barh(stacked=True, ax=ax,
-                                                                color=["#d9534f", "#9bb7d4"])
-    ax.set(xlabel="customers", ylabel="", title="Response classes and need urgency")
+    table = table.loc[table.sum(axis=1).sort_values().index].rename(index=tr, columns=tr)
+    table.plot.barh(stacked=True, ax=ax, color=[BAD, OKABE_ITO[2]])
+    ax.set(xlabel=tr("customers"), ylabel=tr("response class"), title=tr("Response classes and need urgency"))
+    ax.legend(title=tr("urgency"))
     return ax

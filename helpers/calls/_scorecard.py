@@ -9,6 +9,7 @@ from pydantic import Field, PositiveFloat, field_validator, model_validator
 
 from helpers.config import ConfigModel, read_config
 from helpers.errors import DataProblem, require_columns, rows_preview
+from helpers.i18n import tr
 
 __all__ = ["Rubric", "load_rubric", "rubric_table", "score_calls"]
 
@@ -113,12 +114,13 @@ def rubric_table(rubric: Rubric | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per dimension: ``dimension, 中文, weight, question`` and one column per level.
+        One row per dimension: ``dimension, 中文, weight, question`` and one column per level;
+        the question and the levels' texts in the edition's language.
     """
     r = rubric or load_rubric()
     return pd.DataFrame([{
-        "dimension": d.id, "中文": d.zh, "weight": d.weight, "question": d.question,
-        **{f"score {k}": v for k, v in d.levels.items()},
+        "dimension": d.id, "中文": d.zh, "weight": d.weight, "question": tr(d.question),
+        **{f"score {k}": tr(v) for k, v in d.levels.items()},
     } for d in r.dimensions])
 
 

@@ -3,6 +3,10 @@
 Scripts are data (``helpers/config/call_scripts.yaml``, schema :class:`ScriptLibrary`), so an
 instructor changes wording, tags or trigger words without touching code. The recommender is
 deliberately rule-based: it says which words in the call note triggered which script.
+
+A script may carry its Chinese wording beside the English (``zh: {title: ..., text: ...}``, the
+same blanks as the English text); the Chinese edition shows it, and a script without one is shown
+in English.
 """
 
 import re
@@ -16,16 +20,24 @@ from pydantic import Field, field_validator, model_validator
 
 from helpers.config import ConfigModel, read_config
 from helpers.errors import DataProblem
+from helpers.i18n import language, tr
 
-from ._templates import template_problems
+from ._templates import placeholders, template_problems
 
-__all__ = ["FALLBACK_SCRIPT", "Script", "ScriptLibrary", "explore_recommender", "load_scripts",
-           "recommend_script", "recommend_scripts"]
+__all__ = ["FALLBACK_SCRIPT", "Script", "ScriptLibrary", "ScriptText", "explore_recommender",
+           "load_scripts", "recommend_script", "recommend_scripts"]
 
 #: Script suggested when no trigger word is found in a note: go back to discovery questions.
 FALLBACK_SCRIPT = "spin_situation"
 
 _SHOWN = ["id", "stage", "title", "text", "priority"]
+
+
+class ScriptText(ConfigModel):
+    """A script's title and text in another language (the ``zh`` entry of a script)."""
+
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
 
 
 class Script(ConfigModel):
@@ -38,6 +50,20 @@ class Script(ConfigModel):
     when: list[str] = Field(default_factory=list)
     keywords: list[str]
     priority: float = 1.0
+    zh: ScriptText | None = None
+
+    def wording(self, lang: str = "en") -> ScriptText:
+        """The script's title and text in ``lang`` (English when it has no such wording).
+
+        Examples
+        --------
+        >>> script = load_scripts().scripts[0]
+        >>> script.wording("zh").title != script.wording("en").title
+        True
+        """
+        if lang == "zh" and self.zh is not None:
+            return self.zh
+        return ScriptText(title=self.title, text=self.text)
 
     @field_validator("keywords")
     @classmethod
@@ -70,6 +96,7 @@ class ScriptLibrary(ConfigModel):
             if self.fill_ins:
                 problems += [f"scripts.{i}.text: {p} (script {s.id!r}; declare it under "
                              "fill_ins)" for p in template_problems(s.text, self.fill_ins)]
+                problems += _translation_problems(i, s, self.fill_ins)
         problems += _overlap_problems(self.scripts)
         if FALLBACK_SCRIPT not in seen:
             problems.append(f"scripts: the library needs a script with id {FALLBACK_SCRIPT!r}; "
@@ -78,11 +105,34 @@ class ScriptLibrary(ConfigModel):
             raise ValueError("\n- ".join(problems))
         return self
 
-    def table(self) -> pd.DataFrame:
-        """One row per script: ``id, stage, title, text, when, keywords, priority``."""
-        return pd.DataFrame([s.model_dump() for s in self.scripts],
-                            columns=["id", "stage", "title", "text", "when", "keywords",
-                                     "priority"])
+    def table(self, lang: str | None = None) -> pd.DataFrame:
+        """One row per script: ``id, stage, title, text, when, keywords, priority``.
+
+        ``title`` and ``text`` are in ``lang`` (default: the active edition's language,
+        :func:`helpers.i18n.language`; English for a script without that wording).
+        """
+        lang = lang or language()
+        rows = [dict(s.model_dump(exclude={"zh"}), **s.wording(lang).model_dump())
+                for s in self.scripts]
+        return pd.DataFrame(rows, columns=["id", "stage", "title", "text", "when", "keywords",
+                                           "priority"])
+
+
+def _translation_problems(i: int, script: Script, fill_ins: dict[str, str]) -> list[str]:
+    """A script's Chinese text: blanks declared, and the same blanks as its English text."""
+    if script.zh is None:
+        return []
+    where = f"scripts.{i}.zh.text"
+    problems = [f"{where}: {p} (script {script.id!r}; declare it under fill_ins)"
+                for p in template_problems(script.zh.text, fill_ins)]
+    if problems:
+        return problems
+    en, zh = set(placeholders(script.text)), set(placeholders(script.zh.text))
+    if en != zh:
+        problems.append(f"{where}: blanks {sorted(zh)} differ from the English text's "
+                        f"{sorted(en)} (script {script.id!r}); the agent fills in the same ones "
+                        "in either language")
+    return problems
 
 
 def _overlap_problems(scripts: list[Script]) -> list[str]:
@@ -240,17 +290,18 @@ def explore_recommender(library: ScriptLibrary | None = None,
         A text box above a table; its callback is :func:`recommend_script`.
     """
     lib = library if library is not None else load_scripts()
-    note = w.Textarea(value=example, description="call note", layout=w.Layout(width="95%"))
+    note = w.Textarea(value=example, description=tr("call note"), layout=w.Layout(width="95%"))
     out = w.HTML()
 
     def draw(*_: Any) -> None:
         top = recommend_script(note.value or "", lib)
+        fallback = tr("(no trigger: fallback)")
         rows = "".join(
-            f"<tr><td><b>{r.title}</b><br><small>{r.stage} · {r.id}</small></td>"
-            f"<td>{r.text}</td><td>{', '.join(r.matched) or '(no trigger: fallback)'}</td></tr>"
+            f"<tr><td><b>{r.title}</b><br><small>{tr(r.stage)} · {r.id}</small></td>"
+            f"<td>{r.text}</td><td>{', '.join(r.matched) or fallback}</td></tr>"
             for r in top.itertuples())
-        out.value = ("<table><tr><th>script</th><th>what to say</th><th>triggered by</th></tr>"
-                     f"{rows}</table>")
+        out.value = (f"<table><tr><th>{tr('script')}</th><th>{tr('what to say')}</th>"
+                     f"<th>{tr('triggered by')}</th></tr>{rows}</table>")
 
     note.observe(draw, names="value")
     draw()

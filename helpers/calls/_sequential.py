@@ -28,6 +28,7 @@ from matplotlib.axes import Axes
 from scipy import optimize, stats
 
 from helpers.errors import DataProblem, require_columns
+from helpers.i18n import tr
 from helpers.plotting import new_axes
 
 __all__ = ["plot_sequential", "sequential_looks", "simulate_sequential", "spending_boundaries",
@@ -35,6 +36,7 @@ __all__ = ["plot_sequential", "sequential_looks", "simulate_sequential", "spendi
 
 Spending = Literal["obrien_fleming", "pocock"]
 _GRID = 1201
+_SQRT_2PI = float(np.sqrt(2 * np.pi))
 
 
 def spent_alpha(information: np.ndarray | list[float], alpha: float = 0.05,
@@ -151,7 +153,8 @@ def spending_boundaries(information: int | list[float] | np.ndarray, alpha: floa
         bounds.append(c)
         if k + 1 < len(t):
             new_grid = np.linspace(-c * np.sqrt(t[k]), c * np.sqrt(t[k]), _GRID)
-            kernel = stats.norm.pdf((new_grid[:, None] - grid[None, :]) / sd) / sd
+            step = (new_grid[:, None] - grid[None, :]) / sd  # the normal density by hand:
+            kernel = np.exp(-0.5 * step * step) / (sd * _SQRT_2PI)  # scipy's pdf is 100× slower
             density, grid = kernel @ (density * _trapezoid(grid)), new_grid
     z = np.array(bounds)
     return pd.DataFrame({"look": np.arange(1, len(t) + 1), "information": t,
@@ -301,12 +304,14 @@ def plot_sequential(looks: pd.DataFrame, alpha: float = 0.05, ax: Axes | None = 
                     fix="pass sequential_looks(...) or spending_boundaries(...).")
     ax = new_axes(ax, (6, 4))
     t = looks["information"]
-    ax.plot(t, looks["z_boundary"], marker="o", color="#c0504d", label="alpha-spending boundary")
+    ax.plot(t, looks["z_boundary"], marker="o", color="#c0504d",
+            label=tr("alpha-spending boundary"))
     ax.axhline(stats.norm.isf(alpha / 2), color="grey", linestyle="--",
-               label=f"naive {1 - alpha:.0%} line (peeking)")
+               label=tr("naive {level:.0%} line (peeking)", level=1 - alpha))
     if "z" in looks:
-        ax.plot(t, looks["z"].abs(), marker="s", color="#4f81bd", label="|z| of the test so far")
-    ax.set(xlabel="share of the planned calls", ylabel="|z|", xlim=(0, 1.02),
-           title="Looking at a running test: stop only above the boundary")
+        ax.plot(t, looks["z"].abs(), marker="s", color="#4f81bd",
+                label=tr("|z| of the test so far"))
+    ax.set(xlabel=tr("share of the planned calls"), ylabel="|z|", xlim=(0, 1.02),
+           title=tr("Looking at a running test: stop only above the boundary"))
     ax.legend()
     return ax

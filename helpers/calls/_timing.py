@@ -6,6 +6,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from helpers.errors import DataProblem, require_columns
+from helpers.i18n import tr
 
 from ._stats import Z95, wilson_interval
 from ._vocabulary import WEEKDAYS
@@ -132,8 +133,10 @@ def plot_time_heatmap(rates: pd.DataFrame, metric: str = "sales_per_dial",
     Axes
     """
     grid = rates.pivot_table(index="weekday", columns="hour", values=metric, observed=True)
+    grid = grid.rename(index=lambda day: tr(str(day)))
     ax = ax or plt.subplots(figsize=(8, 3.2))[1]
     sns.heatmap(grid, ax=ax, cmap="YlGn", cbar_kws={"fraction": 0.03})
-    ax.set(xlabel="hour of day", ylabel="",
-           title=metric.replace("_", " ") + " by weekday and hour")
+    ax.tick_params(axis="y", rotation=0)
+    ax.set(xlabel=tr("hour of day"), ylabel=tr("weekday"),
+           title=tr("{metric} by weekday and hour", metric=tr(metric.replace("_", " "))))
     return ax

@@ -17,6 +17,7 @@ from IPython.display import display
 from matplotlib.axes import Axes
 
 from helpers import value
+from helpers.i18n import tr
 from helpers.plotting import new_axes
 
 __all__ = ["ActionView", "action_view", "explore_actions", "plot_segment_tiers"]
@@ -113,18 +114,22 @@ def explore_actions(crm: pd.DataFrame) -> widgets.Widget:
     ipywidgets.Widget
         Two drop-downs and the output of :func:`action_view` for the selection.
     """
-    seg_w = widgets.Dropdown(options=["all", *sorted(crm["segment"].dropna().unique().tolist())],
-                             description="segment")
-    tier_w = widgets.Dropdown(options=["all", *_tier_order(crm["tier"])], description="tier")
+    segments = ["all", *sorted(crm["segment"].dropna().unique().tolist())]
+    seg_w = widgets.Dropdown(options=[(tr(str(s)), s) for s in segments], value="all",
+                             description=tr("segment"))
+    tiers = ["all", *_tier_order(crm["tier"])]
+    tier_w = widgets.Dropdown(options=[(tr(str(t)), t) for t in tiers], value="all",
+                              description=tr("tier"))
     out = widgets.Output()
 
     def refresh(*_: Any) -> None:
         view = action_view(crm, seg_w.value, tier_w.value)
         with out:
             out.clear_output(wait=True)
-            clv = f", CLV {view.clv:,.0f}" if view.clv is not None else ""
-            print(f"{view.customers:,} customers, revenue {view.revenue:,.0f}{clv}")
-            display(view.strategies.rename("customers").to_frame(), view.top)
+            clv = tr(", CLV {clv:,.0f}", clv=view.clv) if view.clv is not None else ""
+            print(tr("{n:,} customers, revenue {revenue:,.0f}", n=view.customers,
+                     revenue=view.revenue) + clv)
+            display(view.strategies.rename(tr("customers")).to_frame(), view.top)
 
     seg_w.observe(refresh, names="value")
     tier_w.observe(refresh, names="value")
@@ -150,9 +155,11 @@ def plot_segment_tiers(crm: pd.DataFrame, ax: Axes | None = None) -> Axes:
     table = pd.crosstab(crm["segment"], crm["tier"])
     table = table[_tier_order(table.columns)]
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+    table = table.rename(index=lambda s: tr(str(s)), columns=lambda t: tr(str(t)))
     ax = new_axes(ax, (7, 0.45 * len(table) + 1.5))
     sns.heatmap(table, ax=ax, cmap="Blues", annot=True, fmt=",d", annot_kws={"fontsize": 8},
-                cbar_kws={"label": "customers"})
+                cbar_kws={"label": tr("customers")})
     ax.tick_params(axis="y", rotation=0)
-    ax.set(xlabel="value tier", ylabel="RFM segment", title="Customers by segment and tier")
+    ax.set(xlabel=tr("value tier"), ylabel=tr("RFM segment"),
+           title=tr("Customers by segment and tier"))
     return ax

@@ -16,6 +16,7 @@ import pandas as pd
 from helpers.capstone._inputs import customer_base, transactions_of
 from helpers.data import CourseData
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 from helpers.receivables import (
     CollectionPlaybook,
     Stages,
@@ -88,32 +89,34 @@ def collection_plan(
     """
     if data.invoices is None or data.payments is None:
         missing = [n for n in ("invoices", "payments") if getattr(data, n) is None]
-        return ReceivablesResult(f"Receivables skipped: no {' and no '.join(missing)} table was "
-                                 "given (set invoices_file and payments_file to age your "
-                                 "receivables and build the collection queue).")
+        return ReceivablesResult(tr("Receivables skipped: no {tables} table was given (set "
+                                    "invoices_file and payments_file to age your receivables "
+                                    "and build the collection queue).",
+                                    tables=tr(" and no ").join(tr(m) for m in missing)))
     stages = load_stages()
     book = playbook if isinstance(playbook, CollectionPlaybook) else \
         load_collection_playbook(playbook, stages)
     items = open_items(data.invoices, data.payments, data.as_of, stages)
     aging = aging_table(items, by=None)
     if items.empty:
-        return ReceivablesResult("No invoice is open on the as-of date: nothing to collect.",
+        return ReceivablesResult(tr("No invoice is open on the as-of date: nothing to collect."),
                                  items=items, aging=aging)
     types, tiers = _debtor_types(data, book, stages, lapsed_days)
     try:
         scored, metrics = score_open_items(data.invoices, data.payments, data.as_of,
                                            stages=stages, seed=seed)
     except DataProblem as exc:
-        return ReceivablesResult(f"Aging done; collection queue skipped: the probability-to-pay "
-                                 f"model could not be trained ({exc}).", items=items,
-                                 aging=aging)
+        return ReceivablesResult(tr("Aging done; collection queue skipped: the probability-to-"
+                                    "pay model could not be trained ({problem}).", problem=exc),
+                                 items=items, aging=aging)
     # debtors not yet due have no payment behaviour, hence no type: the playbook's default one
     owing = pd.Index(scored["customer_id"].unique())
     types = types.reindex(types.index.union(owing)).fillna(_default_type(book))
     accounts = collection_accounts(scored, types, tiers, stages)
     queue = work_queue(accounts, book, capacity_minutes=capacity_minutes, stages=stages)
-    note = (f"{len(items):,} open invoice(s) on {len(accounts):,} account(s); today's queue "
-            f"holds {len(queue):,} account(s) within {capacity_minutes or 0:,.0f} minutes.")
+    note = tr("{invoices:,} open invoice(s) on {accounts:,} account(s); today's queue holds "
+              "{queue:,} account(s) within {minutes:,.0f} minutes.", invoices=len(items),
+              accounts=len(accounts), queue=len(queue), minutes=capacity_minutes or 0)
     return ReceivablesResult(note, items=items, aging=aging, accounts=accounts, queue=queue,
                              metrics=dict(metrics))
 

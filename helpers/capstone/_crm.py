@@ -19,6 +19,7 @@ from helpers.capstone._lifetime import ClvResult
 from helpers.capstone._segments import SegmentResult, ValueResult
 from helpers.data import CourseData, personal_columns_of
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 from helpers.segments import load_segment_map
 
 __all__ = ["crm_checks", "crm_customer_table", "section_status", "workload_by_owner"]
@@ -125,17 +126,18 @@ def _masking_check(crm: pd.DataFrame, back: pd.DataFrame,
     """Whether the written file's personal columns are masked, and the detail."""
     personal = [c for c in personal_columns_of(crm, table="customers") if c in back.columns]
     if not personal:
-        return True, "no personal column in the export"
+        return True, tr("no personal column in the export")
     if reveal_personal:
-        return False, ("reveal_personal=True: names and phones are in clear; share the file "
-                       "only with people entitled to see them")
+        return False, tr("reveal_personal=True: names and phones are in clear; share the file "
+                         "only with people entitled to see them")
     clear = 0
     for c in personal:
         orig = crm[c].astype("string")
         same = (back[c].to_numpy() == orig.fillna("").to_numpy()) & orig.str.len().gt(
             1).fillna(False).to_numpy()
         clear += int(same.sum())
-    return clear == 0, f"columns {personal}; {clear} value(s) written in clear"
+    return clear == 0, tr("columns {columns}; {n} value(s) written in clear", columns=personal,
+                          n=clear)
 
 
 def crm_checks(crm: pd.DataFrame, written: str | Path | None = None,
@@ -174,14 +176,16 @@ def crm_checks(crm: pd.DataFrame, written: str | Path | None = None,
 
     ids = crm["customer_id"]
     add("customer_id filled and unique", ids.notna().all() and not ids.duplicated().any(),
-        f"{int(ids.isna().sum())} empty, {int(ids.duplicated().sum())} repeated")
+        tr("{empty} empty, {repeated} repeated", empty=int(ids.isna().sum()),
+           repeated=int(ids.duplicated().sum())))
     for col in ("segment", "tier", "recommended_action"):
         empty = int(crm[col].isna().sum()) if col in crm else len(crm)
-        add(f"every row has a {col}", empty == 0, f"{empty} row(s) without one")
+        add(f"every row has a {col}", empty == 0, tr("{n} row(s) without one", n=empty))
     if written is not None:
         back = pd.read_csv(written, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         add("written file has every row", len(back) == len(crm),
-            f"{len(back)} row(s) in {Path(written).name}, {len(crm)} in the table")
+            tr("{n} row(s) in {file}, {total} in the table", n=len(back),
+               file=Path(written).name, total=len(crm)))
         add("personal data masked", *_masking_check(crm, back, reveal_personal))
     return pd.DataFrame(rows, columns=["check", "ok", "detail"])
 
@@ -204,9 +208,9 @@ def section_status(data: CourseData, values: ValueResult, clv: ClvResult,
     """
     rows = [
         ("load and validate", True, ", ".join(data.tables)),
-        ("data quality", True, f"{len(data.tables)} table(s) audited"),
-        ("RFM segments and life cycle", True, "from the transactions"
-         + ("" if data.customers is not None else " (no customers table: buyers only)")),
+        ("data quality", True, tr("{n} table(s) audited", n=len(data.tables))),
+        ("RFM segments and life cycle", True, tr("from the transactions")
+         + ("" if data.customers is not None else tr(" (no customers table: buyers only)"))),
         ("value tiers", True, values.note),
         ("profit", values.by_profit, values.note),
         ("lifetime value", clv.fitted, clv.note),

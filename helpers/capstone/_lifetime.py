@@ -17,6 +17,7 @@ from helpers import value as lv
 from helpers.capstone._inputs import transactions_of
 from helpers.data import CourseData
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 from helpers.segments import customer_summary
 
 __all__ = ["ClvResult", "clv_table"]
@@ -45,16 +46,16 @@ def _fitting_sample(weekly: pd.DataFrame, max_fit_customers: int,
     """The customers the models are fitted on, and a sentence when it is a sample."""
     if len(weekly) <= max_fit_customers:
         return weekly, ""
-    return weekly.sample(max_fit_customers, random_state=seed), (
-        f" The models were fitted on a random sample of {max_fit_customers:,} of the "
-        f"{len(weekly):,} customers (seed {seed}) to keep the run short.")
+    return weekly.sample(max_fit_customers, random_state=seed), tr(
+        " The models were fitted on a random sample of {n:,} of the {total:,} customers "
+        "(seed {seed}) to keep the run short.", n=max_fit_customers, total=len(weekly), seed=seed)
 
 
 def _skipped_short(n_repeat: int, min_repeat_buyers: int) -> ClvResult:
-    return ClvResult(None, f"CLV skipped: only {n_repeat} customer(s) bought more than once "
-                           f"(at least {min_repeat_buyers} are needed to fit BG/NBD and "
-                           "Gamma-Gamma). Export a longer history, or lower "
-                           "min_repeat_buyers knowingly.", n_repeat=n_repeat)
+    return ClvResult(None, tr("CLV skipped: only {n} customer(s) bought more than once (at "
+                              "least {needed} are needed to fit BG/NBD and Gamma-Gamma). Export "
+                              "a longer history, or lower min_repeat_buyers knowingly.",
+                              n=n_repeat, needed=min_repeat_buyers), n_repeat=n_repeat)
 
 
 def clv_table(
@@ -99,9 +100,10 @@ def clv_table(
     result = _fit_and_predict(weekly, fit_on, n_repeat, horizon=horizon_weeks, step=step_weeks,
                               discount_rate=discount_rate, margin=margin)
     if result.fitted:
-        result.note = (f"CLV over {horizon_weeks:g} weeks at a {margin:.0%} margin, from BG/NBD "
-                       f"and Gamma-Gamma fitted on {len(fit_on):,} customers ({n_repeat:,} "
-                       f"repeat buyers).{sampled}{result.note}")
+        result.note = tr("CLV over {weeks:g} weeks at a {margin:.0%} margin, from BG/NBD and "
+                         "Gamma-Gamma fitted on {n:,} customers ({repeat:,} repeat buyers).",
+                         weeks=horizon_weeks, margin=margin, n=len(fit_on),
+                         repeat=n_repeat) + sampled + result.note
     return result
 
 
@@ -118,18 +120,20 @@ def _fit_and_predict(weekly: pd.DataFrame, fit_on: pd.DataFrame, n_repeat: int,
             bgnbd = lv.fit_bgnbd(fit_on)
             spend = lv.fit_gamma_gamma(fit_on)
         except DataProblem as exc:
-            return ClvResult(None, f"CLV skipped: the models could not be fitted ({exc}).",
+            return ClvResult(None, tr("CLV skipped: the models could not be fitted ({problem}).",
+                                      problem=exc),
                              n_repeat=n_repeat)
         converged = bool(bgnbd.converged and spend.converged)
         try:
             table = lv.customer_lifetime_value(weekly, bgnbd, spend, **clv_options)
         except DataProblem as exc:
-            return ClvResult(None, f"CLV skipped: the fitted models give no usable value on "
-                                   f"this history ({exc}) The purchase pattern may not fit the "
-                                   "buy-till-you-die assumptions; use revenue tiers instead.",
+            return ClvResult(None, tr("CLV skipped: the fitted models give no usable value on "
+                                      "this history ({problem}) The purchase pattern may not fit "
+                                      "the buy-till-you-die assumptions; use revenue tiers "
+                                      "instead.", problem=exc),
                              n_repeat=n_repeat, n_fit=len(fit_on))
     warn = ""
     if not converged or any(issubclass(w.category, lv.FitWarning) for w in caught):
-        warn = " Warning: an optimiser did not converge; read the CLV as a rough ranking."
+        warn = tr(" Warning: an optimiser did not converge; read the CLV as a rough ranking.")
     return ClvResult(table, warn, n_repeat=n_repeat, n_fit=len(fit_on), bgnbd=bgnbd,
                      gamma_gamma=spend, converged=converged)

@@ -18,6 +18,7 @@ import pandas as pd
 from helpers import value
 from helpers.capstone._inputs import customer_base, transactions_of
 from helpers.data import CourseData
+from helpers.i18n import tr
 from helpers.segments import (
     classify,
     customer_features,
@@ -161,13 +162,14 @@ def value_table(
         out["profit"] = profit["profit"].reindex(out.index).astype("float64")
         basis = "profit"
         share = value.cogs_estimated_share(drivers)
-        note = ("Tiers are cut on profit (gross margin minus cost-to-serve, "
-                f"helpers.value.customer_profit); {share:.0%} of net sales had no cost and used "
-                "the fallback ratio.")
+        note = tr("Tiers are cut on profit (gross margin minus cost-to-serve, "
+                  "helpers.value.customer_profit); {share:.0%} of net sales had no cost and used "
+                  "the fallback ratio.", share=share)
     else:
         out["profit"] = np.nan
         basis = "revenue"
-        note = ("The transactions carry no cost column, so profit is unknown: tiers are cut on "
-                "revenue, and the playbook's profit rules (loss-making customers) do not fire.")
+        note = tr("The transactions carry no cost column, so profit is unknown: tiers are cut "
+                  "on revenue, and the playbook's profit rules (loss-making customers) do not "
+                  "fire.")
     out["tier"] = value.assign_tiers(out[basis], cuts=tier_cuts, labels=tier_labels)
     return ValueResult(out, basis, note)

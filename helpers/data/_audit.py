@@ -27,6 +27,7 @@ from helpers.data._cleaning import (
 )
 from helpers.data._freshness import stale_share
 from helpers.errors import DataProblem
+from helpers.i18n import language, tr
 from helpers.tables import TABLES
 
 if TYPE_CHECKING:
@@ -112,9 +113,9 @@ def skip_without(df: pd.DataFrame | None, section: str, *columns: str, table: st
         return False
     t = TABLES.get(table)
     named = [f"{c} ({t.column(c).zh})" if t is not None and c in t.names else c for c in absent]
-    print(f"Skipped: {section} needs the column(s) {', '.join(named)}, which this {table} table "
-          f"does not have. Add them to {parameter or table + '_mapping'} (or the export) to run "
-          "it.")
+    print(tr("Skipped: {section} needs the column(s) {columns}, which this {table} table does not "
+             "have. Add them to {parameter} (or the export) to run it.", section=tr(section),
+             columns=", ".join(named), table=table, parameter=parameter or table + "_mapping"))
     return True
 
 
@@ -254,13 +255,16 @@ def plot_completeness(report: pd.DataFrame, ax: Axes | None = None) -> Axes:
     r = report.iloc[::-1]
     valid = r["completeness"] * (1 - r["invalid_share"])
     invalid = r["completeness"] * r["invalid_share"]
-    ax.barh(r["column"], valid, color="#4c72b0", label="filled, valid")
-    ax.barh(r["column"], invalid, left=valid, color="#dd8452", label="filled, invalid")
-    ax.barh(r["column"], 1 - r["completeness"], left=r["completeness"], color="#dddddd",
-            label="missing")
+    names = (r["中文"] + " " + r["column"]).to_numpy() if language() == "zh" and "中文" in r \
+        else r["column"].to_numpy()  # the Chinese edition shows each column's Chinese name too
+    ax.barh(names, valid, color="#4c72b0", label=tr("filled, valid"))
+    ax.barh(names, invalid, left=valid, color="#dd8452", label=tr("filled, invalid"))
+    ax.barh(names, 1 - r["completeness"], left=r["completeness"], color="#dddddd",
+            label=tr("missing"))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("share of records")
-    ax.set_title("Completeness and validity by column")
+    ax.set_xlabel(tr("share of records"))
+    ax.set_ylabel(tr("column"))
+    ax.set_title(tr("Completeness and validity by column"))
     ax.legend(loc="lower right", fontsize="small")
     return ax
 
@@ -281,7 +285,7 @@ def explore_quality(report: pd.DataFrame) -> ipywidgets.Widget:
     import ipywidgets as w
     from IPython.display import display
 
-    pick = w.ToggleButtons(options=list(_MEASURES), description="Show")
+    pick = w.ToggleButtons(options=[(tr(m), m) for m in _MEASURES], description=tr("Show"))
     out = w.Output()
 
     def redraw(*_: Any) -> None:

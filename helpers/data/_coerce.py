@@ -29,11 +29,13 @@ __all__ = [
     "clean_strings",
     "cleaned_column",
     "coerce_column",
+    "convention_and_plain",
     "day_month_order",
     "number_convention",
     "parse_bools",
     "parse_dates",
     "parse_numbers",
+    "plain_numbers",
     "recode",
     "to_course_type",
 ]
@@ -101,9 +103,10 @@ def _already_clean(s: pd.Series) -> bool:
     if pc.all(pc.string_is_ascii(a)).as_py() is False or pc.all(
             pc.equal(pc.utf8_trim_whitespace(a), a)).as_py() is False:
         return False
-    shortest = pc.min(pc.utf8_length(a)).as_py()
-    return shortest is None or shortest > _LONGEST_MISSING or not pc.any(
-        pc.is_in(pc.ascii_lower(a), _MISSING_ARROW)).as_py()
+    short = pc.less_equal(pc.utf8_length(a), _LONGEST_MISSING)  # only these can be tokens
+    if not pc.any(short).as_py():
+        return True
+    return not pc.any(pc.is_in(pc.ascii_lower(pc.filter(a, short)), _MISSING_ARROW)).as_py()
 
 
 def _via_uniques(s: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -126,7 +129,7 @@ _COMMA_VALID = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?|[+-]?,\d+"
 _PLAIN_NUMBER = r"[+-]?\d+(?:\.\d+)?"
 
 
-def _plain_numbers(s: pd.Series) -> np.ndarray | None:
+def plain_numbers(s: pd.Series) -> np.ndarray | None:
     """Which values are plain numbers (``-12``, ``1234.56``); ``None`` if not text or none is."""
     a = arrow_text(s)
     if a is None:
@@ -169,29 +172,51 @@ def number_convention(s: pd.Series, sep: str | None = None) -> tuple[str, str, i
     >>> number_convention(pd.Series(["1,500"]), sep=";")
     (',', 'assumed', 0)
     """
-    n_point, ambiguous = 0, False
-    plain = _plain_numbers(s)
-    if plain is not None:  # plain values (no comma) counted at once, only the others one by one
+    return convention_and_plain(s, sep, plain_numbers(s))[:3]
+
+
+def _plain_point_evidence(a: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Which plain numbers match :data:`POINT_EVIDENCE`, found without a regex.
+
+    For a plain number (:func:`plain_numbers`) that is: a fraction of 1-2 or 4+ digits, or a
+    whole part of ``0``.
+    """
+    length = pc.binary_length(a)
+    dot = pc.find_substring(a, ".")
+    frac = pc.subtract(pc.subtract(length, dot), 1)
+    zero = pc.or_(pc.starts_with(a, "0."), pc.or_(pc.starts_with(a, "-0."),
+                                                   pc.starts_with(a, "+0.")))
+    return pc.and_(pc.greater_equal(dot, 0), pc.or_(pc.not_equal(frac, 3), zero))
+
+
+def convention_and_plain(s: pd.Series, sep: str | None, plain: np.ndarray | None
+                ) -> tuple[str, str, int, np.ndarray | None]:
+    """:func:`number_convention`, given the column's plain-number mask (also returned)."""
+    n_point, ambiguous, points = 0, False, None
+    mask = plain if plain is not None else np.zeros(len(s), dtype=bool)
+    if plain is not None:  # plain values (no comma) judged at once, only the others one by one
         a = pc.filter(arrow_text(s), pa.array(plain))
-        n_point = pc.count_distinct(pc.filter(a, pc.match_substring_regex(
-            a, f"^(?:{POINT_EVIDENCE})$"))).as_py()
+        points = pc.filter(a, _plain_point_evidence(a))
         ambiguous = sep == ";" and _any_match(a, _AMBIGUOUS)
+        del a
         s = s[~plain]
     u = pd.Series(pd.unique(s.dropna().astype("string[pyarrow]")), dtype="string[pyarrow]")
     t = _number_text(u)
     n_comma = int(t.str.fullmatch(COMMA_EVIDENCE).fillna(False).sum())
+    if points is not None and len(points):  # distinct values counted only when they may decide
+        n_point = pc.count_distinct(points).as_py() if n_comma else 1
     n_point += int(t.str.fullmatch(POINT_EVIDENCE).fillna(False).sum())
     european = sep == ";"
     if n_comma or n_point:
         comma = n_comma > n_point or (n_comma == n_point and european)
-        return ("," if comma else "."), "values", min(n_comma, n_point)
+        return ("," if comma else "."), "values", min(n_comma, n_point), mask
     if european and (ambiguous or bool(t.str.fullmatch(_AMBIGUOUS).fillna(False).any())):
-        return ",", "assumed", 0
-    return ".", "plain", 0
+        return ",", "assumed", 0, mask
+    return ".", "plain", 0, mask
 
 
 def parse_numbers(s: pd.Series, _clean: bool = True, decimal: str | None = None,
-                  thousands: str | None = None) -> pd.Series:
+                  thousands: str | None = None, _plain: np.ndarray | None = None) -> pd.Series:
     """Text to numbers (Float64): thousands separators, decimal commas, currency signs.
 
     The decimal mark is judged from the column's values (:func:`number_convention`) unless
@@ -204,6 +229,9 @@ def parse_numbers(s: pd.Series, _clean: bool = True, decimal: str | None = None,
         Numbers as text (or already numbers).
     decimal, thousands : str, optional
         The decimal mark and thousands separator (a mapping's ``read: decimal:``).
+    _plain : ndarray of bool, optional
+        Which values of ``s`` (already cleaned) are plain numbers, when the caller knows
+        (:func:`convention_and_plain` returns it): not worked out again.
 
     Returns
     -------
@@ -221,10 +249,15 @@ def parse_numbers(s: pd.Series, _clean: bool = True, decimal: str | None = None,
         return s.astype("Float64")
     if _clean:
         s = clean_strings(s)
-    if decimal is None:
-        decimal = ("," if thousands == "." else ".") if thousands else number_convention(s)[0]
+    if decimal is None and not thousands:
+        decimal, _, _, _plain = convention_and_plain(s, None, plain_numbers(s))
+    elif decimal is None:
+        decimal = "," if thousands == "." else "."
     group = thousands or ("." if decimal == "," else ",")
-    plain = _plain_numbers(s) if decimal == "." and group == "," else None
+    plain = None
+    if decimal == "." and group == ",":
+        plain = plain_numbers(s) if _plain is None or len(_plain) != len(s) else (
+            _plain if _plain.any() else None)
     out = None
     if plain is not None:  # plain values read at once; only the others value by value below
         floats = np.full(len(s), np.nan)
@@ -304,6 +337,16 @@ def _in_ns_range(out: pd.Series) -> pd.Series:
     return out.astype("datetime64[ns]")
 
 
+def _start_with_3_digits(a: pa.ChunkedArray) -> bool:
+    r"""Every value starts with 3 ASCII digits and has no 秒 (missing values aside).
+
+    What the regex ``\d{3}[^秒]*`` matched on every value, found without it.
+    """
+    digits = pc.and_(pc.greater_equal(pc.utf8_length(a), 3),
+                     pc.ascii_is_decimal(pc.utf8_slice_codeunits(a, 0, 3)))
+    return pc.all(pc.and_(digits, pc.invert(pc.match_substring(a, "秒")))).as_py() is not False
+
+
 def day_month_order(s: pd.Series) -> tuple[str | None, bool]:
     """Whether dates written ``dd/mm/yyyy`` or ``mm/dd/yyyy`` are day- or month-first.
 
@@ -329,7 +372,7 @@ def day_month_order(s: pd.Series) -> tuple[str | None, bool]:
     ('mdy', False)
     """
     a = arrow_text(s)
-    if a is not None and _all_match(a, "\\d{3}[^秒]*"):  # ISO dates, 20240305: none has it
+    if a is not None and _start_with_3_digits(a):  # ISO dates, 20240305: none has it
         return None, True
     s = s.dropna().astype("string[pyarrow]")
     # a value that starts with 3 digits (ISO dates, 20240305) keeps them when normalised, so
@@ -477,16 +520,18 @@ def _is_native(s: pd.Series) -> bool:
 
 
 def to_course_type(s: pd.Series, dtype: str, fmt: str | None = None, decimal: str | None = None,
-                   thousands: str | None = None, order: str | None = None) -> pd.Series:
+                   thousands: str | None = None, order: str | None = None,
+                   plain: np.ndarray | None = None) -> pd.Series:
     """A cleaned column (see :func:`cleaned_column`) in a course type; unreadable cells empty.
 
-    ``decimal``/``thousands`` go to :func:`parse_numbers`, ``order`` to :func:`parse_dates`.
+    ``decimal``/``thousands`` (and ``plain``, which values are plain numbers, when known) go to
+    :func:`parse_numbers`, ``order`` to :func:`parse_dates`.
 
     >>> to_course_type(pd.Series([17850.0, None]), "string").tolist()
     ['17850', <NA>]
     """
     if dtype in ("int", "float"):
-        return parse_numbers(s, _clean=False, decimal=decimal, thousands=thousands)
+        return parse_numbers(s, _clean=False, decimal=decimal, thousands=thousands, _plain=plain)
     if dtype == "bool":
         return parse_bools(s, _clean=False)
     if dtype in ("date", "datetime"):

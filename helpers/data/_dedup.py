@@ -31,6 +31,7 @@ from scipy.sparse.csgraph import connected_components
 
 from helpers.data._cleaning import normalise_company_name
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 from helpers.plotting import new_axes
 
 __all__ = ["cluster_duplicates", "dedup_precision_recall", "duplicate_candidates",
@@ -310,9 +311,9 @@ def plot_pair_scores(pairs: pd.DataFrame, threshold: float, ax: Axes | None = No
     ax = new_axes(ax, (6, 3))
     sns.histplot(x=pairs["score"].to_numpy(float), bins=list(range(0, 105, 5)), color="#4c72b0",
                  alpha=1.0, ax=ax)
-    ax.axvline(threshold, color="#c44e52", ls="--", label=f"threshold {threshold:g}")
-    ax.set_xlabel("pair score (0-100)")
-    ax.set_ylabel("candidate pairs")
-    ax.set_title("How alike are the candidate pairs?")
+    ax.axvline(threshold, color="#c44e52", ls="--", label=tr("threshold {threshold:g}", threshold=threshold))
+    ax.set_xlabel(tr("pair score (0-100)"))
+    ax.set_ylabel(tr("candidate pairs"))
+    ax.set_title(tr("How alike are the candidate pairs?"))
     ax.legend()
     return ax

@@ -37,6 +37,7 @@ from helpers.data.loading import (
     table_file,
 )
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 from helpers.tables import TABLES
 
 __all__ = ["Inputs", "load_inputs", "load_overview"]
@@ -89,20 +90,24 @@ class Inputs(CourseData):
         if not absent:
             return False
         wanted = ", ".join(f"{t}_file" for t in absent)
-        print(f"Skipped: {section} needs the {', '.join(absent)} table(s), which this run does "
-              f"not have. Set {wanted} (and its mapping) to run it.")
+        print(tr("Skipped: {section} needs the {tables} table(s), which this run does not have. "
+                 "Set {wanted} (and its mapping) to run it.", section=tr(section),
+                 tables=", ".join(absent), wanted=wanted))
         return True
 
     def describe(self) -> str:
         """Two or more lines saying what was loaded from where, and the as-of date's origin."""
-        lines = [f"as of {self.as_of:%Y-%m-%d} ({self.as_of_source})"]
+        lines = [tr("as of {date} ({source})", date=f"{self.as_of:%Y-%m-%d}",
+                    source=tr(self.as_of_source))]
         for name, frame in self.tables.items():
             report = self.reports.get(name)
-            dropped = f", {report.n_dropped:,} dropped" if report and report.n_dropped else ""
-            lines.append(f"  {name}: {len(frame):,} rows{dropped} from {self.sources.get(name, '?')}")
+            dropped = (tr(", {n:,} dropped", n=report.n_dropped)
+                       if report and report.n_dropped else "")
+            lines.append(tr("  {name}: {n:,} rows{dropped} from {source}", name=name, n=len(frame),
+                            dropped=dropped, source=self.sources.get(name, "?")))
         if self.missing:
-            lines.append(f"  not given (sections that need them are skipped): "
-                         f"{', '.join(self.missing)}")
+            lines.append(tr("  not given (sections that need them are skipped): {tables}",
+                            tables=", ".join(self.missing)))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -141,10 +146,11 @@ def _as_of(as_of: Any, truth: Mapping[str, Any], tables: Mapping[str, pd.DataFra
                       if t in tables and c in tables[t].columns and tables[t][c].notna().any()]
     if not dated:
         day = latest_date(tables)
-        return day, "no date in the data: today; set as_of"
+        return day, tr("no date in the data: today; set as_of")
     table, column = max(dated, key=lambda tc: tables[tc[0]][tc[1]].max())
     day = pd.Timestamp(tables[table][column].max()).normalize()
-    return day, f"latest {table}.{column} in the data; set as_of to choose another day"
+    return day, tr("latest {table}.{column} in the data; set as_of to choose another day",
+                   table=table, column=column)
 
 
 def _plan(tables: list[str], files: Mapping[str, Any], mappings: Mapping[str, Any],

@@ -354,7 +354,9 @@ def blank_cells(grid: pd.DataFrame) -> pd.DataFrame:
         col = grid[c]
         a = arrow_text(col)
         if a is not None:  # text read by pyarrow or pandas: one vectorised pass
-            blank = pc.or_kleene(pc.is_null(a), pc.equal(pc.utf8_trim_whitespace(a), ""))
+            # empty, or only white space (as utf8_trim_whitespace sees it), without a copy
+            blank = pc.or_kleene(pc.is_null(a), pc.or_kleene(
+                pc.equal(pc.binary_length(a), 0), pc.utf8_is_space(a)))
             out[c] = blank.to_numpy(zero_copy_only=False).astype(bool)
         elif col.dtype == object:
             out[c] = col.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v))

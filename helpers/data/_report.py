@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import DataProblem, Problem
+from helpers.i18n import tr
 
 __all__ = ["MAX_DROPPED_LISTED", "MAX_ROWS_SHOWN", "Caution", "LoadReport", "LoadWarning",
            "OnInvalid", "finish", "load_problem", "transaction_notes", "warn_cautions"]
@@ -132,30 +133,30 @@ class LoadReport:
         )
 
     def __str__(self) -> str:
-        lines = [
-            f"Load report for {self.file} -> table {self.table!r}: {self.rows_read} data row(s) "
-            f"read, {self.rows_kept} kept."
-        ]
+        lines = [tr("Load report for {file} -> table {table!r}: {read} data row(s) read, {kept} "
+                    "kept.", file=self.file, table=self.table, read=self.rows_read,
+                    kept=self.rows_kept)]
         bits = []
         if self.encoding:
-            sure = (f" (confidence {self.encoding_confidence:.0%})"
+            sure = (tr(" (confidence {share:.0%})", share=self.encoding_confidence)
                     if self.encoding_confidence is not None else "")
-            bits.append(f"encoding {self.encoding}{sure}")
+            bits.append(tr("encoding {encoding}{sure}", encoding=self.encoding, sure=sure))
         if self.sheet is not None:
-            others = f" (other sheets: {', '.join(self.other_sheets)})" if self.other_sheets else ""
-            bits.append(f"sheet {self.sheet!r}{others}")
+            others = (tr(" (other sheets: {sheets})", sheets=", ".join(self.other_sheets))
+                      if self.other_sheets else "")
+            bits.append(tr("sheet {sheet!r}{others}", sheet=self.sheet, others=others))
         if self.sep:
-            bits.append(f"delimiter {self.sep!r}")
+            bits.append(tr("delimiter {sep!r}", sep=self.sep))
         if self.header_row:
-            bits.append(f"header on row {self.header_row}")
+            bits.append(tr("header on row {row}", row=self.header_row))
         if bits:
-            lines.append("Read with " + ", ".join(bits) + ".")
-        lines += [f"Note: {n}" for n in self.notes]
+            lines.append(tr("Read with {how}.", how=tr(", ").join(bits)))
+        lines += [tr("Note: {note}", note=n) for n in self.notes]
         if self.problems:
-            lines.append(f"{len(self.problems)} problem(s):")
+            lines.append(tr("{n} problem(s):", n=len(self.problems)))
             lines += [f"{i}. {p.text()}" for i, p in enumerate(self.problems, 1)]
         else:
-            lines.append("No problems found.")
+            lines.append(tr("No problems found."))
         return "\n".join(lines)
 
     def __repr__(self) -> str:

@@ -22,6 +22,7 @@ from helpers.data.privacy import (
     pseudonymise_frame,
 )
 from helpers.errors import DataProblem, did_you_mean
+from helpers.i18n import tr
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -205,13 +206,13 @@ def explore_roles(df: pd.DataFrame, table: str | None = None, rows: int = 5,
     from IPython.display import display
 
     levels = load_access_levels()
-    pick = w.ToggleButtons(options=list(levels.roles), description="Role")
+    pick = w.ToggleButtons(options=[(tr(r), r) for r in levels.roles], description=tr("Role"))
     note = w.HTML()
     out = w.Output()
     head = df.head(rows)
 
     def redraw(*_: Any) -> None:
-        note.value = f"<i>{levels.role(pick.value).description}</i>"
+        note.value = f"<i>{tr(levels.role(pick.value).description)}</i>"
         with out:
             out.clear_output(wait=True)
             display(view_for_role(head, pick.value, table=table, config=levels, key=key,

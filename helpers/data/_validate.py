@@ -27,12 +27,14 @@ import pyarrow.compute as pc
 from helpers.data._coerce import (
     arrow_text,
     cleaned_column,
+    convention_and_plain,
     day_month_order,
-    number_convention,
+    plain_numbers,
     to_course_type,
 )
 from helpers.data._report import MAX_ROWS_SHOWN, Caution
 from helpers.errors import Problem
+from helpers.i18n import tr
 from helpers.tables import Column, Table
 
 __all__ = ["PLAUSIBLE_LIMIT", "CheckedColumn", "ReadHints", "Validated", "duplicate_keys_problem",
@@ -168,11 +170,14 @@ def _is_text(s: pd.Series) -> bool:
 
 
 def _decimal(cleaned: pd.Series, src: str, hints: ReadHints, notes: list[str],
-             cautions: list[Caution]) -> str | None:
-    """The decimal mark of a number column: the mapping's, else judged from its values."""
+             cautions: list[Caution]) -> tuple[str | None, np.ndarray | None]:
+    """The decimal mark of a number column: the mapping's, else judged from its values.
+
+    Also which values are plain numbers when that was worked out (so it is done once).
+    """
     if hints.decimal or hints.thousands:
-        return hints.decimal
-    decimal, how, _ = number_convention(cleaned, hints.sep)
+        return hints.decimal, None
+    decimal, how, _, plain = convention_and_plain(cleaned, hints.sep, plain_numbers(cleaned))
     if decimal == "," and how == "values":
         notes.append(f"column {src!r}: numbers are written with a decimal comma (e.g. 1.234,56 "
                      "= 1234.56); read so.")
@@ -184,7 +189,7 @@ def _decimal(cleaned: pd.Series, src: str, hints: ReadHints, notes: list[str],
             f"thousands separator; assumed a decimal comma (the file is ';'-separated), so "
             f"{example!r} is read as {str(example).replace('.', '').replace(',', '.')}. If that "
             "is wrong, set read: {decimal: '.'} in the mapping (or {decimal: ','} to confirm)."))
-    return decimal
+    return decimal, plain
 
 
 def _date_order(cleaned: pd.Series, src: str, notes: list[str],
@@ -196,8 +201,8 @@ def _date_order(cleaned: pd.Series, src: str, notes: list[str],
     words = "day-first (dd/mm/yyyy)" if order == "dmy" else "month-first (mm/dd/yyyy)"
     fmt = "%d/%m/%Y" if order == "dmy" else "%m/%d/%Y"
     if settled:
-        notes.append(f"column {src!r}: dates read {words} for the whole column, as some values "
-                     "only fit that order.")
+        notes.append(tr("column {column!r}: dates read {words} for the whole column, as some "
+                        "values only fit that order.", column=src, words=tr(words)))
     else:
         example = cleaned.dropna().iloc[0]
         cautions.append(Caution(
@@ -344,15 +349,15 @@ def validate_column(raw: pd.Series, cleaned: pd.Series, c: Column, row_numbers: 
     notes: list[str] = []
     cautions: list[Caution] = []
     invalid = np.zeros(len(raw), dtype=bool)
-    decimal = order = None
+    decimal = order = plain = None
     text = _is_text(cleaned)
     if c.dtype in ("int", "float") and text:
-        decimal = _decimal(cleaned, src, hints, notes, cautions)
+        decimal, plain = _decimal(cleaned, src, hints, notes, cautions)
     if c.dtype in ("date", "datetime") and text and not fmt:
         order = _date_order(cleaned, src, notes, cautions)
     if c.dtype == "string" and c.name.endswith("_id") and text:
         cleaned, invalid = _excel_ids(cleaned, c, src, row_numbers, raw, found, notes)
-    coerced = to_course_type(cleaned, c.dtype, fmt, decimal, hints.thousands, order)
+    coerced = to_course_type(cleaned, c.dtype, fmt, decimal, hints.thousands, order, plain)
     present = cleaned.notna().to_numpy() | invalid
     bad = present & coerced.isna().to_numpy() & ~invalid
     if c.dtype in ("int", "float"):

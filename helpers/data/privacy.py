@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import PERSONAL_HINT, DataProblem, did_you_mean, redact_personal
+from helpers.i18n import tr
 from helpers.tables import TABLES, personal_columns
 
 __all__ = [
@@ -410,8 +411,9 @@ def choose_pseudonym_key(key: str | bytes | None = None, bundled_data: bool = Fa
         return chosen
     if bundled_data:
         return DEMO_KEY
-    print(f"note: no pseudonym key given (key=... or {KEY_ENV}): using a random key kept in "
-          "memory for this session only; its pseudonyms cannot be recomputed or joined later.")
+    print(tr("note: no pseudonym key given (key=... or {env}): using a random key kept in memory "
+             "for this session only; its pseudonyms cannot be recomputed or joined later.",
+             env=KEY_ENV))
     return secrets.token_hex(32)
 
 

@@ -26,6 +26,7 @@ from matplotlib.axes import Axes
 
 from helpers import paths
 from helpers.errors import DataProblem
+from helpers.i18n import CJK_FAMILY, fontconfig_knows_cjk, language, setup_fonts, tr
 from helpers.plotting import new_axes
 from helpers.tables import TABLES
 
@@ -61,8 +62,9 @@ def check_python(minimum: tuple[int, int] = MIN_PYTHON) -> list[dict[str, str]]:
     """Python is recent enough."""
     v = sys.version_info
     ok = (v.major, v.minor) >= minimum
-    return [_row("python", ok, f"Python {v.major}.{v.minor}.{v.micro}",
-                 f"install Python {minimum[0]}.{minimum[1]} or newer, then `make lab`")]
+    return [_row(tr("python"), ok, f"Python {v.major}.{v.minor}.{v.micro}",
+                 tr("install Python {major}.{minor} or newer, then `make lab`",
+                    major=minimum[0], minor=minimum[1]))]
 
 
 def check_packages(pins: dict[str, str] | None = None) -> list[dict[str, str]]:
@@ -73,12 +75,14 @@ def check_packages(pins: dict[str, str] | None = None) -> list[dict[str, str]]:
         try:
             have = metadata.version(name)
         except metadata.PackageNotFoundError:
-            rows.append(_row(f"package {name}", False, "not installed",
-                             f"pip install {name}=={wanted}  (or run `make lab`)"))
+            rows.append(_row(tr("package {name}", name=name), False, tr("not installed"),
+                             tr("pip install {name}=={wanted}  (or run `make lab`)",
+                                name=name, wanted=wanted)))
             continue
-        rows.append(_row(f"package {name}", have == wanted, f"{have} (pinned {wanted})",
-                         f"pip install {name}=={wanted}; a different version may give other "
-                         "numbers than the lessons show"))
+        rows.append(_row(tr("package {name}", name=name), have == wanted,
+                         tr("{have} (pinned {wanted})", have=have, wanted=wanted),
+                         tr("pip install {name}=={wanted}; a different version may give other "
+                            "numbers than the lessons show", name=name, wanted=wanted)))
     return rows
 
 
@@ -87,8 +91,8 @@ def check_datasets(data_dir: str | Path | None = None) -> list[dict[str, str]]:
     try:
         folder = paths.data_dir(data_dir)
     except DataProblem as exc:
-        return [_row("datasets", False, str(exc), "run `python -m helpers.simulate` or give the "
-                                                  "right data_dir")]
+        return [_row(tr("datasets"), False, str(exc), tr("run `python -m helpers.simulate` or give "
+                                                     "the right data_dir"))]
     truth_file = folder / "truth.json"
     counts = {}
     if truth_file.is_file():
@@ -97,19 +101,21 @@ def check_datasets(data_dir: str | Path | None = None) -> list[dict[str, str]]:
     for name in TABLES:
         f = folder / f"{name}.csv"
         if not f.is_file():
-            rows.append(_row(f"table {name}", False, f"{f} missing",
-                             "regenerate the data: `python -m helpers.simulate`"))
+            rows.append(_row(tr("table {name}", name=name), False, tr("{file} missing", file=f),
+                             tr("regenerate the data: `python -m helpers.simulate`")))
             continue
         with f.open("rb") as fh:
             n = sum(1 for _ in fh) - 1
         expected = counts.get(name)
         ok = expected is None or n == expected
-        detail = f"{n} rows" + (f" (truth.json: {expected})" if expected is not None else "")
-        rows.append(_row(f"table {name}", ok, detail,
-                         "the file was changed or truncated; regenerate it with "
-                         "`python -m helpers.simulate` (inputs are never edited by the course)"))
+        detail = (tr("{n} rows (truth.json: {expected})", n=n, expected=expected)
+                  if expected is not None else tr("{n} rows", n=n))
+        rows.append(_row(tr("table {name}", name=name), ok, detail,
+                         tr("the file was changed or truncated; regenerate it with "
+                            "`python -m helpers.simulate` (inputs are never edited by the "
+                            "course)")))
     rows.append(_row("truth.json", truth_file.is_file(), str(truth_file),
-                     "regenerate the data: `python -m helpers.simulate`"))
+                     tr("regenerate the data: `python -m helpers.simulate`")))
     return rows
 
 
@@ -118,10 +124,10 @@ def check_widgets() -> list[dict[str, str]]:
     try:
         widgets = importlib.import_module("ipywidgets")
         widgets.IntSlider(value=1)
-        return [_row("widgets", True, f"ipywidgets {widgets.__version__}")]
+        return [_row(tr("widgets"), True, f"ipywidgets {widgets.__version__}")]
     except Exception as exc:
-        return [_row("widgets", False, f"cannot build a widget: {exc}",
-                     "pip install ipywidgets==8.1.9, then restart JupyterLab")]
+        return [_row(tr("widgets"), False, tr("cannot build a widget: {error}", error=exc),
+                     tr("pip install ipywidgets==8.1.9, then restart JupyterLab"))]
 
 
 def check_output(output_dir: str | Path | None = "output") -> list[dict[str, str]]:
@@ -130,10 +136,31 @@ def check_output(output_dir: str | Path | None = "output") -> list[dict[str, str
         folder = paths.output_dir(output_dir)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
             pass
-        return [_row("output folder", True, f"{folder} is writable")]
+        return [_row(tr("output folder"), True, tr("{folder} is writable", folder=folder))]
     except (OSError, ValueError) as exc:
-        return [_row("output folder", False, str(exc),
-                     "choose another output_dir in the parameters cell (a folder you can write)")]
+        return [_row(tr("output folder"), False, str(exc),
+                     tr("choose another output_dir in the parameters cell (a folder you can "
+                        "write)"))]
+
+
+def check_chinese() -> list[dict[str, str]]:
+    """The Chinese edition: the CJK font for plots and for the browser, JupyterLab's language pack."""
+    browser = fontconfig_knows_cjk()
+    try:
+        pack = f"jupyterlab-language-pack-zh-CN {metadata.version('jupyterlab-language-pack-zh-CN')}"
+    except metadata.PackageNotFoundError:
+        pack = ""
+    return [
+        _row("Chinese font (plots)", setup_fonts(), tr("{family} for matplotlib", family=CJK_FAMILY),
+             tr("pip install -r requirements.txt (the package noto-cjk-sans-otc)")),
+        _row("Chinese font (browser)", browser is not False,
+             tr("fontconfig knows a Chinese font") if browser
+             else tr("the system's fonts (macOS, Windows)") if browser is None
+             else tr("fontconfig has no Chinese font"),
+             tr("python -m helpers.i18n fonts --install, then reload the page")),
+        _row("JupyterLab in Chinese", bool(pack), pack or tr("language pack not installed"),
+             tr("pip install -r requirements.txt, then `make lab EDITION=zh`")),
+    ]
 
 
 def run_checks(data_dir: str | Path | None = None, output_dir: str | Path | None = "output"
@@ -153,7 +180,7 @@ def run_checks(data_dir: str | Path | None = None, output_dir: str | Path | None
         ``check, status (ok/problem), detail, fix``, one row per check.
     """
     rows = (check_python() + check_packages() + check_datasets(data_dir) + check_widgets()
-            + check_output(output_dir))
+            + check_output(output_dir) + check_chinese())
     return pd.DataFrame(rows, columns=["check", "status", "detail", "fix"])
 
 
@@ -220,13 +247,14 @@ def explore_signups(customers: pd.DataFrame) -> ipywidgets.Widget:
     prep = SignupYears(customers)  # dates parsed once, not on every move of the slider
     years = pd.Series(prep.years)
     slider = w.IntSlider(value=int(years.max()), min=int(years.min()), max=int(years.max()),
-                         description="Year")
+                         description=tr("Year"))
     label = w.HTML()
 
     def redraw(*_: object) -> None:
         v = signup_view(prep, slider.value)
-        label.value = (f"<b>{slider.value}</b>: {v['individual']} individual and "
-                       f"{v['organisation']} organisational customers signed up")
+        label.value = tr("<b>{year}</b>: {individual} individual and {organisation} "
+                         "organisational customers signed up", year=slider.value,
+                         individual=v["individual"], organisation=v["organisation"])
 
     slider.observe(redraw, names="value")
     redraw()
@@ -249,9 +277,12 @@ def plot_table_sizes(sizes: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """
     ax = new_axes(ax, (6, 3))
     s = sizes.sort_values("rows")
-    ax.barh(s["table"], s["rows"], color="#4c72b0")
+    names = [f"{TABLES[t].zh} {t}" if language() == "zh" and t in TABLES else t
+             for t in s["table"]]  # the Chinese edition shows each table's Chinese name too
+    ax.barh(names, s["rows"], color="#4c72b0")
     ax.set_xscale("log")
-    ax.set_xlabel("rows (log scale)")
-    ax.set_title("The course's tables")
+    ax.set_xlabel(tr("rows (log scale)"))
+    ax.set_ylabel(tr("table"))
+    ax.set_title(tr("The course's tables"))
     return ax
 

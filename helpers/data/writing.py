@@ -26,6 +26,7 @@ import pandas as pd
 from helpers import paths
 from helpers.data.privacy import mask_frame
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 
 __all__ = ["FORMULA_START", "neutralise_formulas", "write_table"]
 
@@ -237,8 +238,8 @@ def _claim(tmp: Path, folder: Path, stem: str, fmt: str) -> Path:
                 target.unlink(missing_ok=True)  # our empty reservation, nobody else's file
                 raise
         if n > 1:
-            print(f"note: {folder / f'{stem}.{fmt}'} already exists; wrote {target.name} instead "
-                  "(files are never overwritten).")
+            print(tr("note: {file} already exists; wrote {name} instead (files are never "
+                     "overwritten).", file=folder / f"{stem}.{fmt}", name=target.name))
         return target
 
 

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.i18n import tr
+
 
 @dataclass(frozen=True)
 class Mistake:
@@ -148,8 +150,8 @@ def type_problem(answer: Any, expect: type | tuple[type, ...] | None) -> str:
     what = _what(answer)
     if what == "a number" and int in wanted:
         what = "a number with decimals"
-    names = " or ".join(TYPE_NAMES.get(w, w.__name__) for w in wanted)
-    return f"give {names}, not {what}."
+    names = tr(" or ").join(tr(TYPE_NAMES.get(w, w.__name__)) for w in wanted)
+    return tr("give {names}, not {what}.", names=names, what=tr(what))
 
 
 def range_problem(answer: Any, bounds: tuple[float, float] | None, message: str | None) -> str:
@@ -181,7 +183,7 @@ def range_problem(answer: Any, bounds: tuple[float, float] | None, message: str 
     if not math.isnan(value) and lo <= value <= hi:
         return ""
     if message:
-        return message
+        return tr(message)
     if (lo, hi) == (0, 1):
-        return "a share is a number between 0 and 1."
-    return f"a sensible answer lies between {lo:g} and {hi:g}."
+        return tr("a share is a number between 0 and 1.")
+    return tr("a sensible answer lies between {lo:g} and {hi:g}.", lo=lo, hi=hi)

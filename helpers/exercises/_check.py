@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from itertools import islice, product
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from helpers.exercises._store import (
     tokens,
     unseal,
 )
+from helpers.i18n import catalog, language, tr
 
 TYPES: dict[str, type] = {"float": float, "int": int, "str": str, "list": list, "dict": dict,
                           "bool": bool, "DataFrame": pd.DataFrame}
@@ -159,34 +161,84 @@ def _label(answer: Any, labels: list[str]) -> str | None:
     return folded.get(answer.strip().casefold())
 
 
+def _says(*parts: str) -> str:
+    """Parts of a feedback line joined by spaces (empty ones left out)."""
+    return " ".join(p for p in parts if p)
+
+
 def _wrong(ex: Exercise, text: str, layer: str, mistake: str = "") -> CheckResult:
-    return CheckResult(ex.key, "wrong", f"❌ Exercise {ex.key}: not yet. {text}".rstrip(),
+    return CheckResult(ex.key, "wrong", _says(tr("❌ Exercise {key}: not yet.", key=ex.key), text),
                        layer, mistake)
 
 
+def _shown(text: str) -> str:
+    """An exercise's own text (hint, mistake, feedback, ``shows``) in the edition's language."""
+    return tr(text) if text else ""
+
+
+def _option(label: str) -> str:
+    """An option as a trainee types it; in Chinese with its translation after it."""
+    said = tr(label)
+    return repr(label) if said == label else f"{label!r}（{said}）"
+
+
+def _english(text: str) -> list[str]:
+    """The English texts the active catalog translates as ``text`` (reverse lookup)."""
+    said = text.strip().casefold()
+    return [en for en, zh in catalog(language()).items() if zh.strip().casefold() == said]
+
+
+def _from_chinese(answer: Any, labels: list[str], probe: _Live | _Stored) -> Any:
+    """A Chinese answer (an option, a segment name, a list of them) as its English key or keys.
+
+    Only in the Chinese edition, and only when the answer is not already an option or right:
+    an option among the English texts the catalog translates as ``answer`` replaces it (one
+    such option, else the answer stays); without options the first English text that is right
+    does (else the first one); a list of texts is mapped item by item (the first of at most 64
+    combinations that is right, else the first).
+    """
+    if language() == "en" or _label(answer, labels) or (not labels and probe.is_right(answer)):
+        return answer
+    if isinstance(answer, list | tuple) and answer and all(isinstance(a, str) for a in answer):
+        choices = [_english(a) or [a] for a in answer]
+        tries = [type(answer)(c) for c in islice(product(*choices), 64)]
+        return next((t for t in tries if probe.is_right(t)), tries[0])
+    if not isinstance(answer, str):
+        return answer
+    found = _english(answer)
+    if labels:
+        found = [en for en in found if _label(en, labels)]
+        return found[0] if len(found) == 1 else answer
+    return next((en for en in found if probe.is_right(en)), found[0] if found else answer)
+
+
 def _predicted(ex: Exercise, answer: Any, right: bool, probe: _Live | _Stored) -> CheckResult:
-    said = f"You predicted {for_people(answer)}; the run shows {probe.outcome()}."
-    extra = " ".join(t for t in (probe.feedback(answer) if isinstance(answer, str) else "",
-                                 ex.shows) if t)
+    said = tr("You predicted {answer}; the run shows {outcome}.",
+              answer=_shown(for_people(answer)), outcome=_shown(probe.outcome()))
+    extra = _says(_shown(probe.feedback(answer)) if isinstance(answer, str) else "",
+                  _shown(ex.shows))
     if right:
-        return CheckResult(ex.key, "right", f"✅ Exercise {ex.key}: right. {said} {extra}".rstrip())
-    return CheckResult(ex.key, "wrong",
-                       f"❌ Exercise {ex.key}: not what happened. {said} {extra}".rstrip(), "value")
+        return CheckResult(ex.key, "right",
+                           _says(tr("✅ Exercise {key}: right.", key=ex.key), said, extra))
+    return CheckResult(ex.key, "wrong", _says(
+        tr("❌ Exercise {key}: not what happened.", key=ex.key), said, extra), "value")
 
 
+# Long: the layers in order (options, type, range, value, mistakes), each a few lines.
 def _judge(ex: Exercise, answer: Any, probe: _Live | _Stored) -> CheckResult:
     labels = probe.labels()
+    answer = _from_chinese(answer, labels, probe)
     if labels:
         label = _label(answer, labels)
         if label is None:
-            return _wrong(ex, "Answer with one of: " + ", ".join(repr(x) for x in labels) + ".",
-                          "option")
+            return _wrong(ex, tr("Answer with one of: {options}.",
+                                 options=", ".join(_option(x) for x in labels)), "option")
         if ex.kind == "predict":
             return _predicted(ex, label, probe.is_right(label), probe)
         if probe.is_right(label):
-            return CheckResult(ex.key, "right",
-                               f"✅ Exercise {ex.key}: right. {probe.feedback(label)}".rstrip())
-        return _wrong(ex, " ".join(t for t in (probe.feedback(label), ex.hint) if t), "value")
+            return CheckResult(ex.key, "right", _says(tr("✅ Exercise {key}: right.", key=ex.key),
+                                                      _shown(probe.feedback(label))))
+        return _wrong(ex, _says(_shown(probe.feedback(label)), _shown(ex.hint)), "value")
     problem = type_problem(answer, ex.expect)
     if problem:
         return _wrong(ex, problem[0].upper() + problem[1:], "type")
@@ -194,15 +246,16 @@ def _judge(ex: Exercise, answer: Any, probe: _Live | _Stored) -> CheckResult:
     mistake = None if right else probe.mistake(answer)
     problem = range_problem(answer, ex.range, ex.range_hint)
     if problem and not right:
-        text = problem[0].upper() + problem[1:] + (f" Hint: {mistake.hint}" if mistake else "")
+        text = _says(problem[0].upper() + problem[1:],
+                     tr("Hint: {hint}", hint=_shown(mistake.hint)) if mistake else "")
         return _wrong(ex, text, "range", mistake.name if mistake else "")
     if ex.kind == "predict":
         return _predicted(ex, answer, right, probe)
     if right:
-        return CheckResult(ex.key, "right", f"✅ Exercise {ex.key}: right.")
+        return CheckResult(ex.key, "right", tr("✅ Exercise {key}: right.", key=ex.key))
     if mistake is not None:
-        return _wrong(ex, f"Hint: {mistake.hint}", "mistake", mistake.name)
-    return _wrong(ex, f"Hint: {ex.hint}", "value")
+        return _wrong(ex, tr("Hint: {hint}", hint=_shown(mistake.hint)), "mistake", mistake.name)
+    return _wrong(ex, tr("Hint: {hint}", hint=_shown(ex.hint)), "value")
 
 
 def check(key: str, answer: Any, **data: Any) -> CheckResult:
@@ -247,11 +300,11 @@ def check(key: str, answer: Any, **data: Any) -> CheckResult:
     if ex is None:
         return _check_stored(key, answer)
     if (answer is None or answer is Ellipsis) and not os.environ.get(RECORD_ENV):
-        return CheckResult(key, "unanswered", f"⏳ Exercise {key}: not answered yet.")
+        return CheckResult(key, "unanswered", tr("⏳ Exercise {key}: not answered yet.", key=key))
     live = _Live(ex, call_with(ex.expected, **data), data)
     _record(ex, live)
     if answer is None or answer is Ellipsis:
-        return CheckResult(key, "unanswered", f"⏳ Exercise {key}: not answered yet.")
+        return CheckResult(key, "unanswered", tr("⏳ Exercise {key}: not answered yet.", key=key))
     return _judge(ex, answer, live)
 
 
@@ -260,13 +313,13 @@ def _check_stored(key: str, answer: Any) -> CheckResult:
         raise KeyError(f"no exercise {key!r}; check the number in the notebook")
     found = stored_entry(key)
     if found is None:
-        return CheckResult(key, "unchecked", f"⚠️ Exercise {key}: cannot be checked here: this "
-                           f"installation has no expected answers and no answers.json for your "
-                           f"data folder holds it. Ask your instructor for the answers.json of "
-                           f"your data folder (it goes into the data folder or beside the "
-                           f"notebook).")
+        return CheckResult(key, "unchecked", tr(
+            "⚠️ Exercise {key}: cannot be checked here: this installation has no expected "
+            "answers and no answers.json for your data folder holds it. Ask your instructor for "
+            "the answers.json of your data folder (it goes into the data folder or beside the "
+            "notebook).", key=key))
     salt, entry = found
     if answer is None or answer is Ellipsis:
-        return CheckResult(key, "unanswered", f"⏳ Exercise {key}: not answered yet.")
+        return CheckResult(key, "unanswered", tr("⏳ Exercise {key}: not answered yet.", key=key))
     ex = _from_entry(key, entry)
     return _judge(ex, answer, _Stored(ex, salt, entry))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.exercises import Choice, choice, exercise
+from helpers.i18n import tr
 
 
 def _count(labels: pd.DataFrame, dimension: str, label: str) -> int:
@@ -138,11 +139,14 @@ def premium_trial(labels: pd.DataFrame, features: pd.DataFrame) -> Choice:
     feedback = {}
     for (psycho, price), reason in PSYCHOGRAPHIC_REASONS.items():
         n, mean = (stats.loc[(psycho, price)] if (psycho, price) in stats.index else (0, 0.0))
-        feedback[f"{psycho} {price}"] = (f"{psycho} {price}s ({int(n):,} customers, "
-                                         f"{mean:,.0f} a year each on average): {reason}")
+        # filled through tr (not an f-string) so the Chinese edition finds the sentence
+        feedback[f"{psycho} {price}"] = tr("{psycho} {price}s ({n:,} customers, {mean:,.0f} a "
+                                           "year each on average): {reason}", psycho=tr(psycho),
+                                           price=tr(price), n=int(n), mean=mean,
+                                           reason=tr(reason))
     unknown = int((groups["psycho"] == "unclassified").sum())
     if unknown:
-        feedback = {k: v + f" (And {unknown:,} customers have no recorded risk style: nobody "
-                           f"can target them until the sales team records it.)"
+        feedback = {k: v + tr(" (And {n:,} customers have no recorded risk style: nobody can "
+                              "target them until the sales team records it.)", n=unknown)
                     for k, v in feedback.items()}
     return Choice("adventurous quality seeker", feedback)

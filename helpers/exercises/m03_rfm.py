@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.exercises import Choice, choice, exercise
+from helpers.i18n import tr
 
 
 @exercise("03.1", hint="`frequency` counts the purchase days after the first one.", expect=int,
@@ -102,21 +103,22 @@ def call_first(profile: pd.DataFrame) -> Choice:
     feedback = {}
     for seg in present:
         row = profile.loc[seg]
-        facts = (f"{seg}: {int(row['customers']):,} customers who spent {row['mean_revenue']:,.0f} "
-                 f"each on average and last bought a median {row['median_days_since_last']:.0f} "
-                 f"days ago")
+        facts = tr("{seg}: {n:,} customers who spent {revenue:,.0f} each on average and last "
+                   "bought a median {days:.0f} days ago", seg=tr(seg), n=int(row["customers"]),
+                   revenue=row["mean_revenue"], days=row["median_days_since_last"])
         if seg == best:
-            reason = ("the most revenue per call among the customers drifting away; losing one "
-                      "of them costs most, and they still remember you.")
+            reason = tr("the most revenue per call among the customers drifting away; losing one "
+                        "of them costs most, and they still remember you.")
         elif seg not in lapsing.index:
-            reason = "they are buying now: a win-back call is wasted on them."
+            reason = tr("they are buying now: a win-back call is wasted on them.")
         elif np.isfinite(row["mean_revenue"]) and row["mean_revenue"] < 0.5 * lapsing.loc[
                 best, "mean_revenue"]:
-            reason = (f"drifting away, but each brings far less than a '{best}' customer: a "
-                      f"cheaper channel (e-mail, an offer) suits them better than a call.")
+            reason = tr("drifting away, but each brings far less than a '{best}' customer: a "
+                        "cheaper channel (e-mail, an offer) suits them better than a call.",
+                        best=tr(best))
         else:
-            reason = f"worth a call too, after the '{best}' customers."
-        feedback[seg] = f"{facts}: {reason}"
+            reason = tr("worth a call too, after the '{best}' customers.", best=tr(best))
+        feedback[seg] = tr("{facts}: {reason}", facts=facts, reason=reason)
     return Choice(best, feedback)
 
 

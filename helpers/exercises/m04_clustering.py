@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.exercises import Choice, choice, exercise
+from helpers.i18n import tr
 from helpers.segments import compare_labels
 
 
@@ -97,30 +98,31 @@ AUC_READINGS = ("a", "b", "c", "d")
                        "another buyer.", kind="choice")
 def read_the_backtest(auc: float) -> Choice:
     """Interpretation of the look-alike back-test's AUC on the trainee's data."""
-    pairs = f"a hidden model-group customer outscores another buyer in {100 * auc:.0f} of 100 pairs"
+    pairs = tr("a hidden model-group customer outscores another buyer in {n:.0f} of 100 pairs",
+               n=100 * auc)
     right = "a" if auc < 0.55 else ("b" if auc < 0.8 else "c")
-    feedback = {
-        "a": (f"AUC {auc:.2f}: {pairs}. " + (
-            "That is close to a coin toss (0.5): the attributes do not tell loyal customers "
-            "from the others, so the list would rank prospects no better than at random. Do "
-            "not let it decide whom to call; collect attributes that matter first."
-            if right == "a" else
-            "That is clearly better than a coin toss (0.5), so the list is not random.")),
-        "b": (f"AUC {auc:.2f}: {pairs}. " + (
-            "Better than a coin toss (0.5), far from perfect (1.0): call the top of the list "
-            "first, and measure whether those calls convert better than the rest."
-            if right == "b" else
-            ("Near 0.5 the ranking is a coin toss: calling by it is not better than random."
-             if right == "a" else "The signal is stronger than modest here."))),
-        "c": (f"AUC {auc:.2f}: {pairs}. " + (
-            "A very strong separation; check that no attribute is filled in only after people "
-            "buy (a leak) before trusting it, and keep measuring the calls' results."
-            if right == "c" else
-            "Far from perfect: many other buyers outscore loyal ones, so the list supports the "
-            "sales team's judgement, it does not replace it.")),
-        "d": (f"Not that one: AUC {auc:.2f} is about ranking ({pairs}); it says nothing about "
-              "what share of prospects will buy. A conversion rate needs the calls' outcomes."),
+    readings = {
+        "a": tr("That is close to a coin toss (0.5): the attributes do not tell loyal customers "
+                "from the others, so the list would rank prospects no better than at random. Do "
+                "not let it decide whom to call; collect attributes that matter first.")
+        if right == "a" else
+        tr("That is clearly better than a coin toss (0.5), so the list is not random."),
+        "b": tr("Better than a coin toss (0.5), far from perfect (1.0): call the top of the list "
+                "first, and measure whether those calls convert better than the rest.")
+        if right == "b" else
+        (tr("Near 0.5 the ranking is a coin toss: calling by it is not better than random.")
+         if right == "a" else tr("The signal is stronger than modest here.")),
+        "c": tr("A very strong separation; check that no attribute is filled in only after people "
+                "buy (a leak) before trusting it, and keep measuring the calls' results.")
+        if right == "c" else
+        tr("Far from perfect: many other buyers outscore loyal ones, so the list supports the "
+           "sales team's judgement, it does not replace it."),
     }
+    feedback = {key: tr("AUC {auc:.2f}: {pairs}. {reading}", auc=auc, pairs=pairs,
+                        reading=reading) for key, reading in readings.items()}
+    feedback["d"] = tr("Not that one: AUC {auc:.2f} is about ranking ({pairs}); it says nothing "
+                       "about what share of prospects will buy. A conversion rate needs the "
+                       "calls' outcomes.", auc=auc, pairs=pairs)
     return Choice(right, feedback)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from scipy import special
 
 from helpers.exercises import Choice, choice, exercise
+from helpers.i18n import tr
 
 
 def _simple(margin: float, retention: float, discount_rate: float) -> float:
@@ -153,17 +154,19 @@ def retention_segment(clv: pd.DataFrame, segments: pd.DataFrame) -> Choice:
     best = str(g["at_risk"].idxmax())
     feedback = {}
     for seg, row in g.iterrows():
-        facts = (f"{seg}: {int(row['customers']):,} customers, mean CLV {row['mean_clv']:,.0f}, "
-                 f"mean P(alive) {row['p_alive']:.0%}, about {row['at_risk']:,.0f} of CLV at "
-                 f"risk per customer")
+        # Built here from the data, so translated here (the framework translates fixed texts).
+        facts = tr("{seg}: {n:,} customers, mean CLV {clv:,.0f}, mean P(alive) {alive:.0%}, "
+                   "about {at_risk:,.0f} of CLV at risk per customer", seg=tr(str(seg)),
+                   n=int(row["customers"]), clv=row["mean_clv"], alive=row["p_alive"],
+                   at_risk=row["at_risk"])
         if seg == best:
-            reason = "the most value at risk per call: valuable, and slipping away."
+            reason = tr("the most value at risk per call: valuable, and slipping away.")
         elif row["p_alive"] >= 0.8:
-            reason = "most of them are still buying: a retention call adds little."
+            reason = tr("most of them are still buying: a retention call adds little.")
         elif row["at_risk"] < 0.3 * g.loc[best, "at_risk"]:
-            reason = ("little future value left to save: a cheaper channel (an e-mail, an offer) "
-                      "suits them better than a call.")
+            reason = tr("little future value left to save: a cheaper channel (an e-mail, an "
+                        "offer) suits them better than a call.")
         else:
-            reason = f"worth a call too, after the '{best}' customers."
-        feedback[str(seg)] = f"{facts}: {reason}"
+            reason = tr("worth a call too, after the '{best}' customers.", best=tr(best))
+        feedback[str(seg)] = tr("{facts}: {reason}", facts=facts, reason=reason)
     return Choice(best, feedback)

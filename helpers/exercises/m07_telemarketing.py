@@ -7,6 +7,7 @@ import pandas as pd
 
 from helpers.calls import capacity_view, contact_rates_by_time
 from helpers.exercises import Choice, choice, exercise
+from helpers.i18n import tr
 
 
 @exercise("07.1", hint="Count by the response class, and use the class's name as the "
@@ -147,13 +148,17 @@ def call_first(classified: pd.DataFrame) -> Choice:
     best = str(callable_["per_dial"].idxmax()) if len(callable_) else "engaged"
     feedback = {}
     for cls, row in g.iterrows():
-        facts = (f"{cls}: {int(row['customers']):,} customers who answer {row['answer']:.0%} of "
-                 f"calls and show interest in {row['positive']:.0%} of the answered ones, about "
-                 f"{100 * row['per_dial']:.0f} interested conversations per 100 dials")
+        # Built here from the data, so translated here (the framework translates fixed texts).
+        facts = tr("{cls}: {n:,} customers who answer {answer:.0%} of calls and show interest in "
+                   "{positive:.0%} of the answered ones, about {per_100:.0f} interested "
+                   "conversations per 100 dials", cls=tr(str(cls)), n=int(row["customers"]),
+                   answer=row["answer"], positive=row["positive"], per_100=100 * row["per_dial"])
         if cls == best:
-            reason = "the most interested conversations per dial: the free hour goes here."
+            reason = tr("the most interested conversations per dial: the free hour goes here.")
+        elif str(cls) in _CLASS_REASONS:
+            reason = tr(_CLASS_REASONS[str(cls)])
         else:
-            reason = _CLASS_REASONS.get(str(cls), f"fewer interested conversations per dial "
-                                                  f"than '{best}': they come after them.")
-        feedback[str(cls)] = f"{facts}; {reason}"
+            reason = tr("fewer interested conversations per dial than '{best}': they come after "
+                        "them.", best=tr(best))
+        feedback[str(cls)] = tr("{facts}; {reason}", facts=facts, reason=reason)
     return Choice(best, feedback)

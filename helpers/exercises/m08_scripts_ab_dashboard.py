@@ -19,6 +19,7 @@ from helpers.calls import (
     two_proportion_test,
 )
 from helpers.exercises import Choice, choice, exercise
+from helpers.i18n import tr
 
 
 def _test(calls: pd.DataFrame, alpha: float) -> dict[str, Any]:
@@ -90,11 +91,11 @@ def alert_dates(daily: pd.DataFrame, config: KpiConfig) -> list[str]:
 def _planned(result: dict[str, Any], min_lift: float | None) -> str:
     """The end of 08.5's feedback: whether the interval still allows the planned lift."""
     if min_lift is None:
-        return "."
+        return tr(".")
     if result["ci_high"] < min_lift:
-        return (f"; and even the interval's upper end is below the +{min_lift:.0%} the team "
-                "planned to act on, so switch only if it costs next to nothing.")
-    return f"; a lift of +{min_lift:.0%}, the one planned for, is still possible."
+        return tr("; and even the interval's upper end is below the +{lift:.0%} the team "
+                  "planned to act on, so switch only if it costs next to nothing.", lift=min_lift)
+    return tr("; a lift of +{lift:.0%}, the one planned for, is still possible.", lift=min_lift)
 
 
 #: The four readings offered in 08.5 (the notebook lists the same texts).
@@ -118,26 +119,30 @@ def ab_reading(calls: pd.DataFrame, prob_b_better: float, alpha: float = 0.05,
     whether the interval still allows a lift that large.
     """
     r = _test(calls, alpha)
-    ci = f"{r['ci_low']:+.1%} to {r['ci_high']:+.1%}"
+    # Built here from the data, so translated here (the framework translates fixed texts).
+    ci = tr("{low:+.1%} to {high:+.1%}", low=r["ci_low"], high=r["ci_high"])
     includes = r["ci_low"] <= 0 <= r["ci_high"]
-    prob = f"P(B better) = {prob_b_better:.0%}"
+    prob = tr("P(B better) = {prob:.0%}", prob=prob_b_better)
     if includes:
         right, why_c, why_d = "c", (
-            f"the interval ({ci}) contains 0 and {prob}: B is the better bet, not a proven "
-            "winner; the decision turns on what switching costs" + _planned(r, min_lift)), (
-            f"the interval ({ci}) contains 0, so it does not exclude 'no effect'.")
+            tr("the interval ({ci}) contains 0 and {prob}: B is the better bet, not a proven "
+               "winner; the decision turns on what switching costs", ci=ci, prob=prob)
+            + _planned(r, min_lift)), (
+            tr("the interval ({ci}) contains 0, so it does not exclude 'no effect'.", ci=ci))
     else:
         right, why_c, why_d = "d", (
-            f"the interval ({ci}) does not contain 0 here: this test does show a difference."), (
-            f"the interval ({ci}) excludes 0, but its lower end is the smallest lift the "
-            "data support: is that enough to pay for retraining?")
+            tr("the interval ({ci}) does not contain 0 here: this test does show a difference.",
+               ci=ci)), (
+            tr("the interval ({ci}) excludes 0, but its lower end is the smallest lift the "
+               "data support: is that enough to pay for retraining?", ci=ci))
     feedback = {
-        "a": (f"'certainly' is too strong: {prob} still leaves a real chance A is as good, and "
-              f"the interval ({ci}) "
-              + ("contains 0." if includes else "reaches down to a lift that may not pay.")),
-        "b": (f"not significant is not 'equal': the interval ({ci}) also holds lifts worth "
-              f"having, and {prob}." if includes else
-              f"the interval ({ci}) excludes 0: the scripts are not equally good."),
+        "a": tr("'certainly' is too strong: {prob} still leaves a real chance A is as good, and "
+                "the interval ({ci}) contains 0." if includes else
+                "'certainly' is too strong: {prob} still leaves a real chance A is as good, and "
+                "the interval ({ci}) reaches down to a lift that may not pay.", prob=prob, ci=ci),
+        "b": (tr("not significant is not 'equal': the interval ({ci}) also holds lifts worth "
+                 "having, and {prob}.", ci=ci, prob=prob) if includes else
+              tr("the interval ({ci}) excludes 0: the scripts are not equally good.", ci=ci)),
         "c": why_c,
         "d": why_d,
     }

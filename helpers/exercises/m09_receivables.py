@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.exercises import Choice, choice, exercise
+from helpers.i18n import tr
 from helpers.receivables import cure_rates, roll_forward_rates
 
 
@@ -109,9 +110,11 @@ def leakiest_stage(rates: pd.DataFrame) -> Choice:
     forward = roll_forward_rates(rates).reindex(["M1", "M2", "M3"])
     right = str(forward.idxmax())
     feedback = {
-        s: (f"{v:.0%} of {s}'s balance is in a worse stage a month later, the most of "
-            "the three; a call there stops the most money from rolling on." if s == right else
-            f"{s} rolls {v:.0%} forward a month later, less than {right}'s "
-            f"{forward[right]:.0%}.")
+        s: (tr("{share:.0%} of {stage}'s balance is in a worse stage a month later, the most of "
+               "the three; a call there stops the most money from rolling on.", share=v, stage=s)
+            if s == right else
+            tr("{stage} rolls {share:.0%} forward a month later, less than {right}'s "
+               "{right_share:.0%}.", stage=s, share=v, right=right,
+               right_share=forward[right]))
         for s, v in forward.items()}
     return Choice(right, feedback)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.exercises import Choice, choice, exercise
+from helpers.i18n import tr
 from helpers.receivables import CollectionPlaybook, work_queue
 
 
@@ -123,12 +124,15 @@ def call_first(candidates: pd.DataFrame) -> Choice:
     feedback = {}
     for label, row in candidates.iterrows():
         money = float(row["balance"]) * float(row["p_pay_30d"])
-        figures = (f"{row['stage']}, balance {row['balance']:,.0f}, P(pay in 30 days) "
-                   f"{row['p_pay_30d']:.0%}: about {money:,.0f} expected back for "
-                   f"{row['effort_minutes']:.0f} min by {row['channel']}, queue rank "
-                   f"{int(row['rank'])}")
-        feedback[str(label)] = (f"{figures}; the most money back per minute." if label
-                                == right else f"{figures}: the queue ranks it below {right}.")
+        figures = tr("{stage}, balance {balance:,.0f}, P(pay in 30 days) {p_pay:.0%}: about "
+                     "{money:,.0f} expected back for {minutes:.0f} min by {channel}, queue rank "
+                     "{rank}", stage=row["stage"], balance=row["balance"], p_pay=row["p_pay_30d"],
+                     money=money, minutes=row["effort_minutes"], channel=tr(str(row["channel"])),
+                     rank=int(row["rank"]))
+        feedback[str(label)] = (tr("{figures}; the most money back per minute.", figures=figures)
+                                if label == right else
+                                tr("{figures}: the queue ranks it below {right}.",
+                                   figures=figures, right=right))
     return Choice(right, feedback)
 
 

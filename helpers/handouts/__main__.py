@@ -37,10 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     cards.add_argument("--role-play", help="your own role_play.yaml (default: the bundled one)")
     cards.add_argument("--rubric", help="your own call_quality_rubric.yaml")
     cards.add_argument("--playbook", help="your own collection_playbook.yaml")
+    cards.add_argument("--lang", choices=["en", "zh"], default="en",
+                       help="en: bilingual cards (English and Chinese, the default); "
+                       "zh: Chinese-only cards 中文卡片")
     args = parser.parse_args(argv)
     try:
         built = build_cards(args.out, load_role_play(args.role_play), load_rubric(args.rubric),
-                            load_collection_playbook(args.playbook), args.lesson)
+                            load_collection_playbook(args.playbook), args.lesson,
+                            lang=args.lang)
     except DataProblem as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -6,6 +6,11 @@ observer's sheet (the call-quality rubric of ``call_quality_rubric.yaml`` with r
 scenario's watch points) and, for 6W3H scenarios, the observer's 6W3H checklist; once per lesson the
 instructor's session sheet; once the M2 6W3H question sheet. The HTML needs no network: styles
 are inline, no scripts, no web fonts; Chinese renders with the browser's own CJK fonts.
+
+The cards are bilingual (English, then Chinese) by default; built with ``lang="zh"`` (or while the
+Chinese edition is active, :func:`helpers.i18n.language`) they are Chinese only: the ``zh`` text
+of every bilingual field of ``role_play.yaml``, the playbook's Chinese script and the Chinese of
+the playbook's and the rubric's English texts from the catalog (``helpers/i18n/zh/*.yaml``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import NamedTuple
 
 from helpers.calls import Rubric, load_rubric
 from helpers.errors import ConfigProblem
+from helpers.i18n import language, tr, using_language
 from helpers.receivables import CollectionPlaybook, days_past_due_text, load_collection_playbook
 
 from ._scenarios import TECHNIQUES, RolePlay, Scenario, Session, Text, load_role_play
@@ -33,6 +39,23 @@ CARD_KINDS: dict[str, str] = {
     "customer": "Customer card · 客户卡 (do not show the agent 勿给对方看)",
     "observer": "Observer sheet · 观察员评分表",
     "checklist": "Observer · 观察员 6W3H checklist 清单",
+}
+#: The same labels on the Chinese-only cards.
+CARD_KINDS_ZH: dict[str, str] = {
+    "session": "讲师用 · 演练安排",
+    "six_w_three_h": "催收员用 · 6W3H 问题单",
+    "agent": "坐席/催收员卡",
+    "customer": "客户卡（勿给对方看）",
+    "observer": "观察员评分表",
+    "checklist": "观察员用 · 6W3H 清单",
+}
+#: Technique labels on the Chinese-only cards.
+TECHNIQUES_ZH: dict[str, str] = {
+    "spin": "SPIN 提问（背景、难点、暗示、需求-利益）", "explicit_implicit_needs": "显性/隐性需求",
+    "objection_handling": "异议处理", "assumptive_close": "假设成交法",
+    "emotion_handling": "客户情绪管理", "compliance": "合规与隐私",
+    "alert_call_back": "预警与回电", "six_w_three_h": "6W3H 询问法",
+    "instalment_plan": "分期付款", "escalation": "升级处理",
 }
 
 _FONTS = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
@@ -93,8 +116,20 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
+def _zh() -> bool:
+    """Whether the cards are the Chinese-only edition."""
+    return language() == "zh"
+
+
+def _lab(both: str, zh: str) -> str:
+    """A label: the bilingual one, or its Chinese on the Chinese-only cards."""
+    return zh if _zh() else both
+
+
 def _bi(text: Text, tag: str = "p") -> str:
-    """A bilingual text: English, then the Chinese in its own line (lang zh-CN)."""
+    """A bilingual text: English, then the Chinese in its own line (lang zh-CN); or the Chinese."""
+    if _zh():
+        return f"<{tag} lang=\"zh-CN\">{_e(text.zh)}</{tag}>"
     return (f"<{tag}>{_e(text.en)}<br><span class=\"zh\" lang=\"zh-CN\">{_e(text.zh)}</span>"
             f"</{tag}>")
 
@@ -104,8 +139,12 @@ def _items(texts: list[Text]) -> str:
 
 
 def _section(kind: str, lesson: str, title: Text, body: str, extra: str = "") -> str:
-    head = (f"<div class=\"kind\">{_e(CARD_KINDS[kind])} · lesson {_e(lesson)}{extra}</div>"
-            f"<h1>{_e(title.en)}<span class=\"zh\" lang=\"zh-CN\">{_e(title.zh)}</span></h1>")
+    if _zh():
+        head = (f"<div class=\"kind\">{_e(CARD_KINDS_ZH[kind])} · 第 {_e(lesson)} 课{extra}</div>"
+                f"<h1 lang=\"zh-CN\">{_e(title.zh)}</h1>")
+    else:
+        head = (f"<div class=\"kind\">{_e(CARD_KINDS[kind])} · lesson {_e(lesson)}{extra}</div>"
+                f"<h1>{_e(title.en)}<span class=\"zh\" lang=\"zh-CN\">{_e(title.zh)}</span></h1>")
     return f"<section class=\"card {kind}\">{head}{body}</section>"
 
 
@@ -114,6 +153,10 @@ def _account_line(s: Scenario, playbook: CollectionPlaybook) -> str:
     if a is None:
         return ""
     zh = next((t.zh for t in playbook.customer_types if t.name == a.customer_type), "")
+    if _zh():
+        return (f"<p class=\"meta\"><b>账户</b>：阶段 {_e(a.stage)}，"
+                f"{_e(days_past_due_text(a.days_past_due))}；{a.invoices} 张发票共欠 "
+                f"¥{a.balance:,.0f}；客户类型：{_e(zh or a.customer_type)}</p>")
     return (f"<p class=\"meta\"><b>Account 账户</b>: stage {_e(a.stage)}, "
             f"{_e(days_past_due_text(a.days_past_due))}; balance ¥{a.balance:,.0f} on "
             f"{a.invoices} invoice(s); customer type {_e(a.customer_type)} {_e(zh)}</p>")
@@ -126,6 +169,13 @@ def _play_block(s: Scenario, playbook: CollectionPlaybook) -> str:
     p = playbook.play(s.account.stage, s.account.customer_type)
     balance = {"balance": f"¥{s.account.balance:,.0f}"}
     en, zh = ({**_PLACEHOLDER_TEXT[lang], **balance} for lang in ("en", "zh"))
+    if _zh():
+        rows = [("渠道", tr(p.channel)), ("语气", tr(p.tone)), ("执行人", tr(p.actor)),
+                ("可用方案", "、".join(tr(o) for o in p.offers)), ("失败后", tr(p.escalation))]
+        table = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+        return ("<h2>策略手册中的催收动作（collection_playbook.yaml）</h2>"
+                f"<table>{table}</table><h2>开场白</h2>"
+                f"<p lang=\"zh-CN\">{_e(p.script_zh.format_map(zh))}</p>")
     rows = [("channel 渠道", p.channel), ("tone 语气", p.tone), ("actor 执行人", p.actor),
             ("offers you may make 可用方案", ", ".join(p.offers)),
             ("if it fails 失败后", p.escalation)]
@@ -137,18 +187,24 @@ def _play_block(s: Scenario, playbook: CollectionPlaybook) -> str:
 
 
 def _techniques(s: Scenario) -> str:
+    if _zh():
+        return ("<p class=\"meta\"><b>演练</b>："
+                + "；".join(_e(TECHNIQUES_ZH[t]) for t in s.techniques) + "</p>")
     return ("<p class=\"meta\"><b>Practises 演练</b>: "
             + "; ".join(_e(TECHNIQUES[t]) for t in s.techniques) + "</p>")
 
 
 def _agent_card(s: Scenario, playbook: CollectionPlaybook) -> Card:
     body = (_techniques(s) + _account_line(s, playbook)
-            + f"<h2>You are 你的角色</h2>{_bi(s.agent.role)}"
-            + f"<h2>What you know 你掌握的信息</h2>{_bi(s.agent.brief)}"
-            + (f"<h2>Your goal 目标</h2>{_bi(s.agent.goal)}" if s.agent.goal else "")
-            + (f"<h2>Prepare 准备</h2>{_items(s.agent.prepare)}" if s.agent.prepare else "")
+            + f"<h2>{_lab('You are 你的角色', '你的角色')}</h2>{_bi(s.agent.role)}"
+            + f"<h2>{_lab('What you know 你掌握的信息', '你掌握的信息')}</h2>{_bi(s.agent.brief)}"
+            + (f"<h2>{_lab('Your goal 目标', '目标')}</h2>{_bi(s.agent.goal)}"
+               if s.agent.goal else "")
+            + (f"<h2>{_lab('Prepare 准备', '准备')}</h2>{_items(s.agent.prepare)}"
+               if s.agent.prepare else "")
             + _play_block(s, playbook)
-            + (("<p class=\"meta\">Use the 6W3H sheet 使用6W3H问题单.</p>")
+            + ((f"<p class=\"meta\">{_lab('Use the 6W3H sheet 使用6W3H问题单.', '使用 6W3H 问题单。')}"
+                "</p>")
                if "six_w_three_h" in s.techniques else ""))
     return Card("agent", s.lesson, s.id, s.title.en, _section("agent", s.lesson, s.title, body))
 
@@ -156,16 +212,37 @@ def _agent_card(s: Scenario, playbook: CollectionPlaybook) -> Card:
 def _customer_card(s: Scenario, playbook: CollectionPlaybook) -> Card:
     c = s.customer
     body = (_account_line(s, playbook)
-            + f"<h2>You are 你的角色</h2>{_bi(c.role)}{_bi(c.brief)}"
-            + "<div class=\"hidden\"><h2>Your hidden situation 你的隐藏情况 (only you know 仅你知道)"
+            + f"<h2>{_lab('You are 你的角色', '你的角色')}</h2>{_bi(c.role)}{_bi(c.brief)}"
+            + "<div class=\"hidden\"><h2>"
+            + _lab("Your hidden situation 你的隐藏情况 (only you know 仅你知道)",
+                   "你的隐藏情况（仅你知道）")
             + f"</h2>{_bi(c.hidden)}</div>"
-            + f"<h2>Say these 可以这样说</h2>{_items(c.objections)}"
-            + f"<h2>How to play 演法</h2>{_bi(c.play)}")
+            + f"<h2>{_lab('Say these 可以这样说', '可以这样说')}</h2>{_items(c.objections)}"
+            + f"<h2>{_lab('How to play 演法', '演法')}</h2>{_bi(c.play)}")
     return Card("customer", s.lesson, s.id, s.title.en,
                 _section("customer", s.lesson, s.title, body))
 
 
+def _rubric_table_zh(rubric: Rubric) -> str:
+    """The rubric on the Chinese-only cards: Chinese names, the catalog's questions and levels."""
+    lo, hi = rubric.scale.min, rubric.scale.max
+    head = ("<tr><th>维度</th><th>权重</th><th>问题 · 评分标准</th>"
+            + "".join(f"<th>{n}</th>" for n in range(lo, hi + 1)) + "</tr>")
+    rows = []
+    for d in rubric.dimensions:
+        levels = "；".join(f"{k} = {tr(str(v))}" for k, v in sorted(d.levels.items()))
+        rows.append(f"<tr><td lang=\"zh-CN\">{_e(d.zh or d.id)}</td><td>{d.weight:.2f}</td>"
+                    f"<td>{_e(tr(d.question))}<br><span class=\"meta\">{_e(levels)}</span></td>"
+                    + "<td class=\"box\">☐</td>" * (hi - lo + 1) + "</tr>")
+    grades = "，".join(f"{tr(g.grade)} ≥ {g.min:g}" for g in rubric.grades)
+    return (f"<table>{head}{''.join(rows)}</table><p class=\"meta\">总分 = (Σ 权重 × 评分 − {lo})"
+            f" ÷ ({hi} − {lo}) × 100 · 等级：{_e(grades)} · 把评分录入笔记本 08（score_calls），"
+            "比较不同观察员的打分。</p>")
+
+
 def _rubric_table(rubric: Rubric) -> str:
+    if _zh():
+        return _rubric_table_zh(rubric)
     lo, hi = rubric.scale.min, rubric.scale.max
     head = ("<tr><th>dimension 维度</th><th>weight</th><th>question · levels</th>"
             + "".join(f"<th>{n}</th>" for n in range(lo, hi + 1)) + "</tr>")
@@ -184,6 +261,8 @@ def _rubric_table(rubric: Rubric) -> str:
 
 def _six_w_three_h_rows(rp: RolePlay, checklist: bool) -> str:
     """The 6W3H table: the full question sheet, or the observer's compact checklist."""
+    if _zh():
+        return _six_w_three_h_rows_zh(rp, checklist)
     if checklist:
         head = ("<tr><th>#</th><th>item 项目</th><th>asked? 已问</th>"
                 "<th>what the collector learned 得到的信息</th></tr>")
@@ -204,27 +283,50 @@ def _six_w_three_h_rows(rp: RolePlay, checklist: bool) -> str:
     return f"<table>{head}{''.join(rows)}</table>{note}"
 
 
+def _six_w_three_h_rows_zh(rp: RolePlay, checklist: bool) -> str:
+    """The 6W3H table on the Chinese-only cards."""
+    head = ("<tr><th>#</th><th>项目</th><th>已问</th><th>得到的信息</th></tr>" if checklist else
+            "<tr><th>#</th><th>项目</th><th>问题</th><th>要听到</th><th>客户回答</th></tr>")
+    rows = []
+    for n, i in enumerate(rp.six_w_three_h, 1):
+        item = f"<td>{n}</td><td lang=\"zh-CN\">{_e(i.zh)}{'' if i.in_source else ' *'}</td>"
+        rows.append(f"<tr>{item}<td class=\"box\">☐</td><td class=\"line\"></td></tr>"
+                    if checklist else
+                    f"<tr>{item}<td>{_bi(i.question)}</td><td class=\"meta\">"
+                    f"{_bi(i.listen_for)}</td><td class=\"write\"></td></tr>")
+    note = ("<p class=\"meta\">资料（000，M2）列了六项：谁、什么、何时、何地、为什么、怎样。"
+            "* = 本课程补充的三项（哪个、多少、多久），让通话结束时拿到一个可以核对的承诺。</p>")
+    return f"<table>{head}{''.join(rows)}</table>{note}"
+
+
 def _observer_sheet(s: Scenario, rubric: Rubric, rp: RolePlay, playbook: CollectionPlaybook
                     ) -> Card:
     body = (_techniques(s) + _account_line(s, playbook)
-            + "<h2>Rate the call 为通话打分 (call_quality_rubric.yaml)</h2>" + _rubric_table(rubric)
-            + f"<h2>Watch for 观察要点</h2>{_items(s.observer)}"
-            + ("<p class=\"meta\">Tick the 6W3H items on the checklist page 6W3H清单另页.</p>"
+            + "<h2>" + _lab("Rate the call 为通话打分", "为通话打分")
+            + " (call_quality_rubric.yaml)</h2>" + _rubric_table(rubric)
+            + f"<h2>{_lab('Watch for 观察要点', '观察要点')}</h2>{_items(s.observer)}"
+            + ("<p class=\"meta\">" + _lab("Tick the 6W3H items on the checklist page 6W3H清单另页.",
+                                           "在另页的 6W3H 清单上逐项打勾。") + "</p>"
                if "six_w_three_h" in s.techniques else "")
-            + "<div class=\"hidden\"><h2>The customer's hidden situation 客户的隐藏情况 "
-            + f"(for the debrief 总结时用)</h2>{_bi(s.customer.hidden)}</div>"
-            + f"<h2>Debrief 总结</h2>{_items(s.debrief)}"
-            + f"<p class=\"meta\">Source 来源: {_e(s.source.en)} · "
-            + f"<span lang=\"zh-CN\">{_e(s.source.zh)}</span></p>")
+            + "<div class=\"hidden\"><h2>"
+            + _lab("The customer's hidden situation 客户的隐藏情况 (for the debrief 总结时用)",
+                   "客户的隐藏情况（总结时用）")
+            + f"</h2>{_bi(s.customer.hidden)}</div>"
+            + f"<h2>{_lab('Debrief 总结', '总结')}</h2>{_items(s.debrief)}"
+            + (f"<p class=\"meta\">来源：<span lang=\"zh-CN\">{_e(s.source.zh)}</span></p>"
+               if _zh() else f"<p class=\"meta\">Source 来源: {_e(s.source.en)} · "
+               f"<span lang=\"zh-CN\">{_e(s.source.zh)}</span></p>"))
     return Card("observer", s.lesson, s.id, s.title.en,
                 _section("observer", s.lesson, s.title, body))
 
 
 def _checklist(s: Scenario, rp: RolePlay) -> Card:
-    body = ("<p>Tick each item when the collector asks it; write what they learned. Then: which "
-            "item found each hidden fact?<br><span class=\"zh\" lang=\"zh-CN\">催收员每问到一项就"
-            "打勾,并记下得到的信息。总结时看:每个隐藏事实是哪一项问出来的?</span></p>"
-            + _six_w_three_h_rows(rp, True))
+    intro = ("<p lang=\"zh-CN\">催收员每问到一项就打勾，并记下得到的信息。总结时看：每个隐藏"
+             "事实是哪一项问出来的？</p>" if _zh() else
+             "<p>Tick each item when the collector asks it; write what they learned. Then: which "
+             "item found each hidden fact?<br><span class=\"zh\" lang=\"zh-CN\">催收员每问到一项就"
+             "打勾,并记下得到的信息。总结时看:每个隐藏事实是哪一项问出来的?</span></p>")
+    body = intro + _six_w_three_h_rows(rp, True)
     return Card("checklist", s.lesson, s.id, s.title.en,
                 _section("checklist", s.lesson, s.title, body))
 
@@ -232,10 +334,13 @@ def _checklist(s: Scenario, rp: RolePlay) -> Card:
 def _six_w_three_h_sheet(rp: RolePlay, lesson: str) -> Card:
     title = Text(en="M2 (31-60 days overdue): the 6W3H question sheet",
                  zh="M2(逾期31-60天):6W3H问题单")
-    body = ("<p>Stay professional and calm; ask one question at a time; write the answer as you "
-            "hear it; end with an amount, a date and a method.<br><span class=\"zh\" "
-            "lang=\"zh-CN\">保持专业和冷静;一次只问一个问题;边听边记;以金额、日期和付款方式收尾。"
-            "</span></p>" + _six_w_three_h_rows(rp, False))
+    intro = ("<p lang=\"zh-CN\">保持专业和冷静；一次只问一个问题；边听边记；以金额、日期和付款"
+             "方式收尾。</p>" if _zh() else
+             "<p>Stay professional and calm; ask one question at a time; write the answer as you "
+             "hear it; end with an amount, a date and a method.<br><span class=\"zh\" "
+             "lang=\"zh-CN\">保持专业和冷静;一次只问一个问题;边听边记;以金额、日期和付款方式收尾。"
+             "</span></p>")
+    body = intro + _six_w_three_h_rows(rp, False)
     return Card("six_w_three_h", lesson, "", title.en,
                 _section("six_w_three_h", lesson, title, body))
 
@@ -247,20 +352,29 @@ def _session_sheet(session: Session, rp: RolePlay) -> Card:
         f"<tr><td>{_e(sid)}</td><td>{_bi(rp.scenario(sid).title)}</td>"
         f"<td class=\"meta\">{_bi(rp.scenario(sid).source)}</td></tr>"
         for sid in session.scenarios)
-    body = (f"<p class=\"meta\"><b>{session.minutes} minutes 分钟</b></p>{_bi(session.groups)}"
-            f"<h2>Plan 流程</h2><table><tr><th>step 步骤</th><th>min</th></tr>{steps}"
-            f"<tr><th>total 合计</th><th>{session.minutes}</th></tr></table>"
-            f"<h2>Scenarios 场景</h2><table>{scen}</table>"
-            "<p class=\"meta\">Print per trio: the agent card, the customer card and the observer "
-            "sheet of each scenario (and the 6W3H sheet and checklist where listed); customer "
-            "cards face down.</p>")
+    if _zh():
+        body = (f"<p class=\"meta\"><b>{session.minutes} 分钟</b></p>{_bi(session.groups)}"
+                f"<h2>流程</h2><table><tr><th>步骤</th><th>分钟</th></tr>{steps}"
+                f"<tr><th>合计</th><th>{session.minutes}</th></tr></table>"
+                f"<h2>场景</h2><table>{scen}</table>"
+                "<p class=\"meta\">每个三人小组打印一套：每个场景的坐席/催收员卡、客户卡和观察员"
+                "评分表（列出时再加 6W3H 问题单和清单）；客户卡背面朝上发放。</p>")
+    else:
+        body = (f"<p class=\"meta\"><b>{session.minutes} minutes 分钟</b></p>"
+                f"{_bi(session.groups)}"
+                f"<h2>Plan 流程</h2><table><tr><th>step 步骤</th><th>min</th></tr>{steps}"
+                f"<tr><th>total 合计</th><th>{session.minutes}</th></tr></table>"
+                f"<h2>Scenarios 场景</h2><table>{scen}</table>"
+                "<p class=\"meta\">Print per trio: the agent card, the customer card and the "
+                "observer sheet of each scenario (and the 6W3H sheet and checklist where listed); "
+                "customer cards face down.</p>")
     return Card("session", session.lesson, "", session.title.en,
                 _section("session", session.lesson, session.title, body))
 
 
 def role_play_cards_for(role_play: RolePlay | None = None, rubric: Rubric | None = None,
                         playbook: CollectionPlaybook | None = None,
-                        lessons: list[str] | None = None) -> list[Card]:
+                        lessons: list[str] | None = None, lang: str | None = None) -> list[Card]:
     """Every card of the chosen lessons, in print order (session sheet, 6W3H sheet, scenarios).
 
     Parameters
@@ -273,6 +387,9 @@ def role_play_cards_for(role_play: RolePlay | None = None, rubric: Rubric | None
         From :func:`helpers.receivables.load_collection_playbook` (default: bundled).
     lessons : list of str, optional
         Lesson numbers such as ``["10"]`` (default: every lesson with a session).
+    lang : {"en", "zh"}, optional
+        ``"zh"``: Chinese-only cards; ``"en"``: the bilingual cards (default: the active
+        edition's language, :func:`helpers.i18n.language`).
 
     Returns
     -------
@@ -284,6 +401,9 @@ def role_play_cards_for(role_play: RolePlay | None = None, rubric: Rubric | None
         If a lesson has no session, or a collection account names a customer type or stage
         the playbook does not know.
     """
+    if lang is not None and lang != language():
+        with using_language(lang):
+            return role_play_cards_for(role_play, rubric, playbook, lessons)
     rp, rb = role_play or load_role_play(), rubric or load_rubric()
     book = playbook or load_collection_playbook()
     chosen = lessons or [s.lesson for s in rp.sessions]
@@ -307,7 +427,8 @@ def role_play_cards_for(role_play: RolePlay | None = None, rubric: Rubric | None
     return cards
 
 
-def cards_html(cards: list[Card], title: str = "Role-play cards · 角色扮演卡片") -> str:
+def cards_html(cards: list[Card], title: str = "Role-play cards · 角色扮演卡片",
+               lang: str = "en") -> str:
     """One self-contained, print-ready HTML document holding the cards (one per A4 page).
 
     Parameters
@@ -316,6 +437,8 @@ def cards_html(cards: list[Card], title: str = "Role-play cards · 角色扮演�
         From :func:`role_play_cards_for`.
     title : str
         The document title.
+    lang : {"en", "zh"}
+        The document's language (``"zh"`` for the Chinese-only cards: ``lang="zh-CN"``).
 
     Returns
     -------
@@ -323,7 +446,8 @@ def cards_html(cards: list[Card], title: str = "Role-play cards · 角色扮演�
         HTML with inline CSS (``@page`` A4), no scripts, no external resources.
     """
     body = "\n".join(c.html for c in cards)
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    doc_lang = "zh-CN" if lang == "zh" else "en"
+    return (f"<!DOCTYPE html>\n<html lang=\"{doc_lang}\"><head><meta charset=\"utf-8\">"
             f"<title>{_e(title)}</title><style>{_CSS}</style></head>\n<body>\n{body}\n"
             "</body></html>\n")
 
@@ -341,7 +465,7 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def build_cards(output_dir: str | Path, role_play: RolePlay | None = None,
                 rubric: Rubric | None = None, playbook: CollectionPlaybook | None = None,
-                lessons: list[str] | None = None) -> CardSet:
+                lessons: list[str] | None = None, lang: str | None = None) -> CardSet:
     """Write the printable cards: ``role-play-cards.html`` (all) and ``lesson-NN.html`` each.
 
     The files are this function's own: a rebuild replaces them (atomically); nothing else in
@@ -355,6 +479,9 @@ def build_cards(output_dir: str | Path, role_play: RolePlay | None = None,
         Your own files' contents (default: the bundled YAML files).
     lessons : list of str, optional
         Only these lessons (default: all with a session: 07, 08, 10).
+    lang : {"en", "zh"}, optional
+        ``"zh"`` writes the Chinese-only cards, ``"en"`` the bilingual ones (default: the
+        active edition's language).
 
     Returns
     -------
@@ -370,11 +497,16 @@ def build_cards(output_dir: str | Path, role_play: RolePlay | None = None,
     """
     out = Path(output_dir).expanduser()
     out.mkdir(parents=True, exist_ok=True)
-    cards = role_play_cards_for(role_play, rubric, playbook, lessons)
+    lang = lang or language()
+    cards = role_play_cards_for(role_play, rubric, playbook, lessons, lang=lang)
+    zh = lang == "zh"
     files = {"all": out / "role-play-cards.html"}
-    _write_atomic(files["all"], cards_html(cards))
+    _write_atomic(files["all"], cards_html(cards, "角色扮演卡片" if zh else
+                                           "Role-play cards · 角色扮演卡片", lang=lang))
     for lesson in sorted({c.lesson for c in cards}):
         path = files[f"lesson-{lesson}"] = out / f"lesson-{lesson}.html"
         _write_atomic(path, cards_html([c for c in cards if c.lesson == lesson],
-                                       f"Lesson {lesson} role play · 第{lesson}课角色扮演"))
+                                       f"第{lesson}课角色扮演" if zh else
+                                       f"Lesson {lesson} role play · 第{lesson}课角色扮演",
+                                       lang=lang))
     return CardSet(cards, files)

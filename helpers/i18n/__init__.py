@@ -13,11 +13,29 @@ Text a trainee sees comes from one of two places:
   headers, printed summaries) are written in English and passed through :func:`tr`, which looks
   them up in the Chinese catalog ``helpers/i18n/zh/*.yaml`` when the Chinese edition is active.
 
+The editions are built from these (:mod:`helpers.i18n._edition`: ``notebooks/zh/`` only for
+notebooks whose Chinese is complete), the drift between them is checked by the tests
+(:mod:`helpers.i18n._drift`), ``lessons/GLOSSARY.md`` is generated from the lessons' key terms
+(:mod:`helpers.i18n._glossary`), and plots draw Chinese with Noto Sans CJK
+(:mod:`helpers.i18n._fonts`). Command line: ``python -m helpers.i18n skeleton|status|glossary|fonts``.
+
 >>> set_language("en")
 >>> tr("{n:,} customers", n=12345)
 '12,345 customers'
 """
 
 from helpers.i18n._core import LANGUAGES, catalog, language, set_language, tr, using_language
+from helpers.i18n._edition import EDITION_DIR, edition_problems, set_lang, zh_solution
+from helpers.i18n._fonts import (
+    CJK_FAMILY,
+    cjk_font_path,
+    font_face_css,
+    fontconfig_knows_cjk,
+    install_user_font,
+    setup_fonts,
+)
 
-__all__ = ["LANGUAGES", "catalog", "language", "set_language", "tr", "using_language"]
+__all__ = ["CJK_FAMILY", "EDITION_DIR", "LANGUAGES", "catalog", "cjk_font_path",
+           "edition_problems", "font_face_css", "fontconfig_knows_cjk", "install_user_font",
+           "language", "set_lang", "set_language", "setup_fonts", "tr", "using_language",
+           "zh_solution"]

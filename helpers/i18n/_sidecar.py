@@ -30,7 +30,8 @@ _CELL = re.compile(r"^<!-- cell: (?P<id>[\w-]+) \| en: (?P<hash>[0-9a-f]{8}) -->
 _STAMP = re.compile(r"^<!-- en: (?P<hash>[0-9a-f]{8}) -->[ \t]*$")
 _HEADING = re.compile(r"^#{1,3} ")
 _GENERATED_LINE = re.compile(r"^(Teaching: .* min|Tracks: .*|授课：.*|路线：.*)$")
-_GENERATED_BLOCK = re.compile(r"(<!-- (?P<name>[\w-]+) -->\n).*?(<!-- /(?P=name) -->)", re.S)
+_GENERATED_BLOCK = re.compile(r"(<!-- (?P<name>[\w:-]+) -->\n).*?(<!-- /(?P=name) -->)", re.S)
+_BLOCK_EDGE = re.compile(r"^<!-- (?P<close>/?)(?P<name>[\w:-]+) -->$")
 
 
 def source_hash(text: str) -> str:
@@ -129,13 +130,24 @@ def _strip_generated(text: str) -> str:
 
 
 def lesson_sections(text: str) -> list[tuple[str, str]]:
-    """``(heading line, body)`` of each section of a lesson, split at ``#``–``###`` headings."""
+    r"""``(heading line, body)`` of each section of a lesson, split at ``#``–``###`` headings.
+
+    Headings in code blocks and in generated blocks (an agenda's ``### Day 1``) do not split.
+
+    >>> [h for h, _ in lesson_sections("# A\n<!-- agenda:x -->\n### Day 1\n<!-- /agenda:x -->\n## B")]
+    ['# A', '## B']
+    """
     sections: list[tuple[str, list[str]]] = []
-    in_code = False
+    in_code, block = False, ""
     for line in text.splitlines():
         if line.startswith("```"):
             in_code = not in_code
-        if not in_code and _HEADING.match(line):
+        edge = _BLOCK_EDGE.match(line.strip())
+        if edge and not block and not edge["close"]:
+            block = edge["name"]
+        elif edge and edge["close"] and edge["name"] == block:
+            block = ""
+        if not in_code and not block and _HEADING.match(line):
             sections.append((line, []))
         elif sections:
             sections[-1][1].append(line)

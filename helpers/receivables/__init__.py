@@ -35,7 +35,8 @@ Lesson 09, receivables (private modules, import from here):
 * ``_expected_loss``: :func:`loss_rates`, :func:`expected_loss`.
 * ``_behaviour``: :func:`payment_history`, :func:`classify_payment_behaviour`.
 * ``_pay_model``: probability to pay: :func:`pay_features`, :func:`fit_pay_model`,
-  :func:`predict_pay`, :func:`score_open_items`.
+  :func:`predict_pay`, :func:`score_open_items`, :func:`run_pay_model` (the same with the month-end
+  scores for monitoring, :class:`PayModelRun`).
 * ``_credit_default``: the UCI credit-card default data: :func:`read_credit_default` (through
   the mapping ``mappings/credit_default.yaml``), :func:`credit_default_stages`,
   :func:`credit_default_transitions`.
@@ -46,7 +47,9 @@ Lesson 10, collection strategy:
 
 * ``_playbook``: :class:`CollectionPlaybook`, the schema of
   ``helpers/config/collection_playbook.yaml``, :func:`load_collection_playbook`,
-  :func:`play_table`.
+  :func:`play_table`, :func:`type_label` (a customer type's name in the edition's language).
+* ``_display``: :func:`display_table` (a queue or play table to show, in Chinese in the zh
+  edition).
 * ``_customer_types``: :func:`lifecycle_status`, :func:`value_tiers`,
   :func:`collection_attributes`, :func:`collection_types`.
 * ``_work_queue``: :func:`collection_accounts`, :func:`work_queue`, :func:`rank_accounts`,
@@ -54,7 +57,8 @@ Lesson 10, collection strategy:
   :func:`export_queue`, :func:`plot_queue`.
 * ``_timeline``: :func:`account_timeline`, :func:`timeline_view`, :func:`explore_timeline`,
   :func:`fill_script` (the next action's call script filled in for the account).
-* ``_worked_case``: :func:`worked_case`, :func:`plot_worked_case`, :func:`style_worked_case`.
+* ``_worked_case``: :func:`worked_case`, :func:`negative_or_lapsed` (the case's question),
+  :func:`plot_worked_case`, :func:`style_worked_case`.
 * ``_role_play``: :func:`role_play_cards`, :func:`days_past_due_text` (printable cards from
   ``role_play.yaml``: :mod:`helpers.handouts`).
 
@@ -81,13 +85,16 @@ from ._customer_types import (
     type_fallbacks,
     value_tiers,
 )
+from ._display import display_table
 from ._expected_loss import expected_loss, loss_rates
 from ._pay_model import (
     FEATURES,
     ModelNotTrainable,
+    PayModelRun,
     fit_pay_model,
     pay_features,
     predict_pay,
+    run_pay_model,
     score_open_items,
     score_without_model,
 )
@@ -100,6 +107,7 @@ from ._playbook import (
     PlayOverride,
     load_collection_playbook,
     play_table,
+    type_label,
 )
 from ._plots import plot_aging, plot_aging_trend, plot_roll_rates
 from ._role_play import days_past_due_text, role_play_cards
@@ -135,7 +143,13 @@ from ._work_queue import (
     rank_accounts,
     work_queue,
 )
-from ._worked_case import plot_worked_case, style_worked_case, worked_case
+from ._worked_case import (
+    CaseShares,
+    negative_or_lapsed,
+    plot_worked_case,
+    style_worked_case,
+    worked_case,
+)
 
 __all__ = [
     # lesson 09: stages, checks, aging
@@ -171,6 +185,8 @@ __all__ = [
     "pay_features",
     "fit_pay_model",
     "predict_pay",
+    "PayModelRun",
+    "run_pay_model",
     "score_open_items",
     "score_without_model",
     "ModelNotTrainable",
@@ -197,6 +213,7 @@ __all__ = [
     "PlayOverride",
     "load_collection_playbook",
     "play_table",
+    "type_label",
     "lifecycle_status",
     "value_tiers",
     "collection_attributes",
@@ -212,6 +229,7 @@ __all__ = [
     "explore_queue",
     "export_queue",
     "plot_queue",
+    "display_table",
     "AccountView",
     "NextAction",
     "account_timeline",
@@ -220,6 +238,8 @@ __all__ = [
     "TimelineInputs",
     "explore_timeline",
     "worked_case",
+    "CaseShares",
+    "negative_or_lapsed",
     "plot_worked_case",
     "style_worked_case",
     "role_play_cards",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ from ._stages import Stages, resolve_stages
 from ._validation import validate_receivables
 
 __all__ = ["FEATURES", "ModelNotTrainable", "fit_pay_model", "pay_features", "predict_pay",
-           "score_open_items", "score_without_model"]
+           "PayModelRun", "run_pay_model", "score_open_items", "score_without_model"]
 
 #: The model's inputs, all known at the snapshot date.
 FEATURES = ["log_balance", "days_past_due", "part_paid", "hist_invoices", "hist_late_share",
@@ -247,6 +247,50 @@ def score_open_items(
         The month ends reach back before the first invoice, or a period has one outcome only
         (the message names ``as_of``, ``train_months`` and ``test_months``).
     """
+    run = run_pay_model(invoices, payments, as_of, train_months, test_months, horizon_days,
+                        stages, seed)
+    return run.scored, run.metrics
+
+
+class PayModelRun(NamedTuple):
+    """What :func:`run_pay_model` returns."""
+
+    #: Open items at ``as_of`` with ``p_pay_30d`` and ``expected_recovery`` (final model).
+    scored: pd.DataFrame
+    #: The test-period metrics of the train-only model, with ``train_from`` and ``test_to``.
+    metrics: dict[str, Any]
+    #: Every train and test month end's rows scored by the train-only model, with ``period``
+    #: (``"train"``/``"test"``) and the outcome ``paid_30d`` as yes/no: what a monitor reads.
+    history: pd.DataFrame
+
+
+def run_pay_model(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: Any,
+                  train_months: int = 6, test_months: int = 2, horizon_days: int = 30,
+                  stages: Stages | None = None, seed: int = 0) -> PayModelRun:
+    """:func:`score_open_items` and the month-by-month scores for monitoring, in one pass.
+
+    The month-end features are built once: the train-only model gives the test metrics and
+    scores every train and test month end (``history``: the train months are a monitor's
+    reference, the later ones what it compares, :func:`helpers.calls.monitor_scores`); the
+    model refitted on all months scores the invoices open at ``as_of``.
+
+    Parameters
+    ----------
+    invoices, payments, as_of, train_months, test_months, horizon_days, stages, seed
+        As in :func:`score_open_items`.
+
+    Returns
+    -------
+    PayModelRun
+        ``scored``, ``metrics`` (as :func:`score_open_items`) and ``history``.
+
+    Raises
+    ------
+    DataProblem
+        Bad input; month counts below 1.
+    ModelNotTrainable
+        As in :func:`score_open_items`.
+    """
     st = resolve_stages(stages)
     day = as_date(as_of)
     if train_months < 1 or test_months < 1:
@@ -254,20 +298,24 @@ def score_open_items(
     invoices, payments = validate_receivables(invoices, payments, overpayment="cap")
     ends = _model_month_ends(invoices, day, train_months, test_months, horizon_days)
     frames = [pay_features(invoices, payments, d, horizon_days, st, data_end=day, validate=False)
-              for d in ends]
+              .assign(period="train" if k < train_months else "test")
+              for k, d in enumerate(ends)]
     train = pd.concat(frames[:train_months], ignore_index=True)
     test = pd.concat(frames[train_months:], ignore_index=True)
     try:
-        _, fitted = fit_pay_model(train, test, seed)
+        model, fitted = fit_pay_model(train, test, seed)
     except ModelNotTrainable as exc:
         raise ModelNotTrainable(f"{exc} (as_of={day:%Y-%m-%d}, train_months={train_months}, "
                                 f"test_months={test_months}: month ends {ends[0]:%Y-%m-%d} to "
                                 f"{ends[-1]:%Y-%m-%d})") from None
     metrics: dict[str, Any] = dict(fitted)
     metrics["train_from"], metrics["test_to"] = str(ends[0].date()), str(ends[-1].date())
-    final, _ = fit_pay_model(pd.concat(frames, ignore_index=True), None, seed)
+    history = predict_pay(model, pd.concat(frames, ignore_index=True))
+    history["paid_30d"] = history["paid_30d"].astype("boolean")
+    final, _ = fit_pay_model(pd.concat(frames, ignore_index=True).drop(columns="period"), None,
+                             seed)
     now = pay_features(invoices, payments, day, horizon_days, st, data_end=day, validate=False)
-    return predict_pay(final, now), metrics
+    return PayModelRun(predict_pay(final, now), metrics, history)
 
 
 def _last_known_month_end(day: pd.Timestamp, horizon_days: int) -> pd.Timestamp:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -29,11 +30,12 @@ from pydantic import (
 
 from helpers.config import ConfigModel, config_path, read_yaml, validate_config
 from helpers.errors import did_you_mean
+from helpers.i18n import language
 
 from ._stages import Stages, resolve_stages
 
 __all__ = ["PLACEHOLDERS", "PLAY_FIELDS", "CollectionPlaybook", "CustomerType", "Play",
-           "PlayOverride", "load_collection_playbook", "play_table"]
+           "PlayOverride", "load_collection_playbook", "play_table", "type_label"]
 
 Channel = Literal["message", "email", "call", "visit", "letter"]
 Actor = Literal["salesperson", "collector", "manager", "legal"]
@@ -258,6 +260,22 @@ class CollectionPlaybook(ConfigModel):
         """The play for one stage and customer type."""
         return self._plays[stage][customer_type]
 
+    def label(self, customer_type: str) -> str:
+        """A customer type's name for display: its ``zh`` name in the Chinese edition.
+
+        >>> from helpers.i18n import using_language
+        >>> book = load_collection_playbook()
+        >>> with using_language("zh"):
+        ...     book.label("lapsed"), book.label("nobody")
+        ('流失客户', 'nobody')
+        >>> book.label("lapsed")
+        'lapsed'
+        """
+        if language() == "zh":
+            return next((t.zh for t in self.customer_types
+                         if t.name == customer_type and t.zh), customer_type)
+        return customer_type
+
     def minutes(self) -> dict[str, float]:
         """Staff minutes per contact, by channel."""
         return {k: float(v) for k, v in self.effort_minutes.model_dump().items()}
@@ -290,6 +308,34 @@ def load_collection_playbook(path: str | Path | None = None,
     raw = read_yaml(file)
     return validate_config(CollectionPlaybook, {} if raw is None else raw, str(file),
                            context={"stages": resolve_stages(stages), "source": str(file)})
+
+
+@cache
+def _bundled_playbook() -> CollectionPlaybook:
+    return load_collection_playbook()
+
+
+def type_label(customer_type: str, playbook: CollectionPlaybook | None = None) -> str:
+    """A customer type's display name (Chinese in the zh edition), from ``playbook`` or the bundled one.
+
+    Parameters
+    ----------
+    customer_type : str
+        A type name such as ``"lapsed"``.
+    playbook : CollectionPlaybook, optional
+        The playbook naming the types (default: the bundled playbook).
+
+    Returns
+    -------
+    str
+        The name to show; the type name itself in English or when no Chinese name is given.
+
+    Examples
+    --------
+    >>> type_label("negative")
+    'negative'
+    """
+    return (playbook or _bundled_playbook()).label(str(customer_type))
 
 
 def play_table(playbook: CollectionPlaybook) -> pd.DataFrame:

@@ -8,7 +8,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-from helpers.plotting import new_axes
+from helpers.i18n import tr
+from helpers.plotting import money_axis, new_axes
 
 from ._aging import aging_table
 from ._stages import Stages, resolve_stages
@@ -40,8 +41,9 @@ def plot_aging(items: pd.DataFrame, ax: Axes | None = None,
     ax.bar([st.label(s) for s in st.names], table["balance"].to_numpy(), color=colours)
     for i, share in enumerate(table["share"].to_numpy()):
         ax.annotate(f"{share:.0%}", (i, table["balance"].iloc[i]), ha="center", va="bottom")
-    ax.set_ylabel("open balance")
-    ax.set_title("Open receivables by collection stage")
+    ax.set(xlabel=tr("collection stage"), ylabel=tr("open balance"))
+    money_axis(ax)
+    ax.set_title(tr("Open receivables by collection stage"))
     return ax
 
 
@@ -63,13 +65,13 @@ def plot_roll_rates(rates: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax = new_axes(ax, (6.5, 4))
     values = pd.DataFrame(rates.to_numpy(dtype="float64"),
                           index=[str(i) for i in rates.index],
-                          columns=[str(c) for c in rates.columns])
+                          columns=[tr(str(c)) for c in rates.columns])
     sns.heatmap(values, ax=ax, cmap="Blues", vmin=0, vmax=1, annot=True, fmt=".0%",
                 annot_kws={"fontsize": 8}, cbar_kws={"fraction": 0.04})
     ax.tick_params(axis="y", rotation=0)
-    ax.set_xlabel("a month later")
-    ax.set_ylabel("stage now")
-    ax.set_title("Roll rates: where the money goes")
+    ax.set_xlabel(tr("a month later"))
+    ax.set_ylabel(tr("stage now"))
+    ax.set_title(tr("Roll rates: where the money goes"))
     return ax
 
 
@@ -91,6 +93,7 @@ def plot_aging_trend(trend: pd.DataFrame, ax: Axes | None = None) -> Axes:
     colours = plt.cm.YlOrRd(np.linspace(0.15, 0.9, trend.shape[1]))
     ax.stackplot(trend.index, trend.T.to_numpy(), labels=list(trend.columns), colors=colours)
     ax.legend(loc="upper left", fontsize=8)
-    ax.set_ylabel("open balance")
-    ax.set_title("Receivables by stage, month by month")
+    ax.set(xlabel=tr("month"), ylabel=tr("open balance"))
+    money_axis(ax)
+    ax.set_title(tr("Receivables by stage, month by month"))
     return ax

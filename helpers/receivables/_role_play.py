@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.i18n import tr
+
 from ._playbook import CollectionPlaybook
 
 __all__ = ["days_past_due_text", "role_play_cards"]
@@ -30,12 +32,12 @@ def days_past_due_text(days: int) -> str:
     """
     days = int(days)
     if days < -1:
-        return f"not yet due (due in {-days} days)"
+        return tr("not yet due (due in {n} days)", n=-days)
     if days == -1:
-        return "not yet due (due tomorrow)"
+        return tr("not yet due (due tomorrow)")
     if days == 0:
-        return "due today"
-    return f"{days} day{'s' if days != 1 else ''} past due"
+        return tr("due today")
+    return tr("1 day past due") if days == 1 else tr("{n} days past due", n=days)
 
 
 def role_play_cards(queue: pd.DataFrame, playbook: CollectionPlaybook, n: int = 4,
@@ -68,22 +70,28 @@ def role_play_cards(queue: pd.DataFrame, playbook: CollectionPlaybook, n: int = 
     cards = []
     for _, r in pick.iterrows():  # a handful of cards, not a data loop
         play = playbook.play(str(r["stage"]), str(r["customer_type"]))
-        masked = f"customer ···{str(r['customer_id'])[-3:]}"
-        objections = "\n".join(f"  - \"{o}\"" for o in play.objections)
-        cards.append(
-            f"### Card: {r['stage']} · {r['customer_type']}\n"
-            f"- **Situation**: {masked} owes {r['balance']:,.0f} on {int(r['invoices'])} "
-            f"invoice(s), {_worst(int(r['max_days_past_due']))}; "
-            f"estimated chance to pay within 30 days {r['p_pay_30d']:.0%}.\n"
-            f"- **You are**: {play.actor}, by {play.channel}; tone: {play.tone}.\n"
-            f"- **Goal**: {play.goal}\n"
-            f"- **Offers you may make**: {', '.join(play.offers)}\n"
-            f"- **Objections to expect**:\n{objections}\n"
-            f"- **If it fails**: {play.escalation}\n"
-        )
+        objections = "\n".join(tr('  - "{objection}"', objection=tr(o))
+                               for o in play.objections)
+        cards.append("\n".join([
+            tr("### Card: {stage} · {customer_type}", stage=r["stage"],
+               customer_type=playbook.label(str(r["customer_type"]))),
+            tr("- **Situation**: customer ···{masked} owes {balance:,.0f} on {invoices} "
+               "invoice(s), {worst}; estimated chance to pay within 30 days {p_pay:.0%}.",
+               masked=str(r["customer_id"])[-3:], balance=r["balance"],
+               invoices=int(r["invoices"]), worst=_worst(int(r["max_days_past_due"])),
+               p_pay=r["p_pay_30d"]),
+            tr("- **You are**: {actor}, by {channel}; tone: {tone}.", actor=tr(play.actor),
+               channel=tr(play.channel), tone=tr(play.tone)),
+            tr("- **Goal**: {goal}", goal=tr(play.goal)),
+            tr("- **Offers you may make**: {offers}",
+               offers=tr(", ").join(tr(o) for o in play.offers)),
+            tr("- **Objections to expect**:") + "\n" + objections,
+            tr("- **If it fails**: {escalation}", escalation=tr(play.escalation)),
+        ]) + "\n")
     return cards
 
 
 def _worst(days: int) -> str:
     """The oldest invoice's position: "N days past due at worst" or "not yet due (…)"."""
-    return days_past_due_text(days) + (" at worst" if days > 0 else "")
+    return (tr("{text} at worst", text=days_past_due_text(days)) if days > 0
+            else days_past_due_text(days))

@@ -19,6 +19,7 @@ from pydantic import Field, StrictFloat, StrictInt, field_validator, model_valid
 
 from helpers.config import ConfigModel, read_config, validate_config
 from helpers.errors import DataProblem, did_you_mean
+from helpers.i18n import tr
 
 __all__ = ["BehaviourRules", "StageSpec", "Stages", "load_stages", "resolve_stages", "stage_of"]
 
@@ -185,9 +186,10 @@ class Stages(ConfigModel):
         """
         i = self.names.index(name)
         if i == 0:
-            return f"{name} (not due)"
+            return tr("{name} (not due)", name=name)
         lo, hi = self.max_days[i - 1] + 1, self.max_days[i]
-        return f"{name} ({lo:g}+ d)" if np.isinf(hi) else f"{name} ({lo:g}-{hi:g} d)"
+        return (tr("{name} ({lo:g}+ d)", name=name, lo=lo) if np.isinf(hi)
+                else tr("{name} ({lo:g}-{hi:g} d)", name=name, lo=lo, hi=hi))
 
     def with_max_days(self, max_days: Sequence[float]) -> Stages:
         """The same stages with other upper bounds (one per stage but the last), validated.

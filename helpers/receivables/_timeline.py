@@ -14,7 +14,9 @@ from IPython.display import display
 
 from helpers.data.privacy import mask_name
 from helpers.errors import DataProblem
+from helpers.i18n import catalog, language, tr
 
+from ._display import display_table
 from ._playbook import CollectionPlaybook, Play
 from ._snapshots import month_end_snapshots
 from ._stages import Stages, load_stages
@@ -314,8 +316,15 @@ def _account_view(customer_id: str, rows: dict[str, Any], playbook: CollectionPl
         action = NextAction(str(r["stage"]), str(r["customer_type"]), float(r["balance"]),
                             play.channel, play.actor, play.tone, play.goal, play.script_en,
                             fill_script(play.script_en, fields),
-                            fill_script(play.script_zh, fields))
+                            fill_script(play.script_zh, _in_chinese(fields, play, who[0])))
     return AccountView(events, _balance_path(snaps), action)
+
+
+def _in_chinese(fields: dict[str, str], play: Play, agent: str | None) -> dict[str, str]:
+    """The script fields for the Chinese script: the default agent and company in Chinese."""
+    zh = catalog("zh")
+    return {**fields, "agent": agent or zh.get(play.actor, fields["agent"]),
+            "company": zh.get(fields["company"], fields["company"])}
 
 
 def _balance_path(snaps: pd.DataFrame) -> pd.DataFrame:
@@ -360,7 +369,7 @@ def explore_timeline(invoices: pd.DataFrame, payments: pd.DataFrame, accounts: p
     ids = list(options if options is not None else accounts["customer_id"].head(50))
     # each account's rows found once, the book validated once
     prep = TimelineInputs(invoices, payments, accounts, calls, customers)
-    pick = w.Dropdown(options=ids, description="account")
+    pick = w.Dropdown(options=ids, description=tr("account"))
     out = w.Output()
     fig, ax = plt.subplots(figsize=(8, 2.8))
     plt.close(fig)  # drawn again on every pick, shown with display(fig)
@@ -370,14 +379,17 @@ def explore_timeline(invoices: pd.DataFrame, payments: pd.DataFrame, accounts: p
             out.clear_output(wait=True)
             view = timeline_view(pick.value, prep, playbook=playbook, as_of=as_of, agent=agent,
                                  company=company)
-            _draw_path(ax, view.balance_path, f"{pick.value}: open balance by stage at month "
-                                              "ends")
+            _draw_path(ax, view.balance_path, tr("{account}: open balance by stage at month ends",
+                                                 account=pick.value))
             display(fig)
-            display(view.events.tail(12))
+            display(display_table(view.events.tail(12), playbook))
             a = view.next_action
             if a is not None:
-                print(f"Next action: {a.channel} by {a.actor} ({a.tone}). "
-                      f"Goal: {a.goal}\nScript: {a.filled_en}")
+                print(tr("Next action: {channel} by {actor} ({tone}). Goal: {goal}",
+                         channel=tr(a.channel), actor=tr(a.actor), tone=tr(a.tone),
+                         goal=tr(a.goal)))
+                print(tr("Script: {script}",
+                         script=a.filled_zh if language() == "zh" else a.filled_en))
 
     pick.observe(update, names="value")
     update()

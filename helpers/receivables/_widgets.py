@@ -11,6 +11,7 @@ import pandas as pd
 from IPython.display import display
 
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 
 from ._aging import aging_table, open_items
 from ._common import as_date, invoice_rows
@@ -189,10 +190,10 @@ def explore_aging(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: Any) ->
     """
     day = as_date(as_of)
     months = [d.date() for d in month_ends(day - pd.DateOffset(months=11), day)]
-    date = w.SelectionSlider(options=months, value=months[-1], description="as of")
-    m1 = w.IntSlider(30, 5, 60, description="M1 up to")
-    m2 = w.IntSlider(60, 20, 120, description="M2 up to")
-    m3 = w.IntSlider(90, 40, 180, description="M3 up to")
+    date = w.SelectionSlider(options=months, value=months[-1], description=tr("as of"))
+    m1 = w.IntSlider(30, 5, 60, description=tr("M1 up to"))
+    m2 = w.IntSlider(60, 20, 120, description=tr("M2 up to"))
+    m3 = w.IntSlider(90, 40, 180, description=tr("M3 up to"))
     out = w.Output()
     prep = AgingInputs(invoices, payments, load_stages())  # validated once, items per date kept
     fig, ax = plt.subplots(figsize=(7, 3))
@@ -211,8 +212,8 @@ def explore_aging(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: Any) ->
             for bar, height in zip(bars, table["balance"], strict=True):
                 bar.set_height(height)
             ax.set_ylim(0, max(float(table["balance"].max()), 1.0) * 1.05)
-            ax.set_title(f"Open balance by stage on {date.value} "
-                         f"(overdue share {1 - table['share'].iloc[0]:.0%})")
+            ax.set_title(tr("Open balance by stage on {date} (overdue share {share:.0%})",
+                            date=date.value, share=1 - table["share"].iloc[0]))
             display(fig)
 
     for control in (date, m1, m2, m3):

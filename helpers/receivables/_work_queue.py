@@ -16,9 +16,11 @@ from matplotlib.axes import Axes
 
 from helpers.data import write_table
 from helpers.errors import DataProblem, require_columns
-from helpers.plotting import new_axes
+from helpers.i18n import tr
+from helpers.plotting import money_axis, new_axes
 
-from ._playbook import CollectionPlaybook
+from ._display import display_table
+from ._playbook import CollectionPlaybook, type_label
 from ._stages import Stages, resolve_stages
 
 __all__ = ["TIER_RANK", "RankedAccounts", "collection_accounts", "explore_queue", "export_queue",
@@ -335,9 +337,10 @@ def explore_queue(accounts: pd.DataFrame, playbook: CollectionPlaybook,
         The controls and the queue's head; its callback is :func:`queue_view`.
     """
     ranked = rank_accounts(accounts, playbook)
-    collectors = w.IntSlider(value=3, min=1, max=10, description="collectors")
-    hours = w.FloatSlider(value=6.0, min=1.0, max=8.0, step=0.5, description="hours")
-    tier = w.Dropdown(options=["all", "silver", "gold", "diamond"], description="min tier")
+    collectors = w.IntSlider(value=3, min=1, max=10, description=tr("collectors"))
+    hours = w.FloatSlider(value=6.0, min=1.0, max=8.0, step=0.5, description=tr("hours"))
+    tier = w.Dropdown(options=[(tr(t), t) for t in ("all", "silver", "gold", "diamond")],
+                      value="all", description=tr("min tier"))
     out = w.Output()
 
     def update(*_: Any) -> None:
@@ -345,9 +348,10 @@ def explore_queue(accounts: pd.DataFrame, playbook: CollectionPlaybook,
                           min_tier=None if tier.value == "all" else tier.value)
         with out:
             out.clear_output(wait=True)
-            print(f"{len(view):,} accounts, expected recovery "
-                  f"{(view['balance'] * view['p_pay_30d']).sum():,.0f}")
-            display(view[list(columns)].head(rows) if columns else view.head(rows))
+            print(tr("{n:,} accounts, expected recovery {amount:,.0f}", n=len(view),
+                     amount=(view["balance"] * view["p_pay_30d"]).sum()))
+            shown = view[list(columns)].head(rows) if columns else view.head(rows)
+            display(display_table(shown, playbook))
 
     for control in (collectors, hours, tier):
         control.observe(update, names="value")
@@ -379,7 +383,8 @@ def export_queue(queue: pd.DataFrame, output_dir: str | Path = "output",
                        reveal_personal=reveal_personal, fmt=fmt)
 
 
-def plot_queue(queue: pd.DataFrame, ax: Axes | None = None, top: int = 20) -> Axes:
+def plot_queue(queue: pd.DataFrame, ax: Axes | None = None, top: int = 20,
+               playbook: CollectionPlaybook | None = None) -> Axes:
     """Horizontal bars of the top accounts' scores, coloured by stage.
 
     Parameters
@@ -390,6 +395,8 @@ def plot_queue(queue: pd.DataFrame, ax: Axes | None = None, top: int = 20) -> Ax
         Where to draw (default: a new figure).
     top : int
         Accounts shown.
+    playbook : CollectionPlaybook, optional
+        Names the customer types in the labels (default: the bundled playbook).
 
     Returns
     -------
@@ -399,12 +406,14 @@ def plot_queue(queue: pd.DataFrame, ax: Axes | None = None, top: int = 20) -> Ax
     head = queue.head(top).iloc[::-1]
     stages = sorted(head["stage"].astype(str).unique())
     cmap = dict(zip(stages, plt.cm.YlOrRd(np.linspace(0.25, 0.9, len(stages))), strict=True))
-    labels = [f"#{r} {t}" for r, t in zip(head["rank"], head["customer_type"].astype(str),
-                                          strict=True)]
+    labels = [f"#{r} {type_label(t, playbook)}"
+              for r, t in zip(head["rank"], head["customer_type"].astype(str), strict=True)]
     ax.barh(labels, head["score"], color=[cmap[s] for s in head["stage"].astype(str)])
     for s, c in cmap.items():
         ax.barh([labels[0]], [0], color=c, label=s)
-    ax.legend(title="stage", fontsize=8)
-    ax.set_xlabel("expected recovery per staff minute (urgency-weighted)")
-    ax.set_title("Today's queue: who to contact first")
+    ax.legend(title=tr("stage"), fontsize=8)
+    ax.set_xlabel(tr("expected recovery per staff minute (urgency-weighted)"))
+    ax.set_ylabel(tr("queue rank and customer type"))
+    money_axis(ax, "x")
+    ax.set_title(tr("Today's queue: who to contact first"))
     return ax

@@ -2,17 +2,84 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from pandas.io.formats.style import Styler
 
 from helpers.errors import require_columns
-from helpers.plotting import new_axes
+from helpers.i18n import tr
+from helpers.plotting import money_axis, new_axes
 
-from ._playbook import CollectionPlaybook
+from ._playbook import CollectionPlaybook, type_label
 
-__all__ = ["plot_worked_case", "style_worked_case", "worked_case"]
+__all__ = ["CaseShares", "negative_or_lapsed", "plot_worked_case", "style_worked_case",
+           "worked_case"]
+
+
+class CaseShares(NamedTuple):
+    """What :func:`negative_or_lapsed` returns."""
+
+    #: Overdue customers (an account past the first stage).
+    overdue_customers: int
+    #: Share of them who are negative-attitude or lapsed (None: nothing to count).
+    customers_share: float | None
+    #: Share of the overdue balance they owe (None: nothing to count).
+    balance_share: float | None
+    #: The attributes unknown for every overdue customer (counted as neither).
+    unknown: tuple[str, ...]
+
+
+def negative_or_lapsed(accounts: pd.DataFrame, attributes: pd.DataFrame,
+                       not_due: str = "M0") -> CaseShares:
+    """How many overdue customers are negative-attitude or lapsed, and what they owe.
+
+    The worked case's question (lesson 10): the source's electronics company found most of its
+    overdue customers in these two groups.
+
+    Parameters
+    ----------
+    accounts : DataFrame
+        From :func:`collection_accounts` (``customer_id``, ``stage``, ``balance``).
+    attributes : DataFrame
+        From :func:`collection_attributes`, indexed by customer (``attitude``, ``lifecycle``).
+    not_due : str
+        The stage that is not overdue.
+
+    Returns
+    -------
+    CaseShares
+        The shares are None when nobody is overdue or both attributes are unknown for every
+        overdue customer (no customer list and no purchases).
+
+    Raises
+    ------
+    DataProblem
+        If a column is missing.
+
+    Examples
+    --------
+    >>> acc = pd.DataFrame({"customer_id": ["a", "b", "c"], "stage": ["M1", "M2", "M0"],
+    ...                     "balance": [100.0, 300.0, 50.0]})
+    >>> att = pd.DataFrame({"attitude": ["negative", None, None],
+    ...                     "lifecycle": [None, "active", None]}, index=["a", "b", "c"])
+    >>> negative_or_lapsed(acc, att)[:3]
+    (2, 0.5, 0.25)
+    """
+    require_columns(accounts, ["customer_id", "stage", "balance"], "accounts")
+    require_columns(attributes, ["attitude", "lifecycle"], "customer attributes")
+    over = accounts[accounts["stage"].astype(str) != not_due].set_index("customer_id")
+    a = attributes.reindex(over.index)
+    unknown = tuple(c for c in ("attitude", "lifecycle") if a[c].isna().all())
+    if over.empty or len(unknown) == 2:
+        return CaseShares(len(over), None, None, unknown)
+    hit = ((a["attitude"] == "negative").fillna(False).to_numpy(dtype=bool)
+           | (a["lifecycle"] == "lapsed").fillna(False).to_numpy(dtype=bool))
+    balance = over["balance"].to_numpy(dtype="float64")
+    return CaseShares(len(over), float(hit.mean()), float(balance[hit].sum() / balance.sum()),
+                      unknown)
 
 
 def worked_case(accounts: pd.DataFrame, playbook: CollectionPlaybook,
@@ -107,7 +174,8 @@ def style_worked_case(case: pd.DataFrame) -> Styler:
     True
     """
     require_columns(case, list(CASE_FORMATS), "worked case")
-    return case.style.format(CASE_FORMATS)
+    shown = case.rename(index=lambda t: type_label(str(t)), columns=lambda c: tr(str(c)))
+    return shown.style.format({tr(k): f for k, f in CASE_FORMATS.items()})
 
 
 def plot_worked_case(case: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -126,12 +194,13 @@ def plot_worked_case(case: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """
     ax = new_axes(ax, (7, 3.5))
     x = np.arange(len(case))
-    ax.bar(x - 0.2, case["expected_baseline"], width=0.4, label="same approach for all",
+    ax.bar(x - 0.2, case["expected_baseline"], width=0.4, label=tr("same approach for all"),
            color="#9aa5b1")
-    ax.bar(x + 0.2, case["expected_strategy"], width=0.4, label="tailored by type",
+    ax.bar(x + 0.2, case["expected_strategy"], width=0.4, label=tr("tailored by type"),
            color="#d9822b")
-    ax.set_xticks(x, [str(i) for i in case.index], rotation=20)
-    ax.set_ylabel("expected recovery in 30 days")
+    ax.set_xticks(x, [type_label(str(i)) for i in case.index], rotation=20)
+    ax.set(xlabel=tr("customer type"), ylabel=tr("expected recovery in 30 days"))
+    money_axis(ax)
     ax.legend()
-    ax.set_title("Overdue accounts: what the tailored plays would recover")
+    ax.set_title(tr("Overdue accounts: what the tailored plays would recover"))
     return ax

@@ -13,6 +13,7 @@ import seaborn as sns
 from IPython.display import display
 
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 from helpers.plotting import new_axes
 from helpers.segments._clusters import (
     DEFAULT_FEATURES,
@@ -39,6 +40,16 @@ __all__ = [
 ]
 
 
+def _shown_name(name: object) -> str:
+    """A cluster name as shown: translated, a numbering suffix such as `` (2)`` kept.
+
+    >>> _shown_name("best customers (2)")
+    'best customers (2)'
+    """
+    base, sep, rest = str(name).partition(" (")
+    return tr(base) + sep + rest
+
+
 def plot_choose_k(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Elbow (inertia) and silhouette on one chart, two y axes.
 
@@ -55,15 +66,16 @@ def plot_choose_k(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         The axes of the inertia curve (the silhouette is on its twin).
     """
     ax = new_axes(ax, (7, 4))
-    ax.plot(table.index, table["inertia"], "o-", color="#3a7ca5", label="inertia (elbow)")
-    ax.set_xlabel("number of clusters k")
-    ax.set_ylabel("inertia", color="#3a7ca5")
+    ax.plot(table.index, table["inertia"], "o-", color="#3a7ca5", label=tr("inertia (elbow)"))
+    ax.set_xlabel(tr("number of clusters k"))
+    ax.set_ylabel(tr("inertia"), color="#3a7ca5")
     ax2 = ax.twinx()
-    ax2.plot(table.index, table["silhouette"], "s--", color="#d1495b", label="silhouette")
-    ax2.set_ylabel("silhouette", color="#d1495b")
+    ax2.plot(table.index, table["silhouette"], "s--", color="#d1495b", label=tr("silhouette"))
+    ax2.set_ylabel(tr("silhouette"), color="#d1495b")
     best = table["silhouette"].idxmax()
     ax2.axvline(best, color="#d1495b", alpha=0.3)
-    ax.set_title(f"Choosing k: look for the bend and the peak (best silhouette at k={best})")
+    ax.set_title(tr("Choosing k: look for the bend and the peak (best silhouette at k={best})",
+                    best=best))
     return ax
 
 
@@ -120,12 +132,13 @@ def plot_clusters_2d(coords: pd.DataFrame, labels: pd.Series, names: pd.Series |
     if len(data) > max_points:
         data = data.sample(max_points, random_state=seed)
     for c, part in data.groupby("cluster"):
-        label = f"{c}: {names[c]}" if names is not None and c in names.index else str(c)
+        label = (f"{c}: {_shown_name(names[c])}" if names is not None and c in names.index
+                 else str(c))
         ax.scatter(part["pc1"], part["pc2"], s=6, alpha=0.6, label=label)
-    ax.set_xlabel("component 1")
-    ax.set_ylabel("component 2")
+    ax.set_xlabel(tr("component 1"))
+    ax.set_ylabel(tr("component 2"))
     ax.legend(markerscale=3, fontsize=8)
-    ax.set_title("Customers projected on two axes, coloured by cluster")
+    ax.set_title(tr("Customers projected on two axes, coloured by cluster"))
     return ax
 
 
@@ -155,14 +168,15 @@ def plot_cluster_profile(profile: pd.DataFrame, columns: Sequence[str] = DEFAULT
     logged = np.log1p(values.clip(lower=0))
     spread = logged.std(ddof=0).replace(0, 1.0)
     colour = (logged - logged.mean()) / spread
-    rows = [f"{c}: {profile.loc[c, 'name']}" if "name" in profile.columns else str(c)
+    rows = [f"{c}: {_shown_name(profile.loc[c, 'name'])}" if "name" in profile.columns else str(c)
             for c in profile.index]
     colour.index = values.index = rows
+    colour.columns = values.columns = [tr(c) for c in cols]
     sns.heatmap(colour, ax=ax, cmap="RdBu_r", center=0, annot=values, fmt=",.0f",
-                cbar_kws={"label": "above (red) or below (blue) the other clusters"})
-    ax.set_xlabel("median per cluster")
-    ax.set_ylabel("cluster")
-    ax.set_title("What each cluster looks like")
+                cbar_kws={"label": tr("above (red) or below (blue) the other clusters")})
+    ax.set_xlabel(tr("median per cluster"))
+    ax.set_ylabel(tr("cluster"))
+    ax.set_title(tr("What each cluster looks like"))
     return ax
 
 
@@ -330,7 +344,7 @@ def explore_clusters(summary: pd.DataFrame, columns: Sequence[str] = DEFAULT_FEA
     prep = ClusterInputs(summary, seed)  # scikit-learn, features, sample, projection: once
     k = w.IntSlider(value=4, min=2, max=8, description="k")
     feats = w.SelectMultiple(options=numeric, value=tuple(c for c in columns if c in numeric),
-                             description="features", rows=6)
+                             description=tr("features"), rows=6)
     out = w.Output()
 
     def redraw(*_: Any) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from helpers.caveats import caveat
 from helpers.errors import DataProblem, require_columns, sample_rows
+from helpers.i18n import tr
 
 __all__ = [
     "DEFAULT_FEATURES",
@@ -191,10 +192,10 @@ def too_many_clusters(labels: pd.Series, k: int) -> str | None:
     if len(labels) == 0 or sizes.min() >= floor:
         return None
     small = int(sizes.idxmin())
-    return (f"k={k} is more than the data supports: cluster {small} holds only "
-            f"{int(sizes.min())} customer(s) ({sizes.min() / len(labels):.1%}); such a group is "
-            "too small to describe or to run a programme for. Choose a smaller k (the "
-            "silhouette table above suggests one).")
+    return tr("k={k} is more than the data supports: cluster {small} holds only {n} "
+              "customer(s) ({share:.1%}); such a group is too small to describe or to run a "
+              "programme for. Choose a smaller k (the silhouette table above suggests one).",
+              k=k, small=small, n=int(sizes.min()), share=sizes.min() / len(labels))
 
 
 def fit_gmm(X: pd.DataFrame, k: int, seed: int = 2024, covariance_type: str = "full"
@@ -274,7 +275,7 @@ def choose_k(X: pd.DataFrame, ks: Iterable[int] = range(2, 9), seed: int = 2024,
     """
     # deferred: scikit-learn takes seconds to import (see the module docstring)
     from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
+    from sklearn.metrics import pairwise_distances, silhouette_score
     from sklearn.mixture import GaussianMixture
 
     ks = [int(k) for k in ks]
@@ -287,11 +288,13 @@ def choose_k(X: pd.DataFrame, ks: Iterable[int] = range(2, 9), seed: int = 2024,
     idx = rng.choice(len(data), size=min(sample_size, len(data)), replace=False)
     rows = []
     with one_thread():
+        # the sample's distances once for every k (the silhouette would recompute them per k)
+        distances = pairwise_distances(data[idx])
         for k in ks:
             km = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(data)
             labels = km.labels_[idx]
-            sil = (silhouette_score(data[idx], labels) if len(np.unique(labels)) > 1
-                   else np.nan)
+            sil = (silhouette_score(distances, labels, metric="precomputed")
+                   if len(np.unique(labels)) > 1 else np.nan)
             bic = GaussianMixture(n_components=k, random_state=seed).fit(data[idx]).bic(
                 data[idx])
             rows.append({"k": k, "inertia": km.inertia_, "silhouette": sil, "gmm_bic": bic})

@@ -9,6 +9,7 @@ import pandas as pd
 import seaborn as sns
 
 from helpers.errors import DataProblem, require_columns
+from helpers.i18n import tr
 from helpers.plotting import new_axes
 from helpers.scale import cohort_counts_on_engine, use_engine
 from helpers.segments._summary import as_datetime, as_number
@@ -133,8 +134,8 @@ def plot_cohorts(table: pd.DataFrame, ax: Axes | None = None, max_months: int = 
     top = np.nanmax(later) if later.size and np.isfinite(later).any() else 1
     data.index = [str(p) for p in data.index]
     sns.heatmap(data, ax=ax, cmap="Greens", vmin=0, vmax=top, yticklabels=True,
-                cbar_kws={"label": "share buying that month"})
-    ax.set_xlabel("months since first purchase")
-    ax.set_ylabel("cohort (first purchase month)")
-    ax.set_title("Cohort retention")
+                cbar_kws={"label": tr("share buying that month")})
+    ax.set_xlabel(tr("months since first purchase"))
+    ax.set_ylabel(tr("cohort (first purchase month)"))
+    ax.set_title(tr("Cohort retention"))
     return ax

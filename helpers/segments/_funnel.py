@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import DataProblem, require_columns
-from helpers.plotting import new_axes
+from helpers.i18n import tr
+from helpers.plotting import GOOD, new_axes, text_colour
 from helpers.segments._classify import CONFLICT, NOT_APPLICABLE, UNCLASSIFIED
 
 if TYPE_CHECKING:
@@ -128,14 +129,15 @@ def plot_funnel(funnel: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax = new_axes(ax, (8, 4))
     y = np.arange(len(funnel))[::-1]
     widths = funnel["reached"].to_numpy()
-    ax.barh(y, widths, left=(widths.max() - widths) / 2, color="#3a7ca5")
+    ax.barh(y, widths, left=(widths.max() - widths) / 2, color=GOOD)
     for yi, (stage, row) in zip(y, funnel.iterrows(), strict=True):
-        conv = "" if pd.isna(row["conversion"]) else f"  ({row['conversion']:.0%} of previous)"
-        ax.text(widths.max() / 2, yi, f"{stage}: {row['reached']:,.0f}{conv}", ha="center",
-                va="center", color="white", fontsize=9, fontweight="bold")
+        conv = ("" if pd.isna(row["conversion"])
+                else tr("  ({share:.0%} of previous)", share=row["conversion"]))
+        ax.text(widths.max() / 2, yi, f"{tr(str(stage))}: {row['reached']:,.0f}{conv}", ha="center",
+                va="center", color=text_colour(GOOD), fontsize=9, fontweight="bold")
     ax.set_yticks([])
     ax.set_xticks([])
-    ax.set_title("Sales funnel: customers reaching each stage")
+    ax.set_title(tr("Sales funnel: customers reaching each stage"))
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     return ax

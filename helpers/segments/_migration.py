@@ -16,6 +16,7 @@ import seaborn as sns
 from helpers.caveats import caveat, too_short
 from helpers.caveats import cohort_caveat as cohort_table_caveat
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 from helpers.plotting import new_axes
 from helpers.scale import migration_counts_on_engine, use_engine
 from helpers.segments._scores import rfm_segments
@@ -233,9 +234,10 @@ def plot_migration(matrix: pd.DataFrame, ax: Axes | None = None) -> Axes:
     labels = shares.map(lambda v: f"{v:.0%}" if v >= 0.05 else "")
     sns.heatmap(shares, ax=ax, cmap="Purples", vmin=0, vmax=1, annot=labels, fmt="",
                 annot_kws={"fontsize": 7}, square=True, xticklabels=True, yticklabels=True,
-                cbar_kws={"label": "share of the row's customers"})
-    ax.set_xticklabels(ax.get_xticklabels(), rotation=45, ha="right")
-    ax.set_xlabel("segment after")
-    ax.set_ylabel("segment before")
-    ax.set_title("Where each segment went")
+                cbar_kws={"label": tr("share of the row's customers")})
+    ax.set_xticklabels([tr(t.get_text()) for t in ax.get_xticklabels()], rotation=45, ha="right")
+    ax.set_yticklabels([tr(t.get_text()) for t in ax.get_yticklabels()])
+    ax.set_xlabel(tr("segment after"))
+    ax.set_ylabel(tr("segment before"))
+    ax.set_title(tr("Where each segment went"))
     return ax

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from helpers.i18n import tr
 from helpers.plotting import new_axes
 from helpers.segments._scores import rfm_segments, segment_profile
 from helpers.segments._segment_map import SegmentMap, load_segment_map
@@ -49,10 +50,11 @@ def plot_rf_heatmap(segmented: pd.DataFrame, value: str = "customers",
         grid = pd.crosstab(segmented["r_score"], segmented["f_score"])
     grid = grid.sort_index(ascending=False)
     sns.heatmap(grid, ax=ax, cmap="YlGnBu", annot=True, fmt=",.0f", annot_kws={"fontsize": 8},
-                cbar_kws={"label": value})
-    ax.set_xlabel("F score (orders)")
-    ax.set_ylabel("R score (recency)")
-    ax.set_title(f"{value.capitalize()} by R and F score")
+                cbar_kws={"label": tr(value)})
+    ax.set_xlabel(tr("F score (orders)"))
+    ax.set_ylabel(tr("R score (recency)"))
+    ax.set_title(tr("Revenue by R and F score") if value == "revenue"
+                 else tr("Customers by R and F score"))
     return ax
 
 
@@ -72,12 +74,13 @@ def plot_segments(profile: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """
     ax = new_axes(ax, (9, 4))
     x = np.arange(len(profile))
-    ax.bar(x - 0.2, profile["customer_share"], width=0.4, label="share of customers")
-    ax.bar(x + 0.2, profile["revenue_share"], width=0.4, label="share of revenue")
-    ax.set_xticks(x, [str(i) for i in profile.index], rotation=35, ha="right")
+    ax.bar(x - 0.2, profile["customer_share"], width=0.4, label=tr("share of customers"))
+    ax.bar(x + 0.2, profile["revenue_share"], width=0.4, label=tr("share of revenue"))
+    ax.set_xticks(x, [tr(str(i)) for i in profile.index], rotation=35, ha="right")
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set(xlabel=tr("segment"), ylabel=tr("share (%)"))
     ax.legend()
-    ax.set_title("Segments: customers vs revenue")
+    ax.set_title(tr("Segments: customers vs revenue"))
     return ax
 
 
@@ -172,16 +175,21 @@ def explore_rfm(summary: pd.DataFrame,
     """
     smap = load_segment_map(segment_map)
     fixed = smap.fixed_thresholds.as_dict() if smap.fixed_thresholds else _DEFAULT_FIXED
-    method = w.ToggleButtons(options=["quantile", "fixed"], description="Scoring")
+    method = w.ToggleButtons(options=[(tr(m), m) for m in ("quantile", "fixed")],
+                             description=tr("Scoring"))
+    wide = {"description_width": "initial"}  # the whole label, not "R=5 if da…"
     r_best = w.IntSlider(value=int(fixed["r"][0]), min=7, max=180, step=7,
-                         description="R=5 if days ≤")
+                         description=tr("R=5 if days ≤"), style=wide)
     r_worst = w.IntSlider(value=int(fixed["r"][-1]), min=90, max=730, step=15,
-                          description="R=1 if days >")
-    f_top = w.IntSlider(value=int(fixed["f"][-1]), min=3, max=30, description="F=5 if orders ≥")
+                          description=tr("R=1 if days >"), style=wide)
+    f_top = w.IntSlider(value=int(fixed["f"][-1]), min=3, max=30, description=tr("F=5 if orders ≥"),
+                        style=wide)
     out = w.Output()
     profiles = RfmProfiles(summary, smap)  # each scoring choice computed once
 
     def redraw(*_: Any) -> None:
+        for slider in (r_best, r_worst, f_top):  # thresholds apply to fixed scoring only
+            slider.disabled = method.value == "quantile"
         lo, hi = r_best.value, max(r_worst.value, r_best.value + 3)
         r_edges = list(np.linspace(lo, hi, 4).round())
         f_edges = sorted({2, *np.linspace(2, max(f_top.value, 5), 4).round().astype(int)})

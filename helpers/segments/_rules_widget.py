@@ -11,6 +11,7 @@ import pandas as pd
 import seaborn as sns
 
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 from helpers.plotting import new_axes
 from helpers.segments._classify import CONFLICT, NOT_APPLICABLE, UNCLASSIFIED, classify
 from helpers.segments._standard import ClassificationStandard, load_standard, with_thresholds
@@ -46,12 +47,14 @@ def plot_dimension_sizes(labels: pd.DataFrame, ax: Axes | None = None) -> Axes:
             colour = "#bbbbbb" if label in (UNCLASSIFIED, CONFLICT, NOT_APPLICABLE) else cmap(j)
             ax.barh(i, share, left=left, color=colour, edgecolor="white")
             if share > 0.06:
-                ax.text(left + share / 2, i, str(label), ha="center", va="center", fontsize=7)
+                ax.text(left + share / 2, i, tr(str(label)), ha="center", va="center",
+                        fontsize=7)
             left += share
-    ax.set_yticks(range(len(labels.columns)), labels.columns)
+    ax.set_yticks(range(len(labels.columns)), [tr(str(c)) for c in labels.columns])
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.set_title("Customers by label, each dimension")
+    ax.set(xlabel=tr("share of customers (%)"), ylabel=tr("dimension"))
+    ax.set_title(tr("Customers by label, each dimension"))
     return ax
 
 
@@ -153,11 +156,12 @@ def plot_label_crosstab(cross: pd.DataFrame, ax: Axes | None = None) -> Axes:
     Axes
     """
     ax = new_axes(ax, (8, 3.5))
-    sns.heatmap(cross, ax=ax, cmap="Blues", annot=True, fmt=",", annot_kws={"fontsize": 8},
-                cbar_kws={"label": "customers"})
+    shown = cross.rename(index=lambda v: tr(str(v)), columns=lambda v: tr(str(v)))
+    sns.heatmap(shown, ax=ax, cmap="Blues", annot=True, fmt=",", annot_kws={"fontsize": 8},
+                cbar_kws={"label": tr("customers")})
     ax.set_xticklabels(ax.get_xticklabels(), rotation=30, ha="right")
-    ax.set_xlabel(str(cross.columns.name or ""))
-    ax.set_ylabel(str(cross.index.name or ""))
+    ax.set_xlabel(tr(str(cross.columns.name or "")) if cross.columns.name else "")
+    ax.set_ylabel(tr(str(cross.index.name or "")) if cross.index.name else "")
     return ax
 
 
@@ -180,12 +184,13 @@ def explore_rules(features: pd.DataFrame,
     std = load_standard(standard)
     unusable = set(std.missing_columns(features.columns)["dimension"])  # columns the data lacks
     dims = [d for d in std.dimensions_of("customers") if d not in unusable]
-    freq = w.IntSlider(value=6, min=2, max=20, description="frequent ≥")
-    occ = w.IntSlider(value=2, min=1, max=10, description="occasional ≥")
-    risk = w.IntSlider(value=90, min=30, max=360, step=15, description="at risk after")
-    lapsed = w.IntSlider(value=180, min=60, max=720, step=15, description="lapsed after")
-    rows = w.Dropdown(options=dims, value="purchase_behaviour", description="rows")
-    cols = w.Dropdown(options=dims, value="life_cycle", description="columns")
+    freq = w.IntSlider(value=6, min=2, max=20, description=tr("frequent ≥"))
+    occ = w.IntSlider(value=2, min=1, max=10, description=tr("occasional ≥"))
+    risk = w.IntSlider(value=90, min=30, max=360, step=15, description=tr("at risk after"))
+    lapsed = w.IntSlider(value=180, min=60, max=720, step=15, description=tr("lapsed after"))
+    choices = [(tr(d), d) for d in dims]
+    rows = w.Dropdown(options=choices, value="purchase_behaviour", description=tr("rows"))
+    cols = w.Dropdown(options=choices, value="life_cycle", description=tr("columns"))
     out = w.Output()
 
     def redraw(*_: Any) -> None:

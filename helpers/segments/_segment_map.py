@@ -28,6 +28,7 @@ import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
 from helpers.config import ConfigModel, read_config, validate_config
+from helpers.i18n import tr
 
 __all__ = ["FixedThresholds", "Segment", "SegmentMap", "load_segment_map", "segment_grid"]
 
@@ -167,7 +168,9 @@ def load_segment_map(path: str | Path | Mapping[str, Any] | SegmentMap | None = 
 
 
 def segment_grid(segment_map: SegmentMap | None = None) -> pd.DataFrame:
-    """The segment map as an R x F table of segment names (rows R high to low).
+    """The segment map as an R x F table of segment names (rows R high to low), for display.
+
+    Names and headers are in the active language (:func:`helpers.i18n.tr`).
 
     Parameters
     ----------
@@ -186,9 +189,9 @@ def segment_grid(segment_map: SegmentMap | None = None) -> pd.DataFrame:
     """
     smap = load_segment_map(segment_map)
     scale = smap.scale
-    grid = pd.DataFrame("", index=pd.Index(range(scale, 0, -1), name="R score"),
-                        columns=pd.Index(range(1, scale + 1), name="F score"))
+    grid = pd.DataFrame("", index=pd.Index(range(scale, 0, -1), name=tr("R score")),
+                        columns=pd.Index(range(1, scale + 1), name=tr("F score")))
     for seg in smap.segments:
         for r, f in seg.cells():
-            grid.loc[r, f] = seg.name
+            grid.loc[r, f] = tr(seg.name)
     return grid

@@ -32,6 +32,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from helpers.config import ConfigModel, config_path, read_config, validate_config
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 
 __all__ = [
     "ClassificationStandard",
@@ -129,16 +130,17 @@ class Condition(ConfigModel):
             if op in words:
                 parts.append(f"{column} {words[op]} {v:g}")
             elif op == "q_min":
-                parts.append(f"{column} in top {1 - v:.0%}")
+                parts.append(tr("{column} in top {share:.0%}", column=column, share=1 - v))
             elif op == "q_below":
-                parts.append(f"{column} below the {v:.0%} quantile")
+                parts.append(tr("{column} below the {share:.0%} quantile", column=column, share=v))
             elif op == "in":
                 parts.append(f"{column} in {{{', '.join(map(str, v))}}}")
             elif op == "equals":
                 parts.append(f"{column} = {v}")
             elif op == "present":
-                parts.append(f"{column} known" if v else f"{column} unknown")
-        return " and ".join(parts)
+                parts.append(tr("{column} known", column=column) if v
+                             else tr("{column} unknown", column=column))
+        return tr(" and ").join(parts)
 
 
 class Rule(ConfigModel):
@@ -415,7 +417,7 @@ def standard_table(standard: ClassificationStandard | None = None) -> pd.DataFra
     rows = []
     for dim, spec in std.dimensions.items():
         for rule in spec.rules:
-            text = " and ".join(c.text(col) for col, c in rule.when.items()) or "otherwise"
-            rows.append({"dimension": dim, "维度": spec.zh, "mode": spec.mode,
+            text = tr(" and ").join(c.text(col) for col, c in rule.when.items()) or tr("otherwise")
+            rows.append({"dimension": dim, "维度": spec.zh, "mode": tr(spec.mode),
                          "label": rule.label, "中文": rule.zh, "rule": text})
     return pd.DataFrame(rows)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 
 from helpers import COURSE_MAP
 from helpers.exercises import all_keys, registered
+from helpers.i18n import tr, using_language
 from helpers.paths import LESSONS_DIR, SOLUTIONS_DIR
 from helpers.timings import (
     TIMINGS_FILE,
@@ -24,8 +26,50 @@ from helpers.timings import (
     totals_markdown,
     walk_notebook,
 )
+from helpers.timings._zh import refresh_zh_lesson, section_headings, translated_parts
 
 AGENDA_FILE = LESSONS_DIR / "AGENDA.md"
+ZH_DIR = LESSONS_DIR / "zh"
+
+
+def _agenda(text: str, parts: pd.DataFrame, totals: pd.DataFrame, titles: dict[str, str],
+            stamp: str) -> str:
+    """An agenda file's generated blocks (totals, one agenda per track) refreshed."""
+    text = replace_block(text, "totals", totals_markdown(totals, titles))
+    for track in ("sales", "analyst"):
+        text = replace_block(text, f"agenda:{track}",
+                             agenda_markdown(agenda_layout(parts, track), titles))
+    return text.replace("{walked}", stamp)
+
+
+def write_chinese(parts: pd.DataFrame, totals: pd.DataFrame, titles: dict[str, str],
+                  stamp: str) -> list[str]:
+    """Refresh the Chinese lessons' header lines and tables and the Chinese agenda, in Chinese.
+
+    Returns
+    -------
+    list of str
+        The files written (those present in ``lessons/zh``).
+    """
+    written = []
+    with using_language("zh"):
+        headings = {m: section_headings(SOLUTIONS_DIR / step.notebook,
+                                        SOLUTIONS_DIR / "zh" / f"{Path(step.notebook).stem}.md")
+                    for m, step in COURSE_MAP.items()}
+        zh_parts = translated_parts(parts, headings)
+        for m, step in COURSE_MAP.items():
+            path = ZH_DIR / step.lesson_text
+            if path.exists():
+                path.write_text(refresh_zh_lesson(path.read_text(encoding="utf-8"), zh_parts,
+                                                  totals, m), encoding="utf-8")
+                written.append(path.name)
+        agenda = ZH_DIR / AGENDA_FILE.name
+        if agenda.exists():
+            zh_titles = {m: tr(t) for m, t in titles.items()}
+            agenda.write_text(_agenda(agenda.read_text(encoding="utf-8"), parts, totals,
+                                      zh_titles, stamp), encoding="utf-8")
+            written.append(agenda.name)
+    return written
 
 
 def _kinds() -> dict[str, str]:
@@ -51,8 +95,16 @@ def main(argv: list[str] | None = None) -> int:
         "then refresh each lesson's header lines and timing table and the agendas in "
         "lessons/AGENDA.md."))
     parser.add_argument("--write", action="store_true", help="re-time and refresh the files")
+    parser.add_argument("--chinese", action="store_true",
+                        help="only refresh the Chinese lessons and agenda (lessons/zh) from the "
+                             "recorded timings, without re-timing")
     args = parser.parse_args(argv)
     timings = read_timings()
+    if args.chinese:
+        parts, totals = parts_table(timings), module_totals(parts_table(timings))
+        titles = {m: t.title for m, t in timings.modules.items()}
+        print("written: " + ", ".join(write_chinese(parts, totals, titles, timings.walked)))
+        return 0
     kinds = _kinds()
     walks = {m: walk_notebook(SOLUTIONS_DIR / COURSE_MAP[m].notebook, timings.walk, kinds)
              for m in timings.modules}
@@ -73,13 +125,11 @@ def main(argv: list[str] | None = None) -> int:
         path.write_text(refresh_lesson(path.read_text(encoding="utf-8"), parts, totals, m),
                         encoding="utf-8")
     titles = {m: t.title for m, t in new.modules.items()}
-    text = replace_block(AGENDA_FILE.read_text(encoding="utf-8"), "totals",
-                         totals_markdown(totals, titles))
-    for track in ("sales", "analyst"):
-        text = replace_block(text, f"agenda:{track}",
-                             agenda_markdown(agenda_layout(parts, track), titles))
-    AGENDA_FILE.write_text(text.replace("{walked}", stamp), encoding="utf-8")
-    print(f"written: {TIMINGS_FILE}, the lessons' header lines and tables, {AGENDA_FILE}")
+    AGENDA_FILE.write_text(_agenda(AGENDA_FILE.read_text(encoding="utf-8"), parts, totals,
+                                   titles, stamp), encoding="utf-8")
+    zh = write_chinese(parts, totals, titles, stamp)
+    print(f"written: {TIMINGS_FILE}, the lessons' header lines and tables, {AGENDA_FILE}; "
+          f"in Chinese: {', '.join(zh) or 'none yet'}")
     return 0
 
 

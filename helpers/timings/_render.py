@@ -7,7 +7,25 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from helpers.i18n import tr
 from helpers.timings._schema import KINDS, Timings
+
+#: The single words of the timings a Chinese lesson translates, keyed with their context (a bare
+#: "sales" or "total" means something else in other parts of the catalog).
+WORDS = ("track: sales", "track: analyst", "kind: teaching", "kind: exercise",
+         "kind: discussion", "kind: role play", "agenda: break", "agenda: lunch", "item: intro",
+         "item: key points", "item: widget", "item: written answer", "item: discussion",
+         "item: role play", "item: What next", "item: Exercises")
+
+
+def _say(key: str) -> str:
+    """A word of :data:`WORDS` in the active language (English: the key without its context).
+
+    >>> _say("track: sales"), _say("item: §1")
+    ('sales', '§1')
+    """
+    said = tr(key)
+    return key.split(": ", 1)[1] if said == key else said
 
 
 def parts_table(timings: Timings) -> pd.DataFrame:
@@ -83,12 +101,13 @@ def lesson_lines(totals: pd.Series) -> tuple[str, str]:
     Teaching: 30 min · Exercises: 25 min · Discussion: 10 min · Role play: 0 min · Total: 65 min
     Tracks: sales ✔ 40 min · analyst ✔ 65 min
     """
-    timing = (f"Teaching: {totals['teaching']} min · Exercises: {totals['exercise']} min · "
-              f"Discussion: {totals['discussion']} min · Role play: {totals['role_play']} min · "
-              f"Total: {totals['total']} min")
-    marks = [f"{t} {'✔' if totals[t] else '✘'}" + (f" {totals[t]} min" if totals[t] else "")
-             for t in ("sales", "analyst")]
-    return timing, "Tracks: " + " · ".join(marks)
+    timing = tr("Teaching: {teaching} min · Exercises: {exercise} min · Discussion: {discussion} "
+                "min · Role play: {role_play} min · Total: {total} min",
+                **{k: totals[k] for k in ("teaching", "exercise", "discussion", "role_play",
+                                          "total")})
+    marks = [f"{_say('track: ' + t)} {'✔' if totals[t] else '✘'}"
+             + (" " + tr("{n} min", n=totals[t]) if totals[t] else "") for t in ("sales", "analyst")]
+    return timing, tr("Tracks: {tracks}", tracks=" · ".join(marks))
 
 
 def timing_table(parts: pd.DataFrame, module: str) -> str:
@@ -119,14 +138,15 @@ def timing_table(parts: pd.DataFrame, module: str) -> str:
     | **total** | | **15** | sales 10 · analyst 15 |
     """
     rows = parts[parts["module"] == module]
-    lines = ["| part | kind | minutes | track |", "| --- | --- | ---: | --- |"]
+    lines = [tr("| part | kind | minutes | track |"), "| --- | --- | ---: | --- |"]
     for r in rows.itertuples():
-        track = " · ".join(t for t in ("sales", "analyst") if getattr(r, t))
-        lines.append(f"| {r.part} | {str(r.kind).replace('_', ' ')} | {r.minutes} | {track} |")
+        track = " · ".join(_say("track: " + t) for t in ("sales", "analyst") if getattr(r, t))
+        kind = _say("kind: " + str(r.kind).replace("_", " "))
+        lines.append(f"| {r.part} | {kind} | {r.minutes} | {track} |")
     sales, analyst = rows.loc[rows["sales"], "minutes"].sum(), rows.loc[rows["analyst"],
                                                                          "minutes"].sum()
-    lines.append(f"| **total** | | **{rows['minutes'].sum()}** | sales {sales} · "
-                 f"analyst {analyst} |")
+    lines.append(tr("| **total** | | **{total}** | sales {sales} · analyst {analyst} |",
+                    total=rows["minutes"].sum(), sales=sales, analyst=analyst))
     return "\n".join(lines)
 
 
@@ -292,16 +312,21 @@ def agenda_markdown(sessions: pd.DataFrame, titles: dict[str, str]) -> str:
         Markdown, opening with the total (``**N minutes** of sessions in D days``).
     """
     work = sessions[~sessions["module"].isin(["break", "lunch"])]
-    out = [f"**{int(work['minutes'].sum())} minutes** of sessions in "
-           f"{sessions['day'].nunique()} days."]
+    out = [tr("**{minutes} minutes** of sessions in {days} days.",
+              minutes=int(work["minutes"].sum()), days=sessions["day"].nunique())]
     for day, rows in sessions.groupby("day"):
         busy = int(rows.loc[~rows["module"].isin(["break", "lunch"]), "minutes"].sum())
-        out += ["", f"### Day {day} ({_hhmm(rows['start'].min())}-{_hhmm(rows['end'].max())}, "
-                    f"{busy} minutes of sessions)", "",
-                "| time | minutes | module | what |", "| --- | ---: | --- | --- |"]
+        out += ["", tr("### Day {day} ({start}-{end}, {busy} minutes of sessions)", day=day,
+                       start=_hhmm(rows["start"].min()), end=_hhmm(rows["end"].max()),
+                       busy=busy), "",
+                tr("| time | minutes | module | what |"), "| --- | ---: | --- | --- |"]
         for r in rows.itertuples():
-            what = f"{titles[r.module]}: {_describe(r.items)}" if r.module in titles else ""
-            out.append(f"| {_hhmm(r.start)}-{_hhmm(r.end)} | {r.minutes} | {r.module} | {what} |")
+            what = (tr("{title}: {items}", title=titles[r.module],
+                       items=tr(", ").join(_say("item: " + i)
+                                          for i in _describe(r.items).split(", ")))
+                    if r.module in titles else "")
+            module = _say("agenda: " + r.module) if r.module in ("break", "lunch") else r.module
+            out.append(f"| {_hhmm(r.start)}-{_hhmm(r.end)} | {r.minutes} | {module} | {what} |")
     return "\n".join(out)
 
 
@@ -320,16 +345,18 @@ def totals_markdown(totals: pd.DataFrame, titles: dict[str, str]) -> str:
     str
         The table.
     """
-    lines = ["| module | lesson | teaching | exercises | discussion | role play | total | "
-             "sales track | analyst track |",
+    lines = [tr("| module | lesson | teaching | exercises | discussion | role play | total | "
+                "sales track | analyst track |"),
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for module, r in totals.iterrows():
         lines.append(f"| {module} | {titles[str(module)]} | {r.teaching} | {r.exercise} | "
                      f"{r.discussion} | {r.role_play} | {r.total} | {r.sales or '–'} | "
                      f"{r.analyst} |")
     s = totals.sum()
-    lines.append(f"| | **total** | **{s.teaching}** | **{s.exercise}** | **{s.discussion}** | "
-                 f"**{s.role_play}** | **{s.total}** | **{s.sales}** | **{s.analyst}** |")
+    lines.append(tr("| | **total** | **{teaching}** | **{exercise}** | **{discussion}** | "
+                    "**{role_play}** | **{total}** | **{sales}** | **{analyst}** |",
+                    **{k: s[k] for k in ("teaching", "exercise", "discussion", "role_play",
+                                         "total", "sales", "analyst")}))
     return "\n".join(lines)
 
 

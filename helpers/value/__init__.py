@@ -55,7 +55,8 @@ Lesson 06, customer lifetime value (inputs: :func:`helpers.segments.customer_sum
 * ``_covariates``: :func:`fit_bgnbd_covariates`, :func:`fit_gamma_gamma_covariates` (rate and
   spend ratios of acquisition channel, region, customer kind), :func:`join_covariates`;
 * ``_risk_value``: :func:`risk_adjusted_value` (CLV × P(pays on time) - expected loss -
-  collection cost), :func:`risk_value_by_segment`, :func:`tier_shift`;
+  collection cost), :func:`risk_value_by_segment`, :func:`tier_shift`, :func:`risk_value_view` /
+  :func:`explore_risk_value`;
 * ``_inputs``: the input checks every module shares.
 
 Bad input raises :class:`~helpers.errors.DataProblem` (a bad configuration file
@@ -68,7 +69,7 @@ from ._bgbb import BGBBFit, bgbb_loglik, fit_bgbb
 from ._bgnbd import BGNBDFit, bgnbd_loglik, fit_bgnbd
 from ._capacity import allocate_capacity, coverage_summary
 from ._clv_plots import plot_clv_by_segment, plot_clv_distribution, plot_holdout_check, plot_matrix
-from ._clv_widget import clv_view, explore_clv
+from ._clv_widget import clv_band, clv_view, explore_clv
 from ._concentration import concentration_curve, top_share, whale_curve, whale_summary
 from ._cost_rates import (
     COURSE_CURRENCY,
@@ -111,7 +112,13 @@ from ._profit import (
     customer_profit,
     profit_notes,
 )
-from ._risk_value import risk_adjusted_value, risk_value_by_segment, tier_shift
+from ._risk_value import (
+    explore_risk_value,
+    risk_adjusted_value,
+    risk_value_by_segment,
+    risk_value_view,
+    tier_shift,
+)
 from ._sbg import SBGFit, fit_sbg, survival_check
 from ._scenarios import profit_scenarios
 from ._simple_clv import historical_clv, period_retention, simple_clv
@@ -173,6 +180,8 @@ __all__ = [
     # lessons 05, 06 and 09: value net of credit risk
     "risk_adjusted_value",
     "risk_value_by_segment",
+    "risk_value_view",
+    "explore_risk_value",
     "tier_shift",
     # lesson 06: lifetime value
     "BGNBDFit",
@@ -180,6 +189,7 @@ __all__ = [
     "GammaGammaFit",
     "bgnbd_loglik",
     "calibration_holdout",
+    "clv_band",
     "clv_view",
     "customer_lifetime_value",
     "expected_purchases_matrix",

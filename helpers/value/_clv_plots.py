@@ -7,6 +7,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 from helpers.plotting import new_axes
 
 __all__ = ["plot_clv_by_segment", "plot_clv_distribution", "plot_holdout_check", "plot_matrix"]
@@ -45,8 +46,9 @@ def plot_clv_distribution(values: pd.Series, ax: Axes | None = None, clip_quanti
     ax = new_axes(ax, (6, 3))
     numbers = pd.Series(values, dtype="float64")
     sns.histplot(numbers.clip(upper=numbers.quantile(clip_quantile)), bins=bins, ax=ax)
-    clipped = f" (top {1 - clip_quantile:.0%} clipped)" if clip_quantile < 1 else ""
-    ax.set(xlabel=str(numbers.name or "value"), ylabel="customers", title=title + clipped)
+    clipped = tr(" (top {share:.0%} clipped)", share=1 - clip_quantile) if clip_quantile < 1 else ""
+    ax.set(xlabel=tr(str(numbers.name or "value")), ylabel=tr("customers"),
+           title=tr(title) + clipped)
     return ax
 
 
@@ -66,11 +68,11 @@ def plot_holdout_check(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """
     ax = new_axes(ax, (6, 4))
     t = table.drop(index="all", errors="ignore")
-    ax.plot(t.index.astype(str), t["actual"], marker="o", label="actual")
+    ax.plot(t.index.astype(str), t["actual"], marker="o", label=tr("actual"))
     ax.plot(t.index.astype(str), t["predicted"], marker="s", linestyle="--",
-            label="BG/NBD predicted")
-    ax.set(xlabel="repeat purchases in the calibration period",
-           ylabel="mean purchases in the holdout", title="Calibration / holdout check")
+            label=tr("BG/NBD predicted"))
+    ax.set(xlabel=tr("repeat purchases in the calibration period"),
+           ylabel=tr("mean purchases in the holdout"), title=tr("Calibration / holdout check"))
     ax.legend()
     return ax
 
@@ -100,8 +102,8 @@ def plot_matrix(matrix: pd.DataFrame, ax: Axes | None = None, title: str = "",
     sns.heatmap(m, ax=ax, cmap=cmap, xticklabels=max(1, m.shape[1] // 10),
                 yticklabels=max(1, m.shape[0] // 6))
     ax.tick_params(axis="y", rotation=0)
-    ax.set(xlabel="frequency (repeat purchases)", ylabel="recency (time of last purchase)",
-           title=title)
+    ax.set(xlabel=tr("frequency (repeat purchases)"), ylabel=tr("recency (time of last purchase)"),
+           title=tr(title))
     return ax
 
 
@@ -127,6 +129,6 @@ def plot_clv_by_segment(clv: pd.Series, segment: pd.Series, ax: Axes | None = No
     # matplotlib's own box plot: seaborn's passes the deprecated ``vert`` to matplotlib 3.11
     ax.boxplot([clv[seg == s].to_numpy(dtype=float) for s in order], showfliers=False)
     ax.set_xticks(range(1, len(order) + 1))
-    ax.set_xticklabels(order, rotation=30, ha="right")
-    ax.set(xlabel="segment", ylabel="CLV", title="CLV by segment (outliers hidden)")
+    ax.set_xticklabels([tr(s) for s in order], rotation=30, ha="right")
+    ax.set(xlabel=tr("segment"), ylabel=tr("CLV"), title=tr("CLV by segment (outliers hidden)"))
     return ax

@@ -5,18 +5,61 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import ipywidgets as w
 import numpy as np
 import pandas as pd
 
+from helpers.caveats import Caveat
+from helpers.i18n import tr
+
 from ._bgnbd import BGNBDFit
 from ._gamma_gamma import GammaGammaFit
 from ._inputs import frequency_recency_t
 from ._lifetime_value import customer_lifetime_value
 
-__all__ = ["clv_view", "explore_clv"]
+__all__ = ["clv_band", "clv_view", "explore_clv"]
+
+
+def clv_band(band: pd.DataFrame | None, segments: pd.Series | None,
+             customer: Any) -> dict[str, Any] | None:
+    """The bootstrap interval of the customer's segment, as the CLV widget shows it (pure).
+
+    Parameters
+    ----------
+    band : DataFrame or None
+        :func:`bootstrap_intervals` with ``by=`` a segment column (its ``clv`` rows are used).
+    segments : Series or None
+        Segment of each customer (index = customer id).
+    customer : object
+        The customer picked (compared as text with the index of ``segments``).
+
+    Returns
+    -------
+    dict or None
+        ``segment``, ``estimate``, ``lower``, ``upper`` (the segment's mean CLV and its
+        interval); None without a band, or for a customer with no segment in it.
+
+    Examples
+    --------
+    >>> band = pd.DataFrame({"quantity": ["clv"], "estimate": [10.0], "lower": [8.0],
+    ...                      "upper": [13.0]}, index=pd.Index(["loyal"], name="segment"))
+    >>> clv_band(band, pd.Series({"C1": "loyal"}), "C1")["upper"]
+    13.0
+    """
+    if band is None or segments is None:
+        return None
+    match = segments[segments.index.astype(str) == str(customer)]
+    if match.empty:
+        return None
+    rows = band[(band["quantity"] == "clv") & (band.index.astype(str) == str(match.iloc[0]))]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return {"segment": str(match.iloc[0]), "estimate": float(row["estimate"]),
+            "lower": float(row["lower"]), "upper": float(row["upper"])}
 
 
 def clv_view(bgnbd: BGNBDFit, gamma_gamma: GammaGammaFit, frequency: float, recency: float,
@@ -45,15 +88,22 @@ def clv_view(bgnbd: BGNBDFit, gamma_gamma: GammaGammaFit, frequency: float, rece
     """
     one = pd.DataFrame({"frequency": [frequency], "recency": [recency], "T": [T],
                         "monetary_value": [monetary_value]})
-    row = customer_lifetime_value(one, bgnbd, gamma_gamma, horizon, step, discount_rate,
-                                  margin).iloc[0]
+    with warnings.catch_warnings():  # one history is not a sample: the few-buyers caveat is
+        warnings.simplefilter("ignore", Caveat)  # about fitting, and the fit is given here
+        row = customer_lifetime_value(one, bgnbd, gamma_gamma, horizon, step, discount_rate,
+                                      margin).iloc[0]
     return {str(k): float(v) for k, v in row.items()}
 
 
+# Long: eight controls and their two callbacks; the computing is in clv_view and clv_band
 def explore_clv(summary: pd.DataFrame, bgnbd: BGNBDFit, gamma_gamma: GammaGammaFit,
                 horizon: float = 365.0, step: float = 30.0, discount_rate: float = 0.01,
-                margin: float = 1.0) -> w.Widget:
+                margin: float = 1.0, band: pd.DataFrame | None = None,
+                segments: pd.Series | None = None) -> w.Widget:
     """Widget: choose a customer, or set frequency / recency / T / spend, and read the CLV.
+
+    With ``band`` (bootstrap intervals per segment, precomputed) and ``segments``, a picked
+    customer's line also shows the interval of the segment's mean CLV: how sure the model is.
 
     Parameters
     ----------
@@ -64,6 +114,8 @@ def explore_clv(summary: pd.DataFrame, bgnbd: BGNBDFit, gamma_gamma: GammaGammaF
         The fitted models.
     horizon, step, discount_rate, margin : float
         As in :func:`customer_lifetime_value`.
+    band, segments : DataFrame, Series, optional
+        As in :func:`clv_band`.
 
     Returns
     -------
@@ -71,23 +123,31 @@ def explore_clv(summary: pd.DataFrame, bgnbd: BGNBDFit, gamma_gamma: GammaGammaF
     """
     x, _, big_t, _ = frequency_recency_t(summary)
     top = summary.sort_values("frequency", ascending=False).index[:200]
-    pick = w.Dropdown(options=["(set values)"] + [str(i) for i in top], description="customer")
-    f = w.IntSlider(value=2, min=0, max=int(max(x.max(), 1)), description="frequency")
+    pick = w.Dropdown(options=[(tr("(set values)"), "(set values)")] + [str(i) for i in top],
+                      description=tr("customer"))
+    f = w.IntSlider(value=2, min=0, max=int(max(x.max(), 1)), description=tr("frequency"))
     tmax = float(big_t.max())
     big = w.FloatSlider(value=float(np.median(big_t)), min=0.1, max=tmax, step=tmax / 100,
                         description="T")
     rec = w.FloatSlider(value=float(np.median(big_t)) / 2, min=0.0, max=tmax, step=tmax / 100,
-                        description="recency")
-    spend = w.FloatText(value=float(summary["monetary_value"].median()), description="spend")
+                        description=tr("recency"))
+    spend = w.FloatText(value=float(summary["monetary_value"].median()), description=tr("spend"))
     out = w.HTML()
 
     def redraw(*_: Any) -> None:
         r_val = 0.0 if f.value == 0 else min(rec.value, big.value)
         res = clv_view(bgnbd, gamma_gamma, f.value, r_val, big.value, max(spend.value, 0.0),
                        horizon, step, discount_rate, margin)
-        out.value = (f"<b>P(alive)</b> {res['p_alive']:.1%} · <b>expected purchases</b> "
-                     f"{res['expected_purchases']:.2f} · <b>expected spend</b> "
-                     f"{res['expected_spend']:.2f} · <b>CLV</b> {res['clv']:,.2f}")
+        out.value = tr("<b>P(alive)</b> {alive:.1%} · <b>expected purchases</b> {purchases:.2f} · "
+                       "<b>expected spend</b> {spend:.2f} · <b>CLV</b> {clv:,.2f}",
+                       alive=res["p_alive"], purchases=res["expected_purchases"],
+                       spend=res["expected_spend"], clv=res["clv"])
+        seg = clv_band(band, segments, pick.value)
+        if seg is not None:
+            out.value += "<br>" + tr(
+                "segment {segment}: mean CLV {estimate:,.0f}, interval {lower:,.0f} to "
+                "{upper:,.0f} (bootstrap)", segment=tr(seg["segment"]), estimate=seg["estimate"],
+                lower=seg["lower"], upper=seg["upper"])
 
     def choose(*_: Any) -> None:
         if pick.value != "(set values)":

@@ -31,6 +31,7 @@ from helpers.caveats import Caveat
 from helpers.config import ConfigModel, read_config, validate_config
 from helpers.data.mapping import read_mapping
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 
 __all__ = ["COURSE_CURRENCY", "CostAssumptions", "CostRates", "cost_assumptions",
            "load_cost_rates", "rates_table", "resolve_cost_rates"]
@@ -220,15 +221,18 @@ class CostAssumptions:
     def describe(self) -> str:
         """The assumptions in three or four sentences."""
         lines = [
-            f"cost rates: {self.source}; every rate is in {self.currency} (the file's currency).",
-            f"data currency: {self.data_currency} ({self.data_currency_source}).",
-            f"cost of goods where the data has none: {self.rates.fallbacks.cogs_ratio:.0%} of "
-            f"net sales ({self.cogs_ratio_source}).",
+            tr("cost rates: {source}; every rate is in {currency} (the file's currency).",
+               source=tr(self.source), currency=self.currency),
+            tr("data currency: {currency} ({source}).", currency=self.data_currency,
+               source=tr(self.data_currency_source)),
+            tr("cost of goods where the data has none: {ratio:.0%} of net sales ({source}).",
+               ratio=self.rates.fallbacks.cogs_ratio, source=tr(self.cogs_ratio_source)),
         ]
         if self.mismatch:
-            lines.append(f"WARNING: the data is in {self.data_currency} but the rates are in "
-                         f"{self.currency}; every cost and profit below mixes the two "
-                         "currencies (accepted with currency_mismatch='warn').")
+            lines.append(tr("WARNING: the data is in {data} but the rates are in {rates}; every "
+                            "cost and profit below mixes the two currencies (accepted with "
+                            "currency_mismatch='warn').", data=self.data_currency,
+                            rates=self.currency))
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 from helpers.plotting import new_axes
 
 __all__ = ["plot_holdout_accuracy", "plot_period_transactions", "plot_survival_check",
@@ -49,12 +50,12 @@ def plot_period_transactions(table: pd.DataFrame, ax: Axes | None = None) -> Axe
     _need(table, ["observed", "expected"], "plot_period_transactions", "period_transactions")
     ax = new_axes(ax, (6, 3.5))
     pos = np.arange(len(table))
-    ax.bar(pos - 0.2, table["observed"], width=0.4, label="observed")
-    ax.bar(pos + 0.2, table["expected"], width=0.4, label="model")
+    ax.bar(pos - 0.2, table["observed"], width=0.4, label=tr("observed"))
+    ax.bar(pos + 0.2, table["expected"], width=0.4, label=tr("model"))
     ax.set_xticks(pos, [str(i) for i in table.index])
-    ax.set(xlabel="repeat purchases in the calibration period", ylabel="customers",
-           title=f"Period transactions (chi-square {table['chi2'].sum():.1f})"
-           if "chi2" in table.columns else "Period transactions")
+    ax.set(xlabel=tr("repeat purchases in the calibration period"), ylabel=tr("customers"),
+           title=tr("Period transactions (chi-square {chi2:.1f})", chi2=table["chi2"].sum())
+           if "chi2" in table.columns else tr("Period transactions"))
     ax.legend()
     return ax
 
@@ -84,13 +85,14 @@ def plot_tracking(table: pd.DataFrame, cumulative: bool = True, ax: Axes | None 
           "plot_tracking", "tracking")
     ax = new_axes(ax, (7, 3.5))
     prefix = "cumulative_" if cumulative else ""
-    ax.plot(table.index, table[prefix + "actual"], label="actual")
-    ax.plot(table.index, table[prefix + "expected"], linestyle="--", label="model")
+    ax.plot(table.index, table[prefix + "actual"], label=tr("actual"))
+    ax.plot(table.index, table[prefix + "expected"], linestyle="--", label=tr("model"))
     if table["holdout"].any() and not table["holdout"].all():
         ax.axvline(table.index[~table["holdout"].to_numpy()][-1], color="grey", linestyle=":",
-                   label="end of calibration")
-    ax.set(xlabel="date", ylabel=("cumulative " if cumulative else "") + "repeat purchases",
-           title="Tracking " + ("(cumulative)" if cumulative else "(per step)"))
+                   label=tr("end of calibration"))
+    ax.set(xlabel=tr("date"),
+           ylabel=tr("cumulative repeat purchases" if cumulative else "repeat purchases"),
+           title=tr("Tracking (cumulative)" if cumulative else "Tracking (per step)"))
     ax.legend()
     return ax
 
@@ -118,15 +120,15 @@ def plot_holdout_accuracy(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax = new_axes(ax, (6, 3.5))
     groups = table.drop(index="all", errors="ignore")
     pos = np.arange(len(groups))
-    ax.plot(pos, groups["actual"], marker="o", label="actual")
-    ax.plot(pos, groups["predicted"], marker="s", linestyle="--", label="predicted")
+    ax.plot(pos, groups["actual"], marker="o", label=tr("actual"))
+    ax.plot(pos, groups["predicted"], marker="s", linestyle="--", label=tr("predicted"))
     ax.set_xticks(pos, [str(i) for i in groups.index])
     overall = table.loc["all"] if "all" in table.index else None
-    title = "Holdout accuracy by decile"
+    title = tr("Holdout accuracy by decile")
     if overall is not None:
-        title += f" (MAE {overall['mae']:.2f}, bias {overall['bias']:+.2f})"
-    ax.set(xlabel="decile of the prediction (1 = lowest)",
-           ylabel="mean holdout purchases", title=title)
+        title += tr(" (MAE {mae:.2f}, bias {bias:+.2f})", mae=overall["mae"], bias=overall["bias"])
+    ax.set(xlabel=tr("decile of the prediction (1 = lowest)"),
+           ylabel=tr("mean holdout purchases"), title=title)
     ax.legend()
     return ax
 
@@ -152,8 +154,9 @@ def plot_survival_check(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """
     _need(table, ["observed", "expected"], "plot_survival_check", "survival_check")
     ax = new_axes(ax, (6, 3.5))
-    ax.plot(table.index, table["observed"], marker="o", label="observed")
+    ax.plot(table.index, table["observed"], marker="o", label=tr("observed"))
     ax.plot(table.index, table["expected"], linestyle="--", label="sBG")
-    ax.set(xlabel="period", ylabel="customers still there", title="Survivors per period")
+    ax.set(xlabel=tr("period"), ylabel=tr("customers still there"),
+           title=tr("Survivors per period"))
     ax.legend()
     return ax

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -274,6 +275,28 @@ def lifetime_value(summary: pd.DataFrame, fit: PurchaseModel, spend: GammaGammaF
     [0.72, 1.55, 39.14, 0.3, 17.34]
     """
     _continuous_time(fit, "lifetime_value")
+    inputs = clv_inputs(summary, horizon, step, unit, annual_discount_rate, margin)
+    return pd.DataFrame(clv_arrays(inputs, fit, spend), index=inputs.index)
+
+
+@dataclass(frozen=True)
+class ClvInputs:
+    """What :func:`lifetime_value` reads from the summary, prepared once (bootstrap refits)."""
+
+    x: np.ndarray
+    t_x: np.ndarray
+    big_t: np.ndarray
+    monetary: np.ndarray
+    margin: np.ndarray
+    edges: np.ndarray
+    discount: np.ndarray
+    index: pd.Index
+
+
+def clv_inputs(summary: pd.DataFrame, horizon: Any = "1Y", step: Any = "1M",
+               unit: str | None = None, annual_discount_rate: float = 0.10,
+               margin: Any = 1.0) -> ClvInputs:
+    """The checked columns, step edges and discount factors of :func:`lifetime_value`."""
     t_end, t_step = model_time(horizon, unit, summary), model_time(step, unit, summary, "step")
     if not annual_discount_rate > -1:
         raise DataProblem(f"annual_discount_rate must be above -1, got {annual_discount_rate!r}.")
@@ -281,12 +304,18 @@ def lifetime_value(summary: pd.DataFrame, fit: PurchaseModel, spend: GammaGammaF
     per_step = (1 + annual_discount_rate) ** (t_step * days / UNIT_DAYS["Y"]) - 1
     x, t_x, big_t, index = frequency_recency_t(summary)
     m, _ = summary_column(summary, "monetary_value", None)
-    per_customer = _margins(summary, margin)
     edges = np.r_[np.arange(0.0, t_end, t_step), t_end][1:]
-    cum = np.vstack([fit.expected_purchases(e, x, t_x, big_t) for e in edges])
-    steps = np.diff(np.vstack([np.zeros(len(x)), cum]), axis=0)
     disc = (1 + per_step) ** -np.arange(1, len(edges) + 1)
-    value_spend = spend.expected_spend(x, m)
-    return pd.DataFrame({"p_alive": fit.p_alive(x, t_x, big_t), "expected_purchases": cum[-1],
-                         "expected_spend": value_spend, "margin": per_customer,
-                         "clv": per_customer * value_spend * (disc @ steps)}, index=index)
+    return ClvInputs(x, t_x, big_t, m, _margins(summary, margin), edges, disc, index)
+
+
+def clv_arrays(inputs: ClvInputs, fit: PurchaseModel,
+               spend: GammaGammaFit) -> dict[str, np.ndarray]:
+    """The columns of :func:`lifetime_value` from prepared inputs and one pair of fits."""
+    x, t_x, big_t = inputs.x, inputs.t_x, inputs.big_t
+    cum = np.vstack([fit.expected_purchases(e, x, t_x, big_t) for e in inputs.edges])
+    steps = np.diff(np.vstack([np.zeros(len(x)), cum]), axis=0)
+    value_spend = spend.expected_spend(x, inputs.monetary)
+    return {"p_alive": fit.p_alive(x, t_x, big_t), "expected_purchases": cum[-1],
+            "expected_spend": value_spend, "margin": inputs.margin,
+            "clv": inputs.margin * value_spend * (inputs.discount @ steps)}

@@ -27,11 +27,16 @@ from helpers.errors import DataProblem, sample_rows
 
 from ._fit_base import CountModelFit, param_values
 from ._inputs import compress, frequency_recency_t
-from ._optimise import minimise, penalised
+from ._optimise import _runs_off, minimise, penalised
 
 __all__ = ["ParetoNBDFit", "fit_pareto_nbd", "pareto_nbd_loglik"]
 
 _NAMES = ("r", "alpha", "s", "beta")
+
+#: The fit stops when the mean dropout rate ``s / beta`` times the longest observation ``T``
+#: stays under this (fewer than 1 in 1,000 customers expected to leave over the whole data):
+#: the likelihood is flat from there on, and its 2F1 slows down as ``beta`` grows.
+NOBODY_LEAVES = 1e-3
 
 
 def _log_f(r: float, alpha: float, s: float, beta: float, x: np.ndarray,
@@ -360,7 +365,11 @@ def fit_pareto_nbd(
     mean_t = max(float(big_t.mean()), 1e-3)
     start = np.log([init.get("r", 1.0), init.get("alpha", mean_t), init.get("s", 1.0),
                     init.get("beta", mean_t)])
-    res, ok = minimise(objective, start, "Pareto/NBD fit", strict)
+    horizon = float(big_t.max())
+    flat = (lambda lp: bool(np.exp(lp[2] - lp[3]) * horizon < NOBODY_LEAVES) or _runs_off(lp),
+            "the dropout rate ran off to 0: hardly anybody seems to leave in the data, so it does "
+            "not pin down s and beta")
+    res, ok = minimise(objective, start, "Pareto/NBD fit", strict, flat=flat)
     ll, _ = _pareto_terms(res.x, ux, ut, u_big, grad=False, pairs=pairs)
     r, alpha, s, beta = (float(v) for v in np.exp(res.x))
     return ParetoNBDFit(r, alpha, s, beta, float(w @ ll), int(w.sum()), ok, str(res.message),

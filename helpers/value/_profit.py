@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 
 from ._cost_rates import CostRates, resolve_cost_rates
 from ._drivers import cost_drivers
@@ -191,17 +192,18 @@ def profit_notes(drivers: pd.DataFrame, cogs_ratio: float, currency: str) -> lis
     notes = []
     share = cogs_estimated_share(drivers)
     if share > 0:
-        notes.append(f"cost of goods ESTIMATED for {share:.0%} of net sales (no cost in the "
-                     f"data): {cogs_ratio:.0%} of net sales (cogs_ratio); gross margin and "
-                     "profit depend on that ratio.")
+        notes.append(tr("cost of goods ESTIMATED for {share:.0%} of net sales (no cost in the "
+                        "data): {ratio:.0%} of net sales (cogs_ratio); gross margin and profit "
+                        "depend on that ratio.", share=share, ratio=cogs_ratio))
     only_returns = (drivers["n_orders"] == 0) & (drivers["n_returns"] > 0)
     if only_returns.any():
         refunds = float(drivers.loc[only_returns, "returns"].sum())
-        notes.append(f"{int(only_returns.sum()):,} customer(s) only returned goods (no "
-                     f"purchase): kept, with revenue 0 and refunds of {refunds:,.0f} "
-                     f"{currency} counted as losses.")
+        notes.append(tr("{n:,} customer(s) only returned goods (no purchase): kept, with "
+                        "revenue 0 and refunds of {refunds:,.0f} {currency} counted as losses.",
+                        n=int(only_returns.sum()), refunds=refunds, currency=currency))
     idle = (drivers["n_orders"] == 0) & (drivers["n_returns"] == 0)
     if idle.any():
-        notes.append(f"{int(idle.sum()):,} customer(s) of the customer list bought nothing in "
-                     "the data: kept, with revenue 0 (and whatever they cost to serve).")
+        notes.append(tr("{n:,} customer(s) of the customer list bought nothing in the data: "
+                        "kept, with revenue 0 (and whatever they cost to serve).",
+                        n=int(idle.sum())))
     return notes

@@ -41,7 +41,7 @@ from helpers.errors import DataProblem, sample_rows
 
 from ._bgnbd import BGNBDFit, _bgnbd_terms
 from ._gamma_gamma import GammaGammaFit, _gg_terms
-from ._horizon import lifetime_value, predict_customers
+from ._horizon import ClvInputs, clv_arrays, clv_inputs, predict_customers
 from ._inputs import frequency_recency_t, summary_column
 from ._mbgnbd import MBGNBDFit, _mbg_terms
 from ._optimise import _runs_off, minimise, penalised
@@ -382,12 +382,19 @@ def bootstrap_parameters(summary: pd.DataFrame, fit: Any, replicates: int = 200,
 
 
 def _quantities(summary: pd.DataFrame, fit: Any, spend: GammaGammaFit | None,
-                value: dict[str, Any]) -> pd.DataFrame:
-    """Expected purchases, P(alive) (and CLV with a spend model) per customer."""
+                value: dict[str, Any] | ClvInputs) -> pd.DataFrame:
+    """Expected purchases, P(alive) (and CLV with a spend model) per customer.
+
+    With a spend model, ``value`` may be the :class:`ClvInputs` prepared once from the
+    summary, so the replicates skip the summary's checks (same arithmetic, same numbers).
+    """
     if spend is None:
+        assert isinstance(value, dict)
         return predict_customers(summary, fit, value["horizon"], value["unit"])
-    out = lifetime_value(summary, fit, spend, **value)
-    return out[["expected_purchases", "p_alive", "clv"]]
+    inputs = value if isinstance(value, ClvInputs) else clv_inputs(summary, **value)
+    out = clv_arrays(inputs, fit, spend)
+    return pd.DataFrame({k: out[k] for k in ("expected_purchases", "p_alive", "clv")},
+                        index=inputs.index)
 
 
 def _by_segment(values: np.ndarray, codes: np.ndarray, n_groups: int,
@@ -480,8 +487,9 @@ def bootstrap_intervals(summary: pd.DataFrame, fit: Any, spend: GammaGammaFit | 
                           "the fit itself is probably degenerate (see FitWarning). Check the "
                           "summary (time unit, as_of) or use more data.")
     _failed_caveat(ok, "bootstrap_intervals")
+    prepared = clv_inputs(summary, **value) if spend is not None else value
     draws = np.stack([_quantities(summary, *_replicate_fits(fit, spend, problems, params, b),
-                                  value).to_numpy() for b in np.flatnonzero(ok).tolist()])
+                                  prepared).to_numpy() for b in np.flatnonzero(ok).tolist()])
     estimate, index = point.to_numpy(), point.index
     if seg is not None:
         codes, index = seg[0], seg[1]

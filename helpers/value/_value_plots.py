@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.axes import Axes
 
-from helpers.plotting import new_axes
+from helpers.i18n import tr
+from helpers.plotting import BAD, GOOD, NEUTRAL, money_axis, new_axes
 
 from ._concentration import concentration_curve, top_share, whale_curve, whale_summary
 
@@ -40,12 +41,13 @@ def plot_concentration(curves: Mapping[str, pd.Series] | pd.Series, ax: Axes | N
     for name, values in series.items():
         c = concentration_curve(values)
         share = top_share(values, mark)
-        ax.plot(c["customer_share"], c["value_share"], label=f"{name} (top {mark:.0%}: "
-                f"{share:.0%})")
-    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="equal shares")
+        ax.plot(c["customer_share"], c["value_share"],
+                label=tr("{name} (top {mark:.0%}: {share:.0%})", name=tr(name), mark=mark,
+                         share=share))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label=tr("equal shares"))
     ax.axvline(mark, color="grey", linewidth=0.8)
-    ax.set(xlabel="share of customers (ranked by value)", ylabel="cumulative share of total",
-           title="Concentration (Pareto) curve")
+    ax.set(xlabel=tr("share of customers (ranked by value)"),
+           ylabel=tr("cumulative share of total"), title=tr("Concentration (Pareto) curve"))
     ax.legend(loc="lower right")
     return ax
 
@@ -75,12 +77,15 @@ def plot_whale_curve(curve: pd.DataFrame | pd.Series, ax: Axes | None = None,
     ax.axhline(1.0, color="grey", linestyle=":")
     if summary:
         ax.scatter([summary["peak_at"]], [summary["peak_share"]], color="tab:red", zorder=3)
-        ax.annotate(f"peak {summary['peak_share']:.0%} at {summary['peak_at']:.0%} of customers",
+        ax.annotate(tr("peak {peak:.0%} at {at:.0%} of customers", peak=summary["peak_share"],
+                       at=summary["peak_at"]),
                     (summary["peak_at"], summary["peak_share"]), textcoords="offset points",
                     xytext=(-10, -25), ha="right")
-        ax.set_title(f"Whale curve · top 20% earn {summary['top_share']:.0%}, bottom 30% give "
-                     f"back {summary['bottom_giveback']:.0%} of it", fontsize=10)
-    ax.set(xlabel="share of customers (ranked by profit)", ylabel="cumulative share of profit")
+        ax.set_title(tr("Whale curve · top 20% earn {top:.0%}, bottom 30% give back {back:.0%} "
+                        "of it", top=summary["top_share"], back=summary["bottom_giveback"]),
+                     fontsize=10)
+    ax.set(xlabel=tr("share of customers (ranked by profit)"),
+           ylabel=tr("cumulative share of profit"))
     _percent(ax)
     return ax
 
@@ -101,9 +106,10 @@ def plot_tier_economics(economics: pd.DataFrame, ax: Axes | None = None) -> Axes
     """
     ax = new_axes(ax)
     cols = ["customers_share", "revenue_share", "profit_share"]
-    economics[cols].rename(columns=lambda c: c.replace("_share", "")).plot.bar(ax=ax, rot=0)
+    shown = economics[cols].rename(columns=lambda c: tr(c.replace("_share", "")))
+    shown.rename(index=lambda t: tr(str(t))).plot.bar(ax=ax, rot=0)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set(xlabel="tier", ylabel="share of total", title="What each tier holds")
+    ax.set(xlabel=tr("tier"), ylabel=tr("share of total"), title=tr("What each tier holds"))
     _percent(ax)
     return ax
 
@@ -123,12 +129,14 @@ def plot_scenarios(scenarios: pd.DataFrame, ax: Axes | None = None) -> Axes:
     Axes
     """
     ax = new_axes(ax)
-    colours = ["grey" if i == "as is" else ("tab:green" if c >= 0 else "tab:red")
+    colours = [NEUTRAL if i == "as is" else (GOOD if c >= 0 else BAD)  # no red/green pair
                for i, c in zip(scenarios.index, scenarios["change"], strict=True)]
-    bars = ax.barh(scenarios.index[::-1], scenarios["total_profit"][::-1], color=colours[::-1])
+    bars = ax.barh([tr(str(i)) for i in scenarios.index[::-1]], scenarios["total_profit"][::-1],
+                   color=colours[::-1])
     for bar, change in zip(bars, scenarios["change_pct"][::-1], strict=True):
         ax.annotate(f"{change:+.1%}", (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     xytext=(4, 0), textcoords="offset points", va="center")
-    ax.set(xlabel="total expected profit (CNY)", title="Options for the least profitable "
-           "customers")
+    ax.set(xlabel=tr("total expected profit (CNY)"), ylabel=tr("option"),
+           title=tr("Options for the least profitable customers"))
+    money_axis(ax, "x")
     return ax

@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import display
 
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 
 from ._concentration import whale_summary
 from ._cost_rates import CostRates, resolve_cost_rates
@@ -361,11 +362,12 @@ def explore_value(drivers: pd.DataFrame, cost_rates: CostRatesLike = None) -> w.
     ipywidgets.Widget
     """
     prep = ValueInputs(drivers, cost_rates, lean=True)  # profit per rate choice, kept
-    cut_low = w.FloatSlider(value=0.5, min=0.05, max=0.9, step=0.05, description="low | silver")
-    cut_mid = w.FloatSlider(value=0.8, min=0.1, max=0.95, step=0.05, description="silver | gold")
-    cut_top = w.FloatSlider(value=0.95, min=0.15, max=0.99, step=0.01, description="gold | diam.")
-    by = w.ToggleButtons(options=["profit", "revenue"], description="tier by")
-    scales = {s: w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.25, description=f"{s} ×")
+    cut_low = w.FloatSlider(value=0.5, min=0.05, max=0.9, step=0.05, description=tr("low | silver"))
+    cut_mid = w.FloatSlider(value=0.8, min=0.1, max=0.95, step=0.05, description=tr("silver | gold"))
+    cut_top = w.FloatSlider(value=0.95, min=0.15, max=0.99, step=0.01, description=tr("gold | diam."))
+    by = w.ToggleButtons(options=[(tr(o), o) for o in ("profit", "revenue")],
+                         description=tr("tier by"))
+    scales = {s: w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.25, description=tr("{section} ×", section=tr(s)))
               for s in ("service", "calls", "returns", "late_payment")}
     out = w.Output()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
@@ -376,7 +378,7 @@ def explore_value(drivers: pd.DataFrame, cost_rates: CostRatesLike = None) -> w.
         with out:
             out.clear_output(wait=True)
             if not cuts[0] < cuts[1] < cuts[2]:
-                print("Cut-offs must increase from left to right.")
+                print(tr("Cut-offs must increase from left to right."))
                 return
             view = value_view(prep, cuts=cuts, by=by.value,
                               rate_scale={k: s.value for k, s in scales.items()})

@@ -31,7 +31,7 @@ def test_dashboard_view_filters_like_plain_pandas(prepared, cube):
     assert view["daily"]["date"].between("2025-05-10", "2025-05-31").all()
     with pytest.raises(ValueError, match="team 'west' does not occur"):
         dashboard_view(cube, team="west", config=CFG)
-    with pytest.raises(ValueError, match="after end"):
+    with pytest.raises(ValueError, match="'from' 2025-06-01 is after 'to' 2025-05-01"):
         dashboard_view(cube, start="2025-06-01", end="2025-05-01", config=CFG)
     empty = dashboard_view(cube, start="2030-01-01", config=CFG)
     assert empty["n_rows"] == 0 and empty["kpis"] == {}
@@ -48,6 +48,24 @@ def test_widgets_build_and_draw(cube):
     assert isinstance(explore_capacity(scored, target="converted"), w.Widget)
 
 
+def test_a_filter_problem_clears_the_stale_cards_chart_and_tables(cube):
+    board = explore_dashboard(cube, CFG)
+    start, end, chart = board.children[1].children
+    chart.value = "contact_rate"  # the chart's KPI is a choice too
+    cards, out = board.children[2], board.children[3]
+    cleared: list[bool] = []  # outside a kernel an Output captures nothing: record the clearing
+    out.clear_output = lambda wait=False: cleared.append(wait)
+    assert "kpi-card" in cards.value  # the first render
+    end.value = "2025-05-01"
+    start.value = "2025-06-01"  # 'from' after 'to'
+    assert "is after" in cards.value and "kpi-card" not in cards.value
+    assert cleared[-1] is False  # cleared at once: no stale chart or table beside the message
+    start.value = "01/05/2025x"
+    assert "YYYY-MM-DD" in cards.value and cleared[-1] is False
+    start.value = "2025-04-01"  # fixed: everything is back
+    assert "kpi-card" in cards.value and cleared[-1] is True  # redrawn (cleared on the next draw)
+
+
 def test_a_log_without_teams_or_tiers_lists_all_once():
     from helpers.calls import kpi_cube, prepare_calls
     from tests.calls.conftest import random_calls
@@ -56,7 +74,7 @@ def test_a_log_without_teams_or_tiers_lists_all_once():
     cube = kpi_cube(prepare_calls(calls, None, None, CFG, default_tier="all"))
     board = explore_dashboard(cube, CFG)
     team, agent, tier = board.children[0].children
-    assert list(team.options) == ["all"] and list(tier.options) == ["all"]
+    assert [v for _, v in team.options] == ["all"] == [v for _, v in tier.options]
     assert len(agent.options) == 1 + cube["agent_id"].nunique()
     assert "contact rate" in board.children[2].value
 

@@ -14,6 +14,7 @@ from helpers.calls import (
     recommend_scripts,
 )
 from helpers.config import config_path
+from helpers.i18n import using_language
 
 
 def test_bundled_library_covers_every_stage_and_objection():
@@ -99,3 +100,35 @@ def test_keywords_are_matched_lower_case(tmp_path, raw):
     lib = load_scripts(_write(tmp_path, shouty))
     assert lib.scripts[0].keywords == ["first call"]
     assert recommend_script("our First call today", lib)["id"].iloc[0] == "open_intro"
+
+
+def test_every_bundled_script_has_its_chinese_wording():
+    lib = load_scripts()
+    assert all(s.zh is not None for s in lib.scripts)
+    zh, en = lib.table("zh"), lib.table("en")
+    assert zh["id"].tolist() == en["id"].tolist()
+    assert not (zh["text"] == en["text"]).any()
+    assert zh["text"].str.contains(r"[\u4e00-\u9fff]").all()
+    # the recommender speaks the edition's language, the English edition stays as it was
+    assert recommend_script("太贵了", lib, top=1)["title"].iloc[0] == "Price objection"
+    with using_language("zh"):
+        assert recommend_script("太贵了", lib, top=1)["title"].iloc[0] == "价格异议"
+
+
+def test_a_chinese_text_keeps_the_blanks_of_the_english(tmp_path, raw):
+    first = raw["scripts"][0]
+    lost = dict(first, zh={"title": "自我介绍", "text": "您好，我是{agent}。"})
+    with pytest.raises(ValueError, match=r"lib.yaml: scripts.0.zh.text: blanks \['agent'\] differ "
+                                         r"from the English text's \['agent', 'company', 'reason'\]"):
+        load_scripts(_write(tmp_path, dict(raw, scripts=[lost] + raw["scripts"][1:])))
+    typo = dict(first, zh={"title": "自我介绍", "text": "我是{company}的{agnet}，关于{reason}。"})
+    with pytest.raises(ValueError, match=r"scripts.0.zh.text: \{agnet\} names no field \(did you "
+                                         r"mean 'agent'\?\)"):
+        load_scripts(_write(tmp_path, dict(raw, scripts=[typo] + raw["scripts"][1:])))
+    untitled = dict(first, zh={"text": first["zh"]["text"]})
+    with pytest.raises(ValueError, match=r"scripts.0.zh.title"):
+        load_scripts(_write(tmp_path, dict(raw, scripts=[untitled] + raw["scripts"][1:])))
+    # a script without Chinese wording is shown in English in the Chinese edition
+    plain = {k: v for k, v in first.items() if k != "zh"}
+    lib = load_scripts(_write(tmp_path, dict(raw, scripts=[plain] + raw["scripts"][1:])))
+    assert lib.table("zh")["title"].iloc[0] == "Short introduction"

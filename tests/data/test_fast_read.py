@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandas.testing as pdt
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
+from helpers.data import _coerce as _c
 from helpers.data import load_table
-from helpers.data._fast_read import arrow_grid, first_lines, head_bytes
-from helpers.data._read import read_grid
+from helpers.data._fast_read import arrow_grid, first_lines, head_bytes, may_quote_newlines
+from helpers.data._read import blank_cells, read_grid
 from helpers.errors import DataProblem
 
 N = 200_000
@@ -122,3 +126,160 @@ def test_arrow_grid_matches_the_careful_grid(tmp_path):
     assert first_lines("a\r\nb\nc", 5) == ["a", "b", "c"] and first_lines("a\nb\nc\n", 2) == [
         "a", "b"]
     assert head_bytes(path, 10) == path.read_bytes()[:10]
+
+
+# --------------------------------------------------------------------------------------------
+# the shortcuts of issue 11 item 5: the same frame as the careful path, on tricky inputs
+
+_TRICKY = {
+    "spelled_out": ("customer_id,transaction_id,purchase_date,amount,is_return,sales_channel\n"
+                    "C1,T1,2024-01-02,NaN,false,store\nC2,T2,2024-01-03,inf,false,store\n"
+                    "C3,T3,2024-01-04,-Infinity,false,store\nC4,T4,2024-01-05,12.5,false,store\n"),
+    "thousands": ("customer_id,transaction_id,purchase_date,amount,is_return,sales_channel\n"
+                  'C1,T1,2024-01-02,"1,234.5",false,store\nC2,T2,2024-01-03,12.50,false,online\n'
+                  'C3,T3,2024-01-04,"2,000",true,phone\n'),
+    "decimal_comma": ("customer_id;transaction_id;purchase_date;amount;is_return;sales_channel\n"
+                      "C1;T1;2024-01-02;1.234,5;false;store\nC2;T2;2024-01-03;12,5;false;store\n"
+                      "C3;T3;2024-01-04;7;false;store\nC4;T4;2024-01-05;1.500;false;store\n"),
+    "leading_zeros": ("customer_id,transaction_id,purchase_date,amount,is_return,sales_channel\n"
+                      "007,0001,2024-01-02,010,false,store\n0,0002,2024-01-03,0.50,false,store\n"),
+    "missing_tokens": ("customer_id,transaction_id,purchase_date,amount,is_return,sales_channel\n"
+                       "C1,T1,2024-01-02,,false,store\nC2,T2,NULL,5,false,store\n"
+                       "C3,T3,2024-01-04,null,N/A,store\nC4,T4,2024-01-05,-,false,\n"
+                       "C5,T5,2024-01-06, ,false,store\nC6,T6,2024-01-07,8,NULL,None\n"
+                       "C7,T7,2024-01-08,9,无,--\n"),
+    "quoted_newline": ("customer_id,transaction_id,purchase_date,amount,is_return,sales_channel\n"
+                       'C1,T1,2024-01-02,5,false,"sto\nre"\nC2,T2,2024-01-03,bad,false,store\n'
+                       "C3,T3,2024-01-04,6,false,store\n"),
+    "bom_crlf": ("\ufeffcustomer_id,transaction_id,purchase_date,amount,is_return,sales_channel"
+                 "\r\nC1,T1,2024-01-02,5,false,store\r\nC2,T2,2024-01-03,6.25,true,online\r\n"),
+    "no_such_day": ("customer_id,transaction_id,purchase_date,amount,is_return,sales_channel\n"
+                    "C1,T1,2024-02-30,5,false,store\nC2,T2,2024-02-29 10:00:00,6,false,store\n"
+                    "C3,T3,9999-12-31,7,false,store\n"),
+    "quoted_header": ('"customer_id","transaction_id","purchase_date","amount","is_return",'
+                      '"sales_channel"\nC1,T1,03/04/2024,5,false,store\n'
+                      "C2,T2,25/04/2024,6,false,store\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_TRICKY))
+def test_fast_path_gives_the_careful_paths_frame_on_tricky_files(tmp_path, name):
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(_TRICKY[name].encode("utf-8"))
+    fast, fr = load_table(path, "transactions", on_invalid="drop", return_report=True)
+    careful, cr = load_table(path, "transactions", on_invalid="drop", encoding="utf-8",
+                             return_report=True)
+    pdt.assert_frame_equal(fast, careful)
+    assert [(p.kind, p.column, p.rows) for p in fr.problems] == [
+        (p.kind, p.column, p.rows) for p in cr.problems]
+    assert fr.notes == cr.notes and fr.dropped_rows == cr.dropped_rows
+    assert fr.encoding in ("utf-8", "utf-8-sig")  # it really was the fast reader
+
+
+def test_tricky_files_read_as_the_loaders_rules_say(tmp_path):
+    def load(name):
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(_TRICKY[name].encode("utf-8"))
+        return load_table(path, "transactions", on_invalid="drop", return_report=True)
+
+    df, report = load("spelled_out")
+    assert {p.kind: p.rows for p in report.problems} == {"non_finite": [2, 3, 4]}
+    assert df["amount"].tolist() == [12.5]
+    df, _ = load("thousands")
+    assert df["amount"].tolist() == [1234.5, 12.5, 2000.0]
+    df, _ = load("decimal_comma")
+    assert df["amount"].tolist() == [1234.5, 12.5, 7.0, 1500.0]
+    df, _ = load("leading_zeros")
+    assert df["customer_id"].tolist() == ["007", "0"]  # IDs stay text
+    assert df["transaction_id"].tolist() == ["0001", "0002"] and df["amount"].tolist() == [10, .5]
+    df, report = load("missing_tokens")
+    assert {(p.kind, p.column): p.rows for p in report.problems} == {
+        ("missing_value", "amount"): [2, 4, 5, 6],  # "", null, "-" and " ": no amount
+        ("missing_value", "purchase_date"): [3]}    # NULL
+    assert df["customer_id"].tolist() == ["C6", "C7"] and df["amount"].tolist() == [8, 9]
+    assert df["is_return"].isna().all() and df["sales_channel"].isna().all()
+    df, report = load("quoted_newline")
+    # rows are records, as the careful reader counts them: the quoted break starts no row
+    assert {p.kind: p.rows for p in report.problems} == {"unparseable": [3], "not_allowed": [2]}
+    df, _ = load("bom_crlf")
+    assert df["customer_id"].tolist() == ["C1", "C2"] and df["amount"].tolist() == [5, 6.25]
+    df, report = load("no_such_day")
+    assert {p.kind: p.rows for p in report.problems} == {"unparseable": [2],
+                                                         "out_of_range": [4]}
+    assert df["purchase_date"].tolist() == [pd.Timestamp("2024-02-29 10:00")]
+    df, _ = load("quoted_header")
+    assert df["purchase_date"].dt.month.tolist() == [4, 4]  # day-first: 25/04 settles it
+
+
+def test_quote_scan_says_when_rows_can_be_split_without_looking_into_quotes(tmp_path):
+    def scan(data: bytes, name: str = "x.csv") -> bool:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return may_quote_newlines(str(path), chunk=8)  # tiny chunks: the loop is exercised
+
+    assert scan(b"a,b\n1,2\n3,4\n") is False
+    assert scan(b'"a","b"\r\n1,2\r\n3,4\r\n') is False   # a quoted header (pyarrow writes it)
+    assert scan(b"a,b\n1,2\n3,4\n" * 5 + b'5,"x\ny"\n') is True  # a quote far below the header
+    assert scan(b'"a,b\n1",2\n') is True                 # a quote opened in line 1, not closed
+    assert scan(b"a,b\r1,2\r3,4") is False               # old Mac line ends
+    assert scan(b"a,b") is True                          # one line: let pyarrow look
+    assert scan(b"a,b\n1,2\n", "x.csv.gz") is True       # compressed: cannot scan the bytes
+    assert may_quote_newlines(tmp_path / "missing.csv") is True
+
+
+def _old_convention(s: pd.Series, sep: str | None = None) -> tuple[str, str, int]:
+    """``number_convention`` as it was before the shortcut (regexes over every value)."""
+    a = pa.chunked_array([pa.array(s.astype("string[pyarrow]").array)])
+    plain = pc.fill_null(pc.match_substring_regex(a, f"^(?:{_c._PLAIN_NUMBER})$"), False)
+    pts = pc.filter(a, plain)
+    n_point = pc.count_distinct(pc.filter(pts, pc.match_substring_regex(
+        pts, f"^(?:{_c.POINT_EVIDENCE})$"))).as_py()
+    ambiguous = sep == ";" and bool(pc.any(pc.match_substring_regex(
+        pts, f"^(?:{_c._AMBIGUOUS})$")).as_py())
+    rest = s[~plain.to_numpy(zero_copy_only=False).astype(bool)]
+    t = _c._number_text(pd.Series(pd.unique(rest.dropna()), dtype="string[pyarrow]"))
+    n_comma = int(t.str.fullmatch(_c.COMMA_EVIDENCE).fillna(False).sum())
+    n_point += int(t.str.fullmatch(_c.POINT_EVIDENCE).fillna(False).sum())
+    if n_comma or n_point:
+        comma = n_comma > n_point or (n_comma == n_point and sep == ";")
+        return ("," if comma else "."), "values", min(n_comma, n_point)
+    if sep == ";" and (ambiguous or bool(t.str.fullmatch(_c._AMBIGUOUS).fillna(False).any())):
+        return ",", "assumed", 0
+    return ".", "plain", 0
+
+
+def test_vectorised_shortcuts_agree_with_the_regexes_they_replace():
+    rng = np.random.default_rng(11)
+    alphabet = list("0123456789") * 3 + list(".,+-eE ¥秒１") + ["\u3000", "\n", "\t"]
+    texts = ["".join(rng.choice(alphabet, rng.integers(0, 9))) for _ in range(20_000)]
+    texts += ["0.5", "-0.123", "+0.1", "1.234", "12.345", "1234.567", "00.123", "1.2345", "5",
+              "2024-01-01", "12/03/2024", "20240305", "2024年3月5日 10时3分5秒", "", " ", "\u3000"]
+    a = pa.chunked_array([pa.array(texts + [None])])
+    plain = pc.fill_null(pc.match_substring_regex(a, f"^(?:{_c._PLAIN_NUMBER})$"), False)
+    pts = pc.filter(a, plain)
+    assert pc.sum(plain).as_py() > 1000  # the sample has plain numbers of every shape
+    assert _c._plain_point_evidence(pts).to_pylist() == pc.match_substring_regex(
+        pts, f"^(?:{_c.POINT_EVIDENCE})$").to_pylist()
+    for i in range(0, len(texts), 7):  # small columns: some all 3-digit starts, some not
+        chunk = pa.chunked_array([pa.array(texts[i:i + 3])])
+        assert _c._start_with_3_digits(chunk) == _c._all_match(chunk, "\\d{3}[^秒]*")
+    grid = pd.DataFrame({0: pd.Series(texts, dtype="string[pyarrow]")})
+    old = pc.or_kleene(pc.is_null(a), pc.equal(pc.utf8_trim_whitespace(a), "")).to_pylist()
+    assert blank_cells(grid)[0].tolist() == old[:-1]
+    for col in (texts[:50], ["12.50", "7", "0.25"], ["1.234", "1,500"], ["1.234,5", "12,5", "7"],
+                ["1,234.5", "2.5", "3,5"], ["1.500", "2.000"], ["na", "5"]):
+        s = pd.Series(col, dtype="string[pyarrow]")
+        for sep in (None, ";"):
+            assert _c.number_convention(s, sep) == _old_convention(s, sep), (col, sep)
+
+
+def test_plain_mask_passed_on_gives_the_same_numbers():
+    s = pd.Series(["12.50", "1,234.5", "7", "abc", None, "0.125", "(5)"],
+                  dtype="string[pyarrow]")
+    decimal, _, _, plain = _c.convention_and_plain(s, None, _c.plain_numbers(s))
+    assert plain is not None and plain.tolist() == [True, False, True, False, False, True, False]
+    given = _c.parse_numbers(s, _clean=False, decimal=decimal, _plain=plain)
+    pdt.assert_series_equal(given, _c.parse_numbers(s))
+    assert given.tolist()[:3] == [12.5, 1234.5, 7.0] and given.isna().tolist()[3:5] == [True] * 2
+    wrong_length = _c.parse_numbers(s, _clean=False, decimal=".", _plain=plain[:2])
+    pdt.assert_series_equal(wrong_length, given)  # a mask of another column is not used

@@ -11,6 +11,7 @@ import pytest
 
 from helpers.calls import load_kpi_config
 from helpers.exercises import check, registered
+from helpers.i18n import using_language
 from helpers.receivables import load_collection_playbook, work_queue
 
 # --- lesson 08 -----------------------------------------------------------------------------
@@ -65,6 +66,18 @@ def test_08_5_reading_follows_the_interval():
     assert check("08.5", "d", calls=big, prob_b_better=0.999)
     assert not check("08.5", "c", calls=big, prob_b_better=0.999)
     assert check("08.5", "e", calls=CALLS, prob_b_better=0.8).layer == "option"
+
+
+def test_08_5_feedback_built_from_the_data_speaks_the_edition():
+    english = check("08.5", "c", calls=CALLS, prob_b_better=0.82, min_lift=0.03).message
+    assert "contains 0 and P(B better) = 82%" in english
+    with using_language("zh"):
+        chinese = check("08.5", "c", calls=CALLS, prob_b_better=0.82, min_lift=0.03).message
+        wrong = check("08.5", "a", calls=CALLS, prob_b_better=0.82).message
+    assert "包含 0，且 P(B 更好) = 82%" in chinese and "contains" not in chinese
+    assert "“肯定”说得太重了" in wrong
+    # the same check in English afterwards is unchanged
+    assert check("08.5", "c", calls=CALLS, prob_b_better=0.82, min_lift=0.03).message == english
 
 
 @pytest.mark.parametrize(("rate", "label"), [(0.06, "same"), (0.10, "double"),

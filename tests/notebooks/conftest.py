@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from helpers.display import read_kept
+from helpers.i18n import edition_problems, zh_solution
 from helpers.paths import NOTEBOOKS_DIR, SOLUTIONS_DIR
 from tests.notebooks.kernel import SharedKernel
 
@@ -59,17 +60,31 @@ def _find(name: str, which: str) -> Path:
     return matches[0]
 
 
+def _chinese(name: str, folder: Path) -> Path:
+    """The Chinese edition of solution notebook ``name``, written into ``folder``."""
+    solution = _find(name, "solutions")
+    nb = zh_solution(solution)
+    if nb is None:
+        raise LookupError(f"{solution.name} has no Chinese edition yet: "
+                          f"{edition_problems(solution)}")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / solution.name).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    return folder / solution.name
+
+
 @pytest.fixture(scope="session")
 def execute(tmp_path_factory: pytest.TempPathFactory):
     """``execute("03", which="solutions", **parameters) -> NotebookRun``, cached per session.
 
-    Every run uses the worker's shared kernel, emptied and reset first (``kernel.py``).
+    ``which`` is ``"solutions"``, ``"trainee"`` or ``"zh"`` (the Chinese edition of the solution
+    notebook). Every run uses the worker's shared kernel, emptied and reset first (``kernel.py``).
     """
 
     def _execute(name: str, which: str = "solutions", **parameters: Any) -> NotebookRun:
         key = (name, which, json.dumps(parameters, sort_keys=True, default=str))
         if key not in _CACHE:
-            source = _find(name, which)
+            source = (_chinese(name, tmp_path_factory.mktemp(f"nb{name}-zh-source"))
+                      if which == "zh" else _find(name, which))
             out_dir = tmp_path_factory.mktemp(f"nb{name}-{which}")
             parameters.setdefault("output_dir", str(out_dir / "output"))
             executed = _KERNEL.run(source, out_dir / source.name, parameters, cwd=out_dir)

@@ -11,6 +11,7 @@ an xdist group, so one worker executes it and reuses the cached runs (``execute`
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ import pytest
 
 from helpers import COURSE_MAP
 from helpers.course import export_html
+from helpers.i18n import edition_problems
+from helpers.paths import SOLUTIONS_DIR
 from tests.conftest import ALT_SEED
 from tests.notebooks.checks import (
     nb00,
@@ -112,6 +115,45 @@ def test_other_seed(execute, alt_data_dir, nb: Notebook):
 @pytest.mark.parametrize("nb", ALL)
 def test_trainee_copy_runs_unanswered(execute, nb: Notebook):
     nb.trainee(execute(nb.lesson, which="trainee"))
+
+
+#: How a check() result starts (✅ right, ❌ wrong, ⏳ unanswered, ⚠️ cannot be checked).
+FEEDBACK = re.compile(r"^(✅|❌|⏳|⚠️) ")
+
+
+def feedback_lines(run: Any) -> list[str]:
+    """The exercise feedback a run shows: each check() result's text."""
+    lines = []
+    for cell in run.notebook["cells"]:
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get("text/plain", "")
+            text = "".join(text) if isinstance(text, list) else text
+            lines += [line for line in text.splitlines() if FEEDBACK.match(line)]
+    return lines
+
+
+@pytest.mark.parametrize("nb", ALL)
+def test_chinese_edition(execute, nb: Notebook):
+    """The Chinese edition on the bundled data keeps the English run's results and speaks Chinese.
+
+    One extra run per notebook, in the same shared kernel; the English run is the cached
+    ``test_bundled`` one. A notebook without a complete Chinese text fails here by name.
+    """
+    (solution,) = SOLUTIONS_DIR.glob(f"{nb.lesson}-*.ipynb")
+    problems = edition_problems(solution)
+    assert not problems, (f"nb{nb.lesson} has no Chinese edition yet: {problems} "
+                          f"(see tests/test_i18n.py)")
+    english, chinese = execute(nb.lesson), execute(nb.lesson, which="zh")
+    differ = {k: (v, chinese.results.get(k)) for k, v in english.results.items()
+              if json.dumps(v, sort_keys=True, default=str)
+              != json.dumps(chinese.results.get(k), sort_keys=True, default=str)}
+    assert not differ, f"nb{nb.lesson}: the Chinese edition kept other results: {differ}"
+    said = feedback_lines(chinese)
+    assert said, f"nb{nb.lesson}: the Chinese run shows no exercise feedback"
+    english_said = [line for line in said if "练习" not in line or "Exercise" in line]
+    assert not english_said, f"nb{nb.lesson}: feedback not in Chinese: {english_said[:3]}"
+    tofu = [line for line in chinese.outputs_text().splitlines() if "missing from font" in line]
+    assert not tofu, f"nb{nb.lesson}: glyphs missing in plots: {tofu[:2]}"
 
 
 @pytest.mark.parametrize("more", EXTRA)

@@ -90,3 +90,24 @@ def test_score_without_model_is_the_last_known_month_rate():
     items = rc.open_items(inv, pay, "2025-12-31")
     assert len(scored) == len(items) and (scored["p_pay_30d"] == rate).all()
     assert scored["expected_recovery"].sum() == pytest.approx(items["balance"].sum() * rate)
+
+
+def test_run_pay_model_keeps_the_month_end_scores_of_the_train_only_model():
+    """run_pay_model is score_open_items plus the history a monitor reads: the same scored
+    invoices and metrics, and every train/test month end scored by the model that never saw
+    the test months (its test-period AUC is the metrics' AUC)."""
+    from sklearn.metrics import roc_auc_score
+
+    inv, pay = book(2000, seed=12)
+    run = rc.run_pay_model(inv, pay, "2025-12-31", train_months=4, test_months=2, seed=5)
+    scored, metrics = rc.score_open_items(inv, pay, "2025-12-31", train_months=4,
+                                          test_months=2, seed=5)
+    pd.testing.assert_frame_equal(run.scored, scored)
+    assert run.metrics == metrics
+    h = run.history
+    assert h.groupby("period")["as_of"].nunique().to_dict() == {"train": 4, "test": 2}
+    assert str(h["paid_30d"].dtype) == "boolean" and h["paid_30d"].notna().all()
+    test = h[h["period"] == "test"]
+    assert roc_auc_score(test["paid_30d"].astype(bool), test["p_pay_30d"]) == pytest.approx(
+        metrics["auc"], rel=1e-9)
+    assert (h["as_of"].max() < pd.Timestamp("2025-12-31")) and h["p_pay_30d"].between(0, 1).all()

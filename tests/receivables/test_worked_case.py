@@ -43,3 +43,26 @@ def test_style_worked_case_shows_shares_as_percentages():
     assert rc.style_worked_case(case).data is case  # the numbers underneath are unchanged
     with pytest.raises(rc.DataProblem, match="share_of_overdue"):
         rc.style_worked_case(case.drop(columns="share_of_overdue"))
+
+
+def test_negative_or_lapsed_counts_overdue_customers_and_their_balance():
+    """The worked case's question, moved out of notebook 10: customers past M0 who are
+    negative-attitude or lapsed, and their share of the overdue balance; unknown attributes
+    count as neither and are named; nothing to count gives None."""
+    acc = pd.DataFrame({"customer_id": ["a", "b", "c", "d", "e"],
+                        "stage": ["M1", "M2", "M0", "M3", "M3+"],
+                        "balance": [100.0, 300.0, 50.0, 200.0, 400.0]})
+    att = pd.DataFrame({"attitude": ["negative", None, "negative", None, "cooperative"],
+                        "lifecycle": ["active", "active", "lapsed", "lapsed", "active"]},
+                       index=["a", "b", "c", "d", "e"])
+    got = rc.negative_or_lapsed(acc, att)
+    assert got.overdue_customers == 4 and got.unknown == ()
+    assert got.customers_share == pytest.approx(2 / 4)          # a (negative), d (lapsed)
+    assert got.balance_share == pytest.approx(300 / 1000)       # c is M0: not overdue
+    no_attitude = rc.negative_or_lapsed(acc, att.assign(attitude=None))
+    assert no_attitude.unknown == ("attitude",) and no_attitude.customers_share == 0.25
+    nothing = rc.negative_or_lapsed(acc, att.assign(attitude=None, lifecycle=None))
+    assert nothing.balance_share is None and nothing.customers_share is None
+    assert rc.negative_or_lapsed(acc[acc["stage"] == "M0"], att).overdue_customers == 0
+    with pytest.raises(rc.DataProblem, match="lifecycle"):
+        rc.negative_or_lapsed(acc, att.drop(columns="lifecycle"))

@@ -17,7 +17,7 @@ def test_bundled_segment_map_covers_every_cell_once():
     assert {"champions", "loyal", "new", "at risk", "cant lose", "hibernating", "lost"} <= names
     assert grid.loc[5, 5] == "champions" and grid.loc[1, 1] == "lost"
     assert smap.fixed_thresholds is not None and smap.fixed_thresholds.r == [30, 90, 180, 365]
-    assert smap.segments[0].zh == "核心忠诚客户"
+    assert smap.segments[0].zh == "重要价值客户"
 
 
 def _map(*segments, scale=2):

@@ -191,3 +191,30 @@ def test_bad_input_is_explained():
                                         "T": [10.0, 11.0]}, index=["ok", "late-one"]))
     with pytest.raises(DataProblem, match="penalizer"):
         lv.fit_pareto_nbd(pareto_nbd(100), penalizer=-1)
+
+
+def test_a_customer_base_where_nobody_leaves_fails_fast_with_a_fit_warning():
+    """The course data's calibration year: hardly anybody stops buying, so the likelihood is flat
+    in s and beta, and each step slows down as beta grows (its 2F1 nears z = 1; the fit took
+    7-20 s before). It stops a few iterations after fewer than 1 in 1,000 customers are expected
+    to leave over the data, says why, and has the same purchase process (and almost the same
+    likelihood) as BG/NBD's "nobody leaves" limit."""
+    from helpers.data import load_course_data
+    from helpers.paths import DATASETS_DIR
+
+    data = load_course_data(DATASETS_DIR)
+    calhold = lv.calibration_holdout(data.transactions, data.as_of - pd.DateOffset(years=1),
+                                     data.as_of, freq="D", freq_multiplier=7)
+    with pytest.warns(lv.FitWarning, match="dropout rate ran off to 0"):
+        fit = lv.fit_pareto_nbd(calhold)
+    assert not fit.converged and fit.iterations < 60
+    assert fit.params["s"] / fit.params["beta"] * calhold["T"].max() < 1e-3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", lv.FitWarning)
+        bg = lv.fit_bgnbd(calhold)
+    assert fit.params["r"] / fit.params["alpha"] == pytest.approx(
+        bg.params["r"] / bg.params["alpha"], rel=0.01)
+    assert fit.loglik == pytest.approx(bg.loglik, abs=1.0)
+    with pytest.raises(DataProblem, match="dropout rate ran off to 0"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", lv.FitWarning)
+        lv.fit_pareto_nbd(calhold, strict=True)

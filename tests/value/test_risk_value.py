@@ -8,7 +8,13 @@ from helpers.data import load_course_data
 from helpers.errors import DataProblem
 from helpers.paths import DATASETS_DIR
 from helpers.receivables import classify_payment_behaviour, open_items
-from helpers.value import risk_adjusted_value, risk_value_by_segment, tier_shift
+from helpers.value import (
+    explore_risk_value,
+    risk_adjusted_value,
+    risk_value_by_segment,
+    risk_value_view,
+    tier_shift,
+)
 
 # an assumed loss rate per stage (lesson 09 estimates them from roll rates)
 LOSS_RATE = {"M0": 0.01, "M1": 0.05, "M2": 0.2, "M3": 0.4, "M3+": 0.8}
@@ -67,3 +73,50 @@ def test_on_the_course_data_late_payers_lose_the_most_value():
     worst = seg["discount_share"].idxmax()
     assert worst == "chronic_late_payer", seg
     assert seg.loc["chronic_late_payer", "discount_share"] > 2 * seg.loc["loyal", "discount_share"]
+
+
+def _valued(n: int = 400, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return risk_adjusted_value(pd.DataFrame({
+        "clv": rng.gamma(1.0, 1000.0, n), "p_on_time": rng.uniform(size=n),
+        "expected_loss": rng.gamma(1.0, 40.0, n), "collection_cost": rng.gamma(1.0, 10.0, n)},
+        index=[f"C{i:04d}" for i in range(n)]))
+
+
+def test_the_widget_view_at_the_defaults_is_the_formula_and_the_tier_shift():
+    valued = _valued()
+    view = risk_value_view(valued, places=40)
+    assert np.allclose(view["value"], valued["risk_adjusted_value"])
+    shift = tier_shift(valued)
+    assert (view["shift"].to_numpy() == shift.to_numpy()).all()
+    assert view["moved"] == int(shift.to_numpy().sum() - np.trace(shift.to_numpy()))
+    top_clv = set(valued["clv"].nlargest(40).index)
+    top_risk = set(valued["risk_adjusted_value"].nlargest(40).index)
+    assert view["changed_places"] == len(top_clv - top_risk) > 0
+    total = valued["clv"].sum()
+    assert view["discount_share"] == pytest.approx(
+        (total - valued["risk_adjusted_value"].sum()) / total)
+
+
+def test_the_widget_assumptions_move_the_value_as_stated():
+    valued = _valued()
+    none = risk_value_view(valued, late_weight=0.0, loss_scale=0.0, cost_scale=0.0)
+    assert np.allclose(none["value"], valued["clv"]) and none["moved"] == 0
+    assert none["changed_places"] == 0 and none["discount_share"] == pytest.approx(0.0)
+    half = risk_value_view(valued, late_weight=0.5, loss_scale=2.0, cost_scale=0.0)
+    want = (valued["clv"] * (1 - 0.5 * (1 - valued["p_on_time"]))
+            - 2.0 * valued["expected_loss"])
+    assert np.allclose(half["value"], want)
+    for bad in ({"late_weight": 1.5}, {"loss_scale": -1.0}, {"places": -3}):
+        with pytest.raises(DataProblem, match="late_weight must be in"):
+            risk_value_view(valued, **bad)
+    with pytest.raises(DataProblem, match="risk value view"):
+        risk_value_view(valued.drop(columns="expected_loss"))
+
+
+def test_the_risk_widget_builds_and_redraws():
+    widget = explore_risk_value(_valued(), places=20)
+    sliders = widget.children[0].children
+    assert [s.value for s in sliders] == [1.0, 1.0, 1.0]
+    sliders[0].value = 0.0          # the callback runs without error
+    assert len(widget.children) == 2

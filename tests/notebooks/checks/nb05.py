@@ -130,14 +130,34 @@ def check_run(run, folder: Path) -> None:
     assert not any(n in text for n in names)          # personal data masked by default
 
 
+def check_risk_value(res: dict) -> None:
+    """Section 8 (value net of credit risk): the totals agree with the discount share, some
+    customers and dedicated places move, and the planted bad payers (unresponsive, chronic late,
+    partial) lose the largest share of their value, on-time payers and cash buyers little."""
+    assert res["risk_total_adjusted"] < res["risk_total_value"]
+    assert res["risk_discount_share"] == pytest.approx(
+        1 - res["risk_total_adjusted"] / res["risk_total_value"], rel=1e-9)
+    assert 0 < res["risk_moved"] < res["n_customers"]
+    assert 0 < res["risk_changed_places"] <= res["dedicated_accounts"]
+    assert res["risk_diamond_before"] == round(0.05 * res["n_customers"])
+    assert res["risk_diamond_kept"] < res["risk_diamond_before"]
+    by_payment = res["risk_discount_by_payment"]
+    assert max(by_payment, key=by_payment.get) in {"unresponsive", "chronic_late", "partial_payer"}
+    assert by_payment["chronic_late"] > 5 * by_payment["on_time"]
+    assert by_payment["on_time"] < 0.2
+    assert by_payment.get("no credit", 0.0) == 0.0
+
+
 def bundled(run, folder: Path) -> None:
     _answers(run.outputs_text())
     check_run(run, folder)
+    check_risk_value(run.results)
 
 
 def other_seed(run, folder: Path) -> None:
     _answers(run.outputs_text())
     check_run(run, folder)
+    check_risk_value(run.results)
 
 
 def trainee(run) -> None:
@@ -192,6 +212,7 @@ def minimal_export_with_returns_only(execute, request) -> None:
     assert "cost of goods ESTIMATED for 100% of net sales" in text
     assert "60% of net sales (parameter cogs_ratio)" in text
     assert set(r["missing_tables"]) == {"service_contacts", "calls", "invoices"}
+    assert "risk_moved" not in r and "Skipped: value net of credit risk" in text
     assert sum(r["tier_counts"].values()) == r["action_list_rows"] == len(exp)
 
 

@@ -51,7 +51,71 @@ def summary_of(buys: pd.DataFrame, as_of: pd.Timestamp
 
 def check_run(run, folder: Path) -> None:
     check_figures(run, *independent_summary(folder))
+    check_trust(run.results)
     assert (run.out_dir / "output" / run.results["clv_file"]).exists()
+
+
+def _sbg_by_hand(survivors: list[int]) -> tuple[float, float]:
+    """sBG maximum likelihood (Fader & Hardie 2007, eq. 1-3) with plain scipy."""
+    from scipy import optimize, special
+
+    lost = -np.diff(survivors)
+    t = np.arange(1, len(survivors))
+
+    def nll(log_ab: np.ndarray) -> float:
+        a, b = np.exp(log_ab)
+        p_t = special.betaln(a + 1, b + t - 1) - special.betaln(a, b)
+        s_n = special.betaln(a, b + t[-1]) - special.betaln(a, b)
+        return -float(lost @ p_t + survivors[-1] * s_n)
+
+    out = optimize.minimize(nll, np.zeros(2), method="Nelder-Mead",
+                            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 10_000})
+    return tuple(np.exp(out.x))
+
+
+def check_trust(res: dict) -> None:
+    """The diagnostics, intervals, models and units of sections 3-4 (issue 15)."""
+    assert res["period_classes"] == 8 and np.isfinite(res["period_chi2"])
+    pred, act = res["decile_predicted"], res["decile_actual"]
+    assert len(pred) == len(act) == 10 and pred == sorted(pred)
+    assert act[-1] > 2 * act[0]                     # the ranking holds on the holdout
+    assert res["holdout_mae"] > 0 and abs(res["holdout_bias"]) < res["holdout_mae"]
+    assert res["tracking_holdout_actual"] > 0 and res["tracking_holdout_expected"] > 0
+    low, high = res["r_interval"]
+    assert low < res["bgnbd"]["r"] < high and res["se_r"] > 0
+    # the model table: the three models, BG/NBD's row is the fit of the CDNOW cell
+    table = res["model_table"]
+    assert set(table) == {"BG/NBD", "MBG/NBD", "Pareto/NBD"}
+    assert table["BG/NBD"]["loglik"] == pytest.approx(res["cdnow_loglik"], abs=1e-3)
+    assert res["best_by_aic"] == min(table, key=lambda m: table[m]["aic"])
+    assert res["best_by_holdout_mae"] == min(table, key=lambda m: table[m]["holdout_mae"])
+    maes = [row["holdout_mae"] for row in table.values()]
+    assert max(maes) / min(maes) < 1.1              # close: "the check matters more"
+    # sBG on the published contract cohort's first four years
+    a, b = _sbg_by_hand([1000, 869, 743, 653, 593])
+    assert res["sbg_alpha"] == pytest.approx(a, rel=1e-4)
+    assert res["sbg_beta"] == pytest.approx(b, rel=1e-4)
+    assert 400 < res["sbg_projected_year7"] < 491   # under the 491 that stayed
+    # units: one year said three ways
+    assert res["clv_12m"] == pytest.approx(res["clv_1y"], rel=1e-9)
+    assert res["clv_52w"] == pytest.approx(res["clv_1y"], rel=0.01)
+    band = res["clv_band"]
+    assert all(lo <= est <= hi for lo, est, hi in band.values())
+    if "champions" in band and "lost" in band:
+        assert band["champions"][0] > band["lost"][2]   # intervals apart
+
+
+def check_channels(res: dict, folder: Path) -> None:
+    """The planted channel factors (truth.json) are recovered: referral ×1.5 inside its 95 %
+    interval, marketplace ×0.7 within 12 % (the bundled data's marketplace customers bought
+    less than planted: see tests/value/test_covariates.py)."""
+    planted = json.loads((folder / "truth.json").read_text())["channel_rate_factor"]
+    got = res["channel_ratio"]
+    assert res["channel_adjusted_for"] == ["true_type"]
+    low, ratio, high = got["referral"]
+    assert low <= planted["referral"] <= high
+    assert got["marketplace"][1] == pytest.approx(planted["marketplace"], rel=0.12)
+    assert got["marketplace"][2] < 1 < low          # both effects clear of "no effect"
 
 
 def _peer_bgnbd(lifetimes, s: pd.DataFrame):
@@ -128,6 +192,7 @@ def bundled(run, folder: Path) -> None:
     text = run.outputs_text()
     assert text.count(": right.") == N_EXERCISES and "not yet" not in text
     check_run(run, folder)
+    check_channels(run.results, folder)
     if SHARED_DATASETS_DIR.joinpath(*CDNOW_SAMPLE).exists():
         got = run.results["cdnow_bgnbd"]
         assert [round(got[k], 3) for k in ("r", "alpha", "a", "b")] == [0.243, 4.414, 0.793,
@@ -140,6 +205,7 @@ def bundled(run, folder: Path) -> None:
 def other_seed(run, folder: Path) -> None:
     assert run.outputs_text().count(": right.") == N_EXERCISES
     check_run(run, folder)
+    check_channels(run.results, folder)
 
 
 def trainee(run) -> None:
@@ -179,6 +245,8 @@ def minimal_export_with_other_headers(execute, request) -> None:
     buys, as_of = _purchases(export.rename(columns={"Kunde": "customer_id", "Belegdatum": "date",
                                                     "Umsatz": "amount"}))
     check_figures(run, *summary_of(buys, as_of))
+    check_trust(run.results)
+    assert "channel_ratio" not in run.results and "Skipped: covariates" in text
     assert text.count(": right.") == N_EXERCISES
 
 
@@ -188,7 +256,8 @@ def cdnow_master_through_its_mapping(execute, request) -> None:
     master = shared_file(*CDNOW_MASTER)
     before = master.stat().st_size, master.stat().st_mtime_ns
     run = execute("06", transactions_file=str(master),
-                  transactions_mapping=str(MAPPINGS_DIR / "cdnow_master.yaml"))
+                  transactions_mapping=str(MAPPINGS_DIR / "cdnow_master.yaml"),
+                  bootstrap_replicates=10)   # 23,570 customers: a small bootstrap here
     assert (master.stat().st_size, master.stat().st_mtime_ns) == before
     raw = pd.read_csv(master, sep=r"\s+", dtype={"customer_id": str, "date": str})
     buys, as_of = _purchases(raw.rename(columns={"dollar_value": "amount"}), fmt="%Y%m%d")

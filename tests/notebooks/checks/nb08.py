@@ -79,12 +79,42 @@ def check_run(run, folder: Path) -> None:
     assert list(outputs.glob("agent_kpis*.csv")) and list(outputs.glob("daily_kpis*.csv"))
 
 
+#: Lan-DeMets O'Brien-Fleming boundaries for five equally spaced looks at alpha 0.05 (the
+#: published values, e.g. R's gsDesign / ldbounds).
+OBRIEN_FLEMING_5 = [4.877, 3.357, 2.680, 2.290, 2.031]
+
+
+def check_experiments(run, folder: Path) -> None:
+    """Alpha spending, the SRM check and the experiments section (issue 15)."""
+    from scipy import stats
+
+    r = run.results
+    assert [round(z, 3) for z in r["spending_z"]] == OBRIEN_FLEMING_5
+    assert r["seq_fp_spending"] <= 0.07 and r["seq_fp_peeking"] > 2.5 * r["seq_fp_spending"]
+    calls = [r["ab_calls"]["A"], r["ab_calls"]["B"]]
+    assert r["srm_p_value"] == pytest.approx(stats.chisquare(calls).pvalue, rel=1e-9)
+    assert r["srm_mismatch"] is False               # the planted split is a fair coin
+    # the planted uplift of each play and script inside its 95 % interval: 38 intervals, at
+    # most the misses a binomial allows once in 1,000 (as tests/calls/test_experiments.py)
+    assert r["experiment_rows"] == 38
+    assert r["planted_covered"] >= 38 - int(stats.binom.ppf(0.999, 38, 0.05))
+    assert r["srm_mismatches"] == 0
+    assert 0.4 < r["play_width_median"] < 0.8       # "the data cannot rank the plays"
+    assert r["estimated_sources"] == {"experiment": 25, "assumed": 5}
+    assert r["assumed_types"] == ["cooperative"]    # the default play: never tested
+    outputs = run.out_dir / "output"
+    assert list(outputs.glob("estimated_playbook*.csv"))
+    assert list(outputs.glob("estimated_scripts*.csv"))
+
+
 def bundled(run, folder: Path) -> None:
     check_run(run, folder)
+    check_experiments(run, folder)
 
 
 def other_seed(run, folder: Path) -> None:
     check_run(run, folder)
+    check_experiments(run, folder)
 
 
 def trainee(run) -> None:
@@ -202,6 +232,8 @@ def minimal_call_log_through_mapping(execute, request) -> None:
     assert "latest calls.started_at" in text  # the as-of date comes from the log, announced
     assert r["daily_days"] == pd.to_datetime(raw["started_at"]).dt.normalize().nunique()
     assert "sla_met_by_tier" not in r
+    assert "experiment_rows" not in r and "Skipped: the experiments section" in text
+    assert r["seq_fp_peeking"] > r["seq_fp_spending"]
     assert _digests(files.values()) == before
 
 

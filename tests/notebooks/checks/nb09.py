@@ -110,6 +110,18 @@ def check_run(results: dict, exp: dict) -> None:
     assert results["predicted_recovery_test"] == pytest.approx(results["actual_recovery_test"],
                                                                rel=0.25)
     assert 0 < results["expected_recovery_now"] < results["open_balance"]
+    check_monitoring(results)
+
+
+def check_monitoring(results: dict) -> None:
+    """Monitoring the pay model (issue 15): on the course data the model stays stable and
+    calibrated, so no rule fires; the notebook's what-if (test months' scores squared) fires the
+    PSI and calibration rules."""
+    assert results["psi_months"] == 8              # train_months 6 + test_months 2
+    assert 0 <= results["psi_max"] < 0.1           # stable, under the moderate band
+    assert results["calibration_gap_max"] < 0.05
+    assert results["monitoring_alerts"] == []
+    assert {"score_shift_major", "calibration_drift"} <= set(results["drift_alerts"])
 
 
 def credit_figures(path: Path) -> dict:
