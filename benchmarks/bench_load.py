@@ -19,7 +19,9 @@ Not part of ``make test``; run by hand (2-3 minutes on two cores)::
     .venv/bin/python benchmarks/bench_load.py --sizes 1M --rounds 3
     .venv/bin/python benchmarks/bench_load.py --root ../old-checkout   # another checkout's helpers
 
-``--root`` runs ``load_table`` from another checkout (e.g. ``git archive HEAD helpers | tar -x
+Readers take turns: each of ``--rounds`` rounds runs every reader once, back to back, and the
+ratio of each round is printed besides the best times (a machine shared with other jobs changes
+its load from minute to minute). ``--root`` runs ``load_table`` from another checkout (e.g. ``git archive HEAD helpers | tar -x
 -C ../old-checkout``) to measure before and after on the same files in the same run. The baseline RSS
 (interpreter and imports only) is printed too: peak minus baseline is what the load itself took.
 """
@@ -120,18 +122,42 @@ def run_one(reader: str, path: Path) -> dict[str, object]:
     return out
 
 
-def measure(reader: str, path: Path, root: Path, rounds: int) -> dict[str, object]:
-    """Best of ``rounds`` fresh subprocesses (peak memory: the largest)."""
+def run_fresh(reader: str, path: Path, root: Path) -> dict[str, object]:
+    """One read of ``path`` by ``reader`` in a fresh subprocess (helpers from ``root``)."""
     env = dict(os.environ, PYTHONPATH=str(root), OMP_NUM_THREADS=os.environ.get(
         "OMP_NUM_THREADS", "2"))
-    runs = []
-    for _ in range(rounds):
-        done = subprocess.run([sys.executable, __file__, "--one", reader, str(path)], env=env,
-                              capture_output=True, text=True, check=True, cwd=root)
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    best = min(runs, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
+    done = subprocess.run([sys.executable, __file__, "--one", reader, str(path)], env=env,
+                          capture_output=True, text=True, check=True, cwd=root)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def best_of(runs: list[dict[str, object]]) -> dict[str, object]:
+    """The fastest of several runs, with the largest peak memory of them."""
+    best = dict(min(runs, key=lambda r: float(r["seconds"])))  # type: ignore[arg-type]
     best["peak_mib"] = max(int(r["peak_mib"]) for r in runs)  # type: ignore[call-overload]
     return best
+
+
+def measure(reader: str, path: Path, root: Path, rounds: int) -> dict[str, object]:
+    """Best of ``rounds`` fresh subprocesses (peak memory: the largest)."""
+    return best_of([run_fresh(reader, path, root) for _ in range(rounds)])
+
+
+def measure_interleaved(readers: tuple[str, ...], path: Path, root: Path, rounds: int
+                        ) -> tuple[dict[str, dict[str, object]], list[float]]:
+    """Each round runs every reader once, back to back: best of each, and each round's ratio.
+
+    The ratio ``load_table / pyarrow`` of one round compares two runs seconds apart, so a
+    machine whose load changes from minute to minute (other jobs) skews it least.
+    """
+    runs: dict[str, list[dict[str, object]]] = {r: [] for r in readers}
+    ratios = []
+    for _ in range(rounds):
+        for r in readers:
+            runs[r].append(run_fresh(r, path, root))
+        ratios.append(float(runs["load_table"][-1]["seconds"])  # type: ignore[arg-type]
+                      / float(runs["pyarrow"][-1]["seconds"]))  # type: ignore[arg-type]
+    return {r: best_of(v) for r, v in runs.items()}, ratios
 
 
 def main() -> None:
@@ -153,8 +179,8 @@ def main() -> None:
         n = int(float(size.rstrip("Mm")) * 1_000_000)
         path = write_csv(args.folder / f"tx{size}.csv", n)
         mb = path.stat().st_size / 1e6
-        res = {r: measure(r, path, args.root, args.rounds)
-               for r in ("pyarrow", "pandas+pyarrow", "load_table")}
+        res, ratios = measure_interleaved(("pyarrow", "pandas+pyarrow", "load_table"), path,
+                                          args.root, args.rounds)
         pa_s = float(res["pyarrow"]["seconds"])  # type: ignore[arg-type]
         for r, m in res.items():
             print(f"{size:>3} ({mb:,.0f} MB) {r:<15} {m['seconds']:>7} s  peak {m['peak_mib']:>6,} "
@@ -164,9 +190,12 @@ def main() -> None:
         lt = res["load_table"]
         if "frame_mib" in lt:
             net = int(lt["peak_mib"]) - int(lt["baseline_mib"])  # type: ignore[call-overload]
-            print(f"    load_table: {float(lt['seconds']) / pa_s:.2f}x pyarrow's time; peak "
+            print(f"    load_table: {float(lt['seconds']) / pa_s:.2f}x pyarrow's time; peak "  # type: ignore[arg-type]
                   f"above baseline {net:,} MiB = {net / int(lt['frame_mib']):.2f}x the loaded "  # type: ignore[call-overload]
                   f"frame; load average now {os.getloadavg()[0]:.1f}")
+            print(f"    round by round (load_table / pyarrow, run back to back): "
+                  f"{', '.join(f'{x:.2f}' for x in ratios)}; median "
+                  f"{sorted(ratios)[len(ratios) // 2]:.2f}")
     if not args.no_bad_row:
         path = write_csv(args.folder / "tx5M_bad.csv", 5_000_000, bad_row=BAD_ROW)
         m = measure("load_table", path, args.root, 1)

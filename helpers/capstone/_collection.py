@@ -57,6 +57,15 @@ def _default_type(book: CollectionPlaybook) -> str:
     return book.types[-1]
 
 
+def _skipped(data: CourseData) -> ReceivablesResult:
+    """The result without invoices or payments: a note naming what is missing."""
+    missing = [n for n in ("invoices", "payments") if getattr(data, n) is None]
+    return ReceivablesResult(tr("Receivables skipped: no {tables} table was given (set "
+                                "invoices_file and payments_file to age your receivables "
+                                "and build the collection queue).",
+                                tables=tr(" and no ").join(tr(m) for m in missing)))
+
+
 def collection_plan(
     data: CourseData,
     capacity_minutes: float | None = 3 * 6 * 60,
@@ -88,11 +97,7 @@ def collection_plan(
         Items, aging, accounts, queue (``None`` where skipped), model metrics and a note.
     """
     if data.invoices is None or data.payments is None:
-        missing = [n for n in ("invoices", "payments") if getattr(data, n) is None]
-        return ReceivablesResult(tr("Receivables skipped: no {tables} table was given (set "
-                                    "invoices_file and payments_file to age your receivables "
-                                    "and build the collection queue).",
-                                    tables=tr(" and no ").join(tr(m) for m in missing)))
+        return _skipped(data)
     stages = load_stages()
     book = playbook if isinstance(playbook, CollectionPlaybook) else \
         load_collection_playbook(playbook, stages)

@@ -175,6 +175,13 @@ def number_convention(s: pd.Series, sep: str | None = None) -> tuple[str, str, i
     return convention_and_plain(s, sep, plain_numbers(s))[:3]
 
 
+def _plain_mask(s: pd.Series, given: np.ndarray | None) -> np.ndarray | None:
+    """:func:`plain_numbers` of ``s``, or the caller's mask of it when it fits ``s``."""
+    if given is None or len(given) != len(s) or arrow_text(s) is None:
+        return plain_numbers(s)
+    return given if given.any() else None
+
+
 def _plain_point_evidence(a: pa.ChunkedArray) -> pa.ChunkedArray:
     """Which plain numbers match :data:`POINT_EVIDENCE`, found without a regex.
 
@@ -215,6 +222,20 @@ def convention_and_plain(s: pd.Series, sep: str | None, plain: np.ndarray | None
     return ".", "plain", 0, mask
 
 
+def _read_number_texts(u: pd.Series, decimal: str, group: str) -> pd.Series:
+    """Unique number texts read with the given decimal mark and thousands separator."""
+    t = _number_text(u)
+    if group not in ".,":
+        t = t.str.replace(group, "", regex=False)
+    if decimal == ",":
+        ok = t.str.fullmatch(_COMMA_VALID).fillna(False)
+        t = t.where(ok).str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        t = t.mask(t.str.fullmatch(COMMA_EVIDENCE).fillna(False)).str.replace(",", "",
+                                                                              regex=False)
+    return pd.to_numeric(t, errors="coerce").astype("Float64")
+
+
 def parse_numbers(s: pd.Series, _clean: bool = True, decimal: str | None = None,
                   thousands: str | None = None, _plain: np.ndarray | None = None) -> pd.Series:
     """Text to numbers (Float64): thousands separators, decimal commas, currency signs.
@@ -251,33 +272,22 @@ def parse_numbers(s: pd.Series, _clean: bool = True, decimal: str | None = None,
         s = clean_strings(s)
     if decimal is None and not thousands:
         decimal, _, _, _plain = convention_and_plain(s, None, plain_numbers(s))
-    elif decimal is None:
-        decimal = "," if thousands == "." else "."
+    decimal = decimal or ("," if thousands == "." else ".")
     group = thousands or ("." if decimal == "," else ",")
-    plain = None
-    if decimal == "." and group == ",":
-        plain = plain_numbers(s) if _plain is None or len(_plain) != len(s) else (
-            _plain if _plain.any() else None)
+    plain = _plain_mask(s, _plain) if decimal == "." and group == "," else None
     out = None
+    if plain is not None and plain.all():  # every value plain: one cast, no copy to filter
+        floats = pc.cast(arrow_text(s), pa.float64()).to_numpy(zero_copy_only=False)
+        return pd.Series(pd.arrays.FloatingArray(floats, np.zeros(len(s), dtype=bool)),
+                         index=s.index)
     if plain is not None:  # plain values read at once; only the others value by value below
         floats = np.full(len(s), np.nan)
         floats[plain] = pc.cast(pc.filter(arrow_text(s), pa.array(plain)),
                                 pa.float64()).to_numpy(zero_copy_only=False)
         out = pd.Series(pd.array(floats, dtype="Float64"), index=s.index)
-        if plain.all():
-            return out
 
     def conv(u: pd.Series) -> pd.Series:
-        t = _number_text(u)
-        if group not in ".,":
-            t = t.str.replace(group, "", regex=False)
-        if decimal == ",":
-            ok = t.str.fullmatch(_COMMA_VALID).fillna(False)
-            t = t.where(ok).str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        else:
-            t = t.mask(t.str.fullmatch(COMMA_EVIDENCE).fillna(False)).str.replace(",", "",
-                                                                                  regex=False)
-        return pd.to_numeric(t, errors="coerce").astype("Float64")
+        return _read_number_texts(u, decimal, group)
 
     if out is None or plain is None:
         return _via_uniques(s, conv)

@@ -335,7 +335,9 @@ def check_foreign_keys(loaded: dict[str, pd.DataFrame], reports: Mapping[str, Lo
             continue
         frame = loaded[table]
         keys = frame[col]
-        orphan = (keys.notna() & ~keys.isin(loaded[ref][ref_col])).to_numpy(bool)
+        # as objects: pandas' isin on Arrow strings builds one scalar per reference value
+        known = keys.astype(object).isin(loaded[ref][ref_col].astype(object))
+        orphan = (keys.notna() & ~known).to_numpy(bool)
         if not orphan.any():
             continue
         ids = list(dict.fromkeys(keys[orphan].astype(str)))

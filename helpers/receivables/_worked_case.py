@@ -158,7 +158,8 @@ def style_worked_case(case: pd.DataFrame) -> Styler:
     Returns
     -------
     Styler
-        The table with display formats (``.data`` is ``case`` itself).
+        The table with display formats (``.data``: the numbers of ``case``, its labels in the
+        edition's language).
 
     Raises
     ------

@@ -275,12 +275,12 @@ def lifetime_value(summary: pd.DataFrame, fit: PurchaseModel, spend: GammaGammaF
     [0.72, 1.55, 39.14, 0.3, 17.34]
     """
     _continuous_time(fit, "lifetime_value")
-    inputs = clv_inputs(summary, horizon, step, unit, annual_discount_rate, margin)
-    return pd.DataFrame(clv_arrays(inputs, fit, spend), index=inputs.index)
+    inputs = _clv_inputs(summary, horizon, step, unit, annual_discount_rate, margin)
+    return pd.DataFrame(_clv_arrays(inputs, fit, spend), index=inputs.index)
 
 
 @dataclass(frozen=True)
-class ClvInputs:
+class _ClvInputs:
     """What :func:`lifetime_value` reads from the summary, prepared once (bootstrap refits)."""
 
     x: np.ndarray
@@ -293,9 +293,9 @@ class ClvInputs:
     index: pd.Index
 
 
-def clv_inputs(summary: pd.DataFrame, horizon: Any = "1Y", step: Any = "1M",
+def _clv_inputs(summary: pd.DataFrame, horizon: Any = "1Y", step: Any = "1M",
                unit: str | None = None, annual_discount_rate: float = 0.10,
-               margin: Any = 1.0) -> ClvInputs:
+               margin: Any = 1.0) -> _ClvInputs:
     """The checked columns, step edges and discount factors of :func:`lifetime_value`."""
     t_end, t_step = model_time(horizon, unit, summary), model_time(step, unit, summary, "step")
     if not annual_discount_rate > -1:
@@ -306,10 +306,10 @@ def clv_inputs(summary: pd.DataFrame, horizon: Any = "1Y", step: Any = "1M",
     m, _ = summary_column(summary, "monetary_value", None)
     edges = np.r_[np.arange(0.0, t_end, t_step), t_end][1:]
     disc = (1 + per_step) ** -np.arange(1, len(edges) + 1)
-    return ClvInputs(x, t_x, big_t, m, _margins(summary, margin), edges, disc, index)
+    return _ClvInputs(x, t_x, big_t, m, _margins(summary, margin), edges, disc, index)
 
 
-def clv_arrays(inputs: ClvInputs, fit: PurchaseModel,
+def _clv_arrays(inputs: _ClvInputs, fit: PurchaseModel,
                spend: GammaGammaFit) -> dict[str, np.ndarray]:
     """The columns of :func:`lifetime_value` from prepared inputs and one pair of fits."""
     x, t_x, big_t = inputs.x, inputs.t_x, inputs.big_t

@@ -41,7 +41,7 @@ from helpers.errors import DataProblem, sample_rows
 
 from ._bgnbd import BGNBDFit, _bgnbd_terms
 from ._gamma_gamma import GammaGammaFit, _gg_terms
-from ._horizon import ClvInputs, clv_arrays, clv_inputs, predict_customers
+from ._horizon import _clv_arrays, _clv_inputs, _ClvInputs, predict_customers
 from ._inputs import frequency_recency_t, summary_column
 from ._mbgnbd import MBGNBDFit, _mbg_terms
 from ._optimise import _runs_off, minimise, penalised
@@ -382,17 +382,17 @@ def bootstrap_parameters(summary: pd.DataFrame, fit: Any, replicates: int = 200,
 
 
 def _quantities(summary: pd.DataFrame, fit: Any, spend: GammaGammaFit | None,
-                value: dict[str, Any] | ClvInputs) -> pd.DataFrame:
+                value: dict[str, Any] | _ClvInputs) -> pd.DataFrame:
     """Expected purchases, P(alive) (and CLV with a spend model) per customer.
 
-    With a spend model, ``value`` may be the :class:`ClvInputs` prepared once from the
+    With a spend model, ``value`` may be the :class:`_ClvInputs` prepared once from the
     summary, so the replicates skip the summary's checks (same arithmetic, same numbers).
     """
     if spend is None:
         assert isinstance(value, dict)
         return predict_customers(summary, fit, value["horizon"], value["unit"])
-    inputs = value if isinstance(value, ClvInputs) else clv_inputs(summary, **value)
-    out = clv_arrays(inputs, fit, spend)
+    inputs = value if isinstance(value, _ClvInputs) else _clv_inputs(summary, **value)
+    out = _clv_arrays(inputs, fit, spend)
     return pd.DataFrame({k: out[k] for k in ("expected_purchases", "p_alive", "clv")},
                         index=inputs.index)
 
@@ -487,7 +487,7 @@ def bootstrap_intervals(summary: pd.DataFrame, fit: Any, spend: GammaGammaFit | 
                           "the fit itself is probably degenerate (see FitWarning). Check the "
                           "summary (time unit, as_of) or use more data.")
     _failed_caveat(ok, "bootstrap_intervals")
-    prepared = clv_inputs(summary, **value) if spend is not None else value
+    prepared = _clv_inputs(summary, **value) if spend is not None else value
     draws = np.stack([_quantities(summary, *_replicate_fits(fit, spend, problems, params, b),
                                   prepared).to_numpy() for b in np.flatnonzero(ok).tolist()])
     estimate, index = point.to_numpy(), point.index

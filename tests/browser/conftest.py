@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from helpers.paths import PROJECT_DIR
@@ -88,13 +89,19 @@ class Server:
         pytest.fail(f"{self.url} did not start; its log:\n{self.log.read_text()[-3000:]}")
 
     def stop(self) -> None:
-        """End the server (the process group it leads: its kernels too)."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, 15)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, 9)
+        """End the server and its kernels (each kernel leads a session of its own)."""
+        if self.process.poll() is not None:
+            return
+        children = psutil.Process(self.process.pid).children(recursive=True)
+        os.killpg(self.process.pid, 15)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, 9)
+        for child in children:  # a pre-heated kernel Voilà did not shut down
+            if child.is_running():
+                child.terminate()
+        psutil.wait_procs(children, timeout=10)
 
 
 @pytest.fixture(scope="session")

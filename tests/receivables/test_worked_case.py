@@ -40,7 +40,9 @@ def test_style_worked_case_shows_shares_as_percentages():
     case = rc.worked_case(acc, playbook)
     html = rc.style_worked_case(case).to_html()
     assert "66.7%" in html and "33.3%" in html and "2,000" in html
-    assert rc.style_worked_case(case).data is case  # the numbers underneath are unchanged
+    shown = rc.style_worked_case(case).data  # the numbers underneath are unchanged
+    assert shown.to_numpy().tolist() == case.to_numpy().tolist()
+    assert list(shown.columns) == list(case.columns)  # English edition: the same labels
     with pytest.raises(rc.DataProblem, match="share_of_overdue"):
         rc.style_worked_case(case.drop(columns="share_of_overdue"))
 
