@@ -42,7 +42,7 @@ CODE_BLOCK = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END S
                         re.S | re.M)
 MD_BLOCK = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.S)
 ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)", re.M)
-TRAINEE_MD = "*(Write your answer here.)*\n"
+TRAINEE_MD = {"en": "*(Write your answer here.)*\n", "zh": "*（在这里写下你的回答。）*\n"}
 #: A workshop notebook's data folder, relative to the notebook (``<trainee>/notebooks/``).
 WORKSHOP_DATA_DIR = "../data"
 
@@ -103,13 +103,14 @@ def trainee_copy(notebook: dict[str, Any]) -> dict[str, Any]:
     'Why? *(Write your answer here.)*\n'
     """
     nb = copy.deepcopy(notebook)
+    lang = nb.get("metadata", {}).get("course", {}).get("lang", "en")
     for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if cell["cell_type"] == "code":
             source = _strip_code(source)
             cell["outputs"], cell["execution_count"] = [], None
         elif cell["cell_type"] == "markdown":
-            source = MD_BLOCK.sub(TRAINEE_MD, source)
+            source = MD_BLOCK.sub(TRAINEE_MD.get(lang, TRAINEE_MD["en"]), source)
         cell["source"] = source
         tags = cell.get("metadata", {}).get("tags", [])
         if "solution" in tags:

@@ -104,7 +104,7 @@ def test_strip_keeps_indentation_and_removes_markdown_answers():
     nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source":
                      "Q?\n<!-- BEGIN SOLUTION -->\nBecause.\n<!-- END SOLUTION -->\n"}],
           "metadata": {}}
-    assert course.trainee_copy(nb)["cells"][0]["source"] == "Q?\n" + course.TRAINEE_MD
+    assert course.trainee_copy(nb)["cells"][0]["source"] == "Q?\n" + course.TRAINEE_MD["en"]
 
 
 def test_workshop_gives_each_trainee_own_data_and_notebooks(tmp_path):

@@ -132,5 +132,5 @@ def tr(text: str, /, **fields: Any) -> str:
     '收入占比'
     """
     lang = language()
-    out = text if lang == "en" else catalog(lang).get(text, text)
+    out = catalog(lang).get(text, text)  # English: a few display names of data keys
     return out.format(**fields) if fields else out
