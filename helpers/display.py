@@ -18,11 +18,12 @@ import pandas as pd
 from IPython.display import display
 
 from helpers.data.privacy import mask_frame
+from helpers.i18n import language, tr
 
 RESULTS_MIMETYPE = "application/vnd.customer-course.results+json"
 
-__all__ = ["MONEY_WORDS", "PERCENT_WORDS", "RESULTS_MIMETYPE", "Shown", "column_kind", "formatters",
-           "keep", "read_kept", "show", "style_table", "to_jsonable"]
+__all__ = ["MONEY_WORDS", "PERCENT_WORDS", "RESULTS_MIMETYPE", "Shown", "column_kind", "displayed",
+           "formatters", "keep", "read_kept", "show", "style_table", "to_jsonable"]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -218,6 +219,60 @@ def formatters(frame: pd.DataFrame) -> dict[Any, Any]:
     return {c: _formatter(column_kind(c, frame[c]), frame[c]) for c in frame.columns}
 
 
+def _label(value: Any) -> Any:
+    """A header or row label in the active language (strings only, through :func:`tr`)."""
+    return tr(value) if isinstance(value, str) else value
+
+
+def displayed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The copy of ``frame`` a trainee sees, and each column's kind (:func:`column_kind`).
+
+    The kinds are decided from the English column names; in the Chinese edition the copy's
+    column names, the axes' names and text row labels then go through :func:`tr` (the frame a
+    lesson computes with stays English). Repeated headers are numbered (a Styler needs unique
+    ones).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any table.
+
+    Returns
+    -------
+    tuple of (DataFrame, list of str)
+        The relabelled copy and the kind of each of its columns, in order.
+
+    Examples
+    --------
+    >>> from helpers.i18n import using_language
+    >>> with using_language("zh"):
+    ...     copy, kinds = displayed(pd.DataFrame({"revenue": [1.0]}))
+    >>> list(copy.columns), kinds
+    (['收入'], ['money'])
+    """
+    frame = pd.DataFrame(frame)
+    if not frame.index.is_unique:
+        frame = frame.reset_index(drop=_junk_index(frame))
+    kinds = [column_kind(c, frame.iloc[:, i]) for i, c in enumerate(frame.columns)]
+    if language() != "en":
+        frame = frame.copy()
+        if frame.columns.nlevels == 1:
+            frame.columns = pd.Index([_label(c) for c in frame.columns], name=frame.columns.name)
+        frame.columns = frame.columns.set_names([_label(n) for n in frame.columns.names])
+        frame.index = frame.index.set_names([_label(n) for n in frame.index.names])
+        if frame.index.nlevels == 1 and not pd.api.types.is_numeric_dtype(frame.index) \
+                and not pd.api.types.is_datetime64_any_dtype(frame.index):
+            frame.index = frame.index.map(_label)
+    if not frame.columns.is_unique:
+        seen: dict[str, int] = {}
+        names = []
+        for c in map(str, frame.columns):
+            seen[c] = seen.get(c, 0) + 1
+            names.append(c if seen[c] == 1 else f"{c} ({seen[c]})")
+        frame = frame.set_axis(names, axis=1)
+    return frame, kinds
+
+
 def style_table(frame: pd.DataFrame) -> Any:
     """``frame`` styled as the course shows tables: the rules of :class:`Shown`.
 
@@ -230,20 +285,14 @@ def style_table(frame: pd.DataFrame) -> Any:
     -------
     pandas.io.formats.style.Styler
         Thousands separators, percentages, ¥ on money, ISO dates, text left-aligned and not
-        cut, the index hidden when it means nothing.
+        cut, the index hidden when it means nothing; headers in the active language
+        (:func:`displayed`).
     """
-    frame = pd.DataFrame(frame)
-    if not frame.columns.is_unique:  # a Styler needs unique headers: number the repeats
-        seen: dict[str, int] = {}
-        names = []
-        for c in map(str, frame.columns):
-            seen[c] = seen.get(c, 0) + 1
-            names.append(c if seen[c] == 1 else f"{c} ({seen[c]})")
-        frame = frame.set_axis(names, axis=1)
-    if not frame.index.is_unique:
-        frame = frame.reset_index(drop=_junk_index(frame))
-    styler = frame.style.format(formatters(frame))  # type: ignore[arg-type,unused-ignore]
-    text = [c for c in frame.columns if column_kind(c, frame[c]) == "text"]
+    frame, kinds = displayed(frame)
+    formats = {c: _formatter(k, frame.iloc[:, i])
+               for i, (c, k) in enumerate(zip(frame.columns, kinds, strict=True))}
+    styler = frame.style.format(formats)  # type: ignore[arg-type,unused-ignore]
+    text = [c for c, k in zip(frame.columns, kinds, strict=True) if k == "text"]
     if text:
         styler = styler.set_properties(subset=text, **{"text-align": "left",
                                                       "white-space": "pre-wrap"})
@@ -269,9 +318,10 @@ class Shown(pd.DataFrame):
         return str(style_table(self).to_html())
 
     def __repr__(self) -> str:
-        plain = pd.DataFrame(self)
+        plain, kinds = displayed(pd.DataFrame(self))
+        shown = [_formatter(k, plain.iloc[:, i]) for i, k in enumerate(kinds)]
         with pd.option_context("display.max_colwidth", None, "display.width", 1000):
-            return plain.to_string(formatters=formatters(plain), index=not _junk_index(plain))
+            return plain.to_string(formatters=shown, index=not _junk_index(plain))
 
 
 def show(
@@ -299,7 +349,9 @@ def show(
     Shown
         The first rows (a DataFrame), personal columns masked unless ``reveal_personal``,
         displayed with thousands separators, percentages as %, ¥ on money columns, ISO dates,
-        text left-aligned and the index hidden when it means nothing (:func:`style_table`).
+        text left-aligned and the index hidden when it means nothing (:func:`style_table`); in the
+        Chinese edition its headers and text row labels are shown through :func:`tr` (the
+        returned frame keeps the English names: :func:`displayed`).
 
     Examples
     --------

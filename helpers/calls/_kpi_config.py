@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 from pydantic import Field, NonNegativeInt, PositiveInt, field_validator
 
 from helpers.config import ConfigModel, read_config, validate_config
+from helpers.i18n import tr
 
 from ._templates import template_problems
 
@@ -65,9 +66,9 @@ class AlertRule(ConfigModel):
         return message
 
     def text(self) -> str:
-        """The message with the rule's values filled in."""
-        return self.message.format(name=self.name, metric=self.metric, op=self.op,
-                                   threshold=self.threshold, days=self.days)
+        """The message with the rule's values filled in, in the edition's language (:func:`tr`)."""
+        return tr(self.message, name=self.name, metric=self.metric, op=self.op,
+                  threshold=self.threshold, days=self.days)
 
 
 class KpiConfig(ConfigModel):

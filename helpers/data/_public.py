@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.errors import DataProblem
+from helpers.i18n import tr
 from helpers.paths import DATASETS_DIR, SHARED_DATASETS_DIR
 
 __all__ = ["PUBLIC_DATASETS", "PUBLIC_DIR", "PublicDataset", "public_dataset"]
@@ -121,8 +122,9 @@ def public_dataset(name: str, shared_dir: str | Path | None = None,
             f"public_dataset({name!r}): neither the full file {full} nor the extract {extract} "
             "exists. Fix: download the original (see datasets/public/README.md) and pass its "
             "path, or restore datasets/public/ from the course repository.")
-    if not quiet:
-        what = f"\n  {spec.what}." if path == extract else ""
-        print(f"{name}: using {which}, {path}{what}\n  Source: {spec.attribution}. "
-              f"Licence: {spec.licence}.")
+    if not quiet:  # in the edition's language; the citation stays as published
+        what = f"\n  {tr(spec.what)}." if path == extract else ""
+        print(tr("{name}: using {which}, {path}{what}\n  Source: {source}. Licence: {licence}.",
+                 name=name, which=tr(which), path=path, what=what, source=spec.attribution,
+                 licence=tr(spec.licence)))
     return path
