@@ -2,6 +2,7 @@
 #   make lab     install everything and open JupyterLab on the first notebook
 #   make test    install everything plus the test tools; lint, type-check and run the test suite
 #   make course  execute every notebook headless and export it to HTML (build/course/)
+#   make site | slides | handouts | dashboard | workshop   the instructor's kit (README); EDITION=zh: 中文版
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv

@@ -104,9 +104,13 @@ class Server:
         psutil.wait_procs(children, timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for every browser test (skipped when there is none)."""
+    """One headless Chromium per test module (skipped when there is none).
+
+    Not per session: playwright's sync API keeps an asyncio loop running in the thread while it
+    is open, and the tests that run after these on the same worker call ``asyncio.run``.
+    """
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="the playwright package is not installed "
         "(pip install -r requirements-test.txt)")
@@ -127,7 +131,7 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab_server(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Server]:
     """JupyterLab on a free port with a token, serving a scratch folder (nothing is saved back)."""
     root = tmp_path_factory.mktemp("lab")
@@ -155,7 +159,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterat
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def voila_server(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Server]:
     """Voilà on the team lead's dashboard, as ``make dashboard`` starts it."""
     log = tmp_path_factory.mktemp("voila") / "voila.log"

@@ -11,7 +11,7 @@ import json
 import nbformat
 import pytest
 
-from helpers.i18n import CJK_FAMILY
+from helpers.i18n import CJK_FAMILY, tr
 from helpers.segments import load_segment_map
 from helpers.site import (
     HANDOUTS,
@@ -72,7 +72,7 @@ def test_rfm_grid_shows_every_cell_of_the_segment_map(handouts):
     cells = sum((s.r[1] - s.r[0] + 1) * (s.f[1] - s.f[0] + 1) for s in smap.segments)
     assert cells == smap.scale ** 2
     for segment in smap.segments:
-        assert segment.name in text and segment.action in text
+        assert tr(segment.name) in text and segment.action in text  # shown: "can't lose"
 
 
 def test_chinese_handout_is_in_chinese_with_the_cjk_font_and_no_missing_glyph(handouts):
