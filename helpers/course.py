@@ -247,7 +247,7 @@ def execute_notebook(
     try:
         pm.execute_notebook(
             str(source), str(target), parameters=parameters or {},
-            cwd=None if cwd is None else str(cwd), kernel_name="python3",
+            cwd=None if cwd is None else str(cwd), kernel_name="python3", engine_name="course",
             progress_bar=progress_bar, execution_timeout=timeout, on_cell_start=on_cell_start,
             **ipc,
         )

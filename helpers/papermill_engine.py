@@ -6,14 +6,19 @@ this module's :class:`CourseEngine` as ``course`` (``pyproject.toml``). Loading 
 
     papermill notebooks/07-telemarketing-scoring.ipynb out/07.ipynb -p ...
 
-is as safe as ``python -m helpers.course run`` and ``papermill --engine course``. The module is
-light on purpose: papermill imports it at every start, before any notebook runs.
+is as safe as ``python -m helpers.course run`` and ``papermill --engine course``. The course's
+own runs use ``--engine course``, which also saves the executed copy less often
+(:func:`throttle_saves`). The module is light on purpose: papermill imports it at every start, before any notebook runs.
 """
 
 import asyncio
 from typing import Any
 
-__all__ = ["recheck_after_send"]  # and CourseEngine, built on first use (module __getattr__)
+__all__ = ["SAVE_EVERY", "recheck_after_send", "throttle_saves"]  # and CourseEngine (on first use)
+
+#: Seconds between two saves of the executed copy while a notebook runs (papermill's own
+#: engine saves it twice per cell; see :func:`throttle_saves`).
+SAVE_EVERY = 10.0
 
 
 def recheck_after_send() -> None:
@@ -50,20 +55,44 @@ def recheck_after_send() -> None:
     AsyncZMQSocketChannel.send = send  # type: ignore[method-assign]
 
 
+def throttle_saves(nb_man: Any, every: float = SAVE_EVERY) -> None:
+    """Let papermill's execution manager ``nb_man`` write the executed copy at most every ``every`` s.
+
+    Papermill saves the whole notebook (every output, images included, serialised and
+    validated) when each cell starts and again when it ends: on a 30-cell notebook with plots
+    that was a quarter of a run's time, spent while the kernel waits. With this, a cell start or
+    end saves only when the last save is ``every`` seconds old, so a long run still shows its
+    progress in the file; the final save after the last cell (``notebook_complete``) and the
+    save of a failed run are papermill's own and always happen. Undo with
+    ``del nb_man.save`` (the instance attribute hides the class's method).
+    """
+    plain_save = nb_man.save
+
+    def save(**kwargs: Any) -> None:
+        if (nb_man.now() - nb_man.last_save_time).total_seconds() >= every:
+            plain_save(**kwargs)
+
+    nb_man.save = save
+
+
 def _course_engine() -> type:
-    """Papermill's nbclient engine, with :func:`recheck_after_send` applied before each run."""
+    """Papermill's nbclient engine with :func:`recheck_after_send` and :func:`throttle_saves`."""
     # cycle: papermill.engines loads this module's CourseEngine while papermill.engines itself is
     # still being imported, so the base class is looked up only when CourseEngine is asked for
     from papermill.engines import NBClientEngine
 
     class CourseEngine(NBClientEngine):
-        """Papermill's nbclient engine, with :func:`recheck_after_send` applied before each run."""
+        """Papermill's nbclient engine with :func:`recheck_after_send` and :func:`throttle_saves`."""
 
         @classmethod
         def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
-            """Execute the notebook as papermill's nbclient engine does, with the fix applied."""
+            """Execute the notebook as papermill's nbclient engine does, with the fixes applied."""
             recheck_after_send()
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            throttle_saves(nb_man)
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            finally:
+                del nb_man.save  # papermill's final save (notebook_complete) writes everything
 
     return CourseEngine
 

@@ -96,7 +96,7 @@ class SharedKernel:
         try:
             pm.execute_notebook(
                 str(staged), str(target), parameters=parameters, kernel_name="python3",
-                km=self.km, progress_bar=False, execution_timeout=CELL_TIMEOUT,
+                engine_name="course", km=self.km, progress_bar=False, execution_timeout=CELL_TIMEOUT,
                 on_cell_start=lambda cell, cell_index: current.update(cell=cell, index=cell_index - 1),
             )
         except (TimeoutError, DeadKernelError) as error:
