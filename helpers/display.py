@@ -224,6 +224,20 @@ def _label(value: Any) -> Any:
     return tr(value) if isinstance(value, str) else value
 
 
+def _header(value: Any) -> Any:
+    """A column header in the active language: the catalog's ``"<name> [header]"`` entry first.
+
+    A few names are a data value too, with another meaning: ``message`` is the SMS channel of
+    the collection playbook and the text of a KPI alert. The header entry says which one a table
+    means (``"message [header]"``: the alert's text); names without one are :func:`_label`'s.
+    """
+    if isinstance(value, str):
+        key = f"{value} [header]"
+        if (out := tr(key)) != key:
+            return out
+    return _label(value)
+
+
 def displayed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The copy of ``frame`` a trainee sees, and each column's kind (:func:`column_kind`).
 
@@ -257,7 +271,7 @@ def displayed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     if language() != "en":
         frame = frame.copy()
         if frame.columns.nlevels == 1:
-            frame.columns = pd.Index([_label(c) for c in frame.columns], name=frame.columns.name)
+            frame.columns = pd.Index([_header(c) for c in frame.columns], name=frame.columns.name)
         frame.columns = frame.columns.set_names([_label(n) for n in frame.columns.names])
         frame.index = frame.index.set_names([_label(n) for n in frame.index.names])
         if frame.index.nlevels == 1 and not pd.api.types.is_numeric_dtype(frame.index) \

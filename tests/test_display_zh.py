@@ -74,3 +74,13 @@ def test_public_dataset_credits_follow_the_edition(capsys):
         public_dataset("bank_marketing")
     out = capsys.readouterr().out
     assert "来源：" in out and "许可：" in out and "Source:" not in out
+
+
+def test_a_header_that_is_also_a_data_value_has_its_own_entry():
+    # "message" is the playbook's SMS channel as a value, an alert's text as a column header
+    alerts = pd.DataFrame({"channel": ["message"], "message": ["answer rate under 20 %"]})
+    with using_language("zh"):
+        copy, _ = displayed(alerts.set_index("channel"))
+    zh = catalog("zh")
+    assert list(copy.columns) == [zh["message [header]"]] and zh["message [header]"] != zh["message"]
+    assert list(copy.index) == [zh["message"]]
