@@ -136,8 +136,12 @@ def toy_catalog(monkeypatch):
     monkeypatch.setitem(_REGISTRY, "96.1", _REGISTRY.pop("96.1"))
     monkeypatch.setitem(_REGISTRY, "96.2", _REGISTRY.pop("96.2"))
     merged = {**catalog("zh"), **_TOY_ZH}
-    monkeypatch.setattr("helpers.exercises._check.catalog", lambda lang="zh": merged)
-    monkeypatch.setattr("helpers.i18n._core.catalog", lambda lang="zh": merged)
+
+    def toy(lang: str = "zh") -> dict[str, str]:
+        return merged if lang == "zh" else catalog(lang)  # English keeps its display catalog
+
+    monkeypatch.setattr("helpers.exercises._check.catalog", toy)
+    monkeypatch.setattr("helpers.i18n._core.catalog", toy)
     return merged
 
 
@@ -261,3 +265,15 @@ def test_the_setup_check_covers_the_chinese_edition(monkeypatch):
     monkeypatch.setattr("helpers.data.setup_check.fontconfig_knows_cjk", lambda: False)
     browser = {r["check"]: r for r in check_chinese()}["Chinese font (browser)"]
     assert browser["status"] == "problem" and "fonts --install" in browser["fix"]
+
+
+def test_an_english_answer_may_be_written_as_the_english_edition_shows_it():
+    # the segment key "cant lose" is shown "can't lose" (helpers/i18n/en/display.yaml)
+    exercise("96.5", hint="The segment to win back first.", expect=str)(lambda: "cant lose")
+    try:
+        with using_language("en"):
+            assert check("96.5", "can't lose").correct
+            assert check("96.5", "cant lose").correct
+            assert not check("96.5", "lost").correct
+    finally:
+        _REGISTRY.pop("96.5", None)

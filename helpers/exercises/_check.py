@@ -191,20 +191,22 @@ def _english(text: str) -> list[str]:
 def _from_chinese(answer: Any, labels: list[str], probe: _Live | _Stored) -> Any:
     """A Chinese answer (an option, a segment name, a list of them) as its English key or keys.
 
-    Only in the Chinese edition, and only when the answer is not already an option or right:
+    The same for an English answer written as the English edition shows a key (``"can't
+    lose"`` for the segment ``cant lose``: the English display catalog).
+    Only when the answer is not already an option or right:
     an option among the English texts the catalog translates as ``answer`` replaces it (one
     such option, else the answer stays); without options the first English text that is right
     does (else the first one); a list of texts is mapped item by item (the first of at most 64
     combinations that is right, else the first).
     """
-    if language() == "en" or _label(answer, labels) or (not labels and probe.is_right(answer)):
+    texts = isinstance(answer, list | tuple) and answer and all(isinstance(a, str) for a in answer)
+    if not (texts or isinstance(answer, str)) or not catalog(language()) \
+            or _label(answer, labels) or (not labels and probe.is_right(answer)):
         return answer
-    if isinstance(answer, list | tuple) and answer and all(isinstance(a, str) for a in answer):
+    if texts:
         choices = [_english(a) or [a] for a in answer]
         tries = [type(answer)(c) for c in islice(product(*choices), 64)]
         return next((t for t in tries if probe.is_right(t)), tries[0])
-    if not isinstance(answer, str):
-        return answer
     found = _english(answer)
     if labels:
         found = [en for en in found if _label(en, labels)]
