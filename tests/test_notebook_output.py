@@ -31,19 +31,8 @@ ALLOWED = {
         "shows the pseudonymised customer_id column as the function returns it",
 }
 
-#: Cells of notebooks outside F14's part (issue 14 item 5 covered 05 and 07-11) that still end
-#: with a bare table: to be converted to show(...) by the owner of the notebook. Listed so the
-#: rule holds for every new cell; the test below fails once one is converted (remove it here).
-NOT_YET_CONVERTED = {
-    ("01-collecting-customer-information", "b7a8fa9b"): "raw export summary Series",
-    ("02-classifying-by-rules", "90658ffa"): "problems by dimension",
-    ("02-classifying-by-rules", "012f8eac"): "mixed problems head",
-    ("02-classifying-by-rules", "546dd6d7"): "purchase behaviour x life cycle crosstab",
-    ("02-classifying-by-rules", "d3d31ed2"): "funnel",
-    ("04-clustering-lookalike", "9477efce"): "adjusted Rand index Series",
-    ("06-customer-lifetime-value", "0f4b89fc"): "fitted parameters .round(4)",
-    ("06-customer-lifetime-value", "ccca49f7"): "holdout check table .round(3)",
-}
+#: Cells still to be converted to show(...) (none left; the test below keeps the list honest).
+NOT_YET_CONVERTED: dict[tuple[str, str], str] = {}
 
 
 def _displays(call: ast.Call) -> bool:
