@@ -5,12 +5,17 @@ Each notebook runs on the bundled data, on a dataset generated with another seed
 again on a real public dataset or with other parameters (the ``MORE`` table). What each run
 must show lives in ``tests/notebooks/checks/nbNN.py``.
 
-Run one notebook's tests with ``pytest tests/notebooks -k nb03``. All tests of a notebook share
-an xdist group, so one worker executes it and reuses the cached runs (``execute``).
+Run one notebook's tests with ``pytest tests/notebooks -k nb03``. Tests that share a run share
+an xdist group, so one worker executes it once and reuses the cached run (``execute``): the
+bundled run's group ``nbNN`` holds every test that reads that run (bundled, personal data, the
+Chinese edition, which compares with it, and the further runs of ``SHARES_BUNDLED``); the other
+seed, the trainee copy and each further run have groups of their own, so the two workers share
+a notebook's runs instead of one worker running them all in a row.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from collections.abc import Callable
@@ -90,14 +95,29 @@ MORE = [More(lesson, check) for lesson, module in MODULES.items()
         for check in getattr(module, "MORE", [])]
 
 
-def _params(items: list[Any], name: Callable[[Any], str]) -> list[Any]:
+#: Further runs that also read the bundled run (``execute("NN")``) or another further run's:
+#: they join that run's xdist group instead of having one of their own.
+SHARES_BUNDLED = {"bank_marketing_leakage_section", "smaller_team_gets_a_shorter_queue"}
+SHARES_RUN = {"foreign_export_second_run_never_overwrites": "foreign_export"}
+
+
+def _params(items: list[Any], name: Callable[[Any], str],
+            group: Callable[[Any], str]) -> list[Any]:
     return [pytest.param(item, id=name(item), marks=[pytest.mark.notebook,
-                                                     pytest.mark.xdist_group(f"nb{item.lesson}")])
+                                                     pytest.mark.xdist_group(group(item))])
             for item in items]
 
 
-ALL = _params(NOTEBOOKS, lambda nb: f"nb{nb.lesson}")
-EXTRA = _params(MORE, lambda more: f"nb{more.lesson}-{more.name}")
+def _more_group(more: More) -> str:
+    if more.name in SHARES_BUNDLED:
+        return f"nb{more.lesson}"
+    return f"nb{more.lesson}-{SHARES_RUN.get(more.name, more.name)}"
+
+
+ALL = _params(NOTEBOOKS, lambda nb: f"nb{nb.lesson}", lambda nb: f"nb{nb.lesson}")
+OTHER_SEED = _params(NOTEBOOKS, lambda nb: f"nb{nb.lesson}", lambda nb: f"nb{nb.lesson}-seed")
+TRAINEE = _params(NOTEBOOKS, lambda nb: f"nb{nb.lesson}", lambda nb: f"nb{nb.lesson}-trainee")
+EXTRA = _params(MORE, lambda more: f"nb{more.lesson}-{more.name}", _more_group)
 
 
 @pytest.mark.parametrize("nb", ALL)
@@ -105,14 +125,14 @@ def test_bundled(execute, bundled_dir, nb: Notebook):
     nb.bundled(execute(nb.lesson), bundled_dir)
 
 
-@pytest.mark.parametrize("nb", ALL)
+@pytest.mark.parametrize("nb", OTHER_SEED)
 def test_other_seed(execute, alt_data_dir, nb: Notebook):
     run = execute(nb.lesson, data_dir=str(alt_data_dir), seed=ALT_SEED,
                   **nb.other_seed_parameters)
     nb.other_seed(run, alt_data_dir)
 
 
-@pytest.mark.parametrize("nb", ALL)
+@pytest.mark.parametrize("nb", TRAINEE)
 def test_trainee_copy_runs_unanswered(execute, nb: Notebook):
     nb.trainee(execute(nb.lesson, which="trainee"))
 
@@ -196,3 +216,13 @@ def test_every_notebook_is_in_the_harness():
     """A new notebook cannot be forgotten: the course map and the harness list the same ones."""
     assert [nb.lesson for nb in NOTEBOOKS] == list(COURSE_MAP)
     assert {more.lesson for more in MORE} <= set(COURSE_MAP)
+
+
+def test_the_runs_a_further_run_shares_are_in_its_group():
+    """A further run that reads the bundled run (``execute("NN")`` alone) must be listed in
+    ``SHARES_BUNDLED``, else it would run the notebook a second time on another worker."""
+    for more in MORE:
+        bare = f'execute("{more.lesson}")' in inspect.getsource(more.check)
+        assert bare == (more.name in SHARES_BUNDLED), more.name
+    names = {more.name for more in MORE}
+    assert SHARES_BUNDLED <= names and set(SHARES_RUN) | set(SHARES_RUN.values()) <= names
