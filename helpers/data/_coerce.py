@@ -19,26 +19,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from helpers.data._textbytes import ends_are_not_space
+from helpers.data._zones import without_offsets
 from helpers.data.mapping import normalise_header, to_halfwidth
 
-__all__ = [
-    "FALSE_TOKENS",
-    "MISSING_TOKENS",
-    "TRUE_TOKENS",
-    "arrow_text",
-    "clean_strings",
-    "cleaned_column",
-    "coerce_column",
-    "convention_and_plain",
-    "day_month_order",
-    "number_convention",
-    "parse_bools",
-    "parse_dates",
-    "parse_numbers",
-    "plain_numbers",
-    "recode",
-    "to_course_type",
-]
+__all__ = ["FALSE_TOKENS", "MISSING_TOKENS", "TRUE_TOKENS", "arrow_text", "clean_strings",
+           "cleaned_column", "coerce_column", "convention_and_plain", "day_month_order",
+           "number_convention", "parse_bools", "parse_dates", "parse_numbers", "plain_numbers",
+           "recode", "to_course_type"]
 
 #: Cell texts read as "no value" (compared in lower case, after trimming).
 MISSING_TOKENS = {"", "na", "n/a", "nan", "null", "none", "-", "--", "—", "无", "空", "#n/a"}
@@ -77,8 +65,12 @@ _LONGEST_MISSING = max(len(t) for t in MISSING_TOKENS)
 
 
 def arrow_text(s: pd.Series) -> pa.ChunkedArray | None:
-    """A text column's values as an Arrow array, without a copy (``None`` for other columns)."""
-    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+    """A text column's values as an Arrow array, without a copy (``None`` for other columns).
+
+    Text columns are pandas' (pyarrow storage) or Arrow's own (``pd.ArrowDtype(pa.string())``).
+    """
+    if (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or (
+            isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_string(s.dtype.pyarrow_dtype)):
         return pa.chunked_array(pa.array(s.array))
     return None
 
@@ -96,17 +88,20 @@ def _already_clean(s: pd.Series) -> bool:
     """True when :func:`clean_strings` would change nothing: ASCII, trimmed, no missing token.
 
     Three vectorised passes over the column, much cheaper than factorising a column of mostly
-    distinct values (IDs, amounts, times); any other column is cleaned value by value.
+    distinct values (IDs, amounts, times); any other column is cleaned value by value. Trimmed
+    is first asked of each value's first and last byte (:func:`ends_are_not_space`).
     """
     a = arrow_text(s)
     assert a is not None
-    if pc.all(pc.string_is_ascii(a)).as_py() is False or pc.all(
-            pc.equal(pc.utf8_trim_whitespace(a), a)).as_py() is False:
+    if pc.all(pc.string_is_ascii(a)).as_py() is False or not (ends_are_not_space(a) or pc.all(
+            pc.equal(pc.utf8_trim_whitespace(a), a)).as_py() is not False):
         return False
-    short = pc.less_equal(pc.utf8_length(a), _LONGEST_MISSING)  # only these can be tokens
-    if not pc.any(short).as_py():
-        return True
-    return not pc.any(pc.is_in(pc.ascii_lower(pc.filter(a, short)), _MISSING_ARROW)).as_py()
+    for chunk in a.chunks:  # a chunk at a time: no lengths of the whole column at once
+        short = pc.less_equal(pc.utf8_length(chunk), _LONGEST_MISSING)  # only these can be tokens
+        if pc.any(short).as_py() and pc.any(pc.is_in(pc.ascii_lower(pc.filter(chunk, short)),
+                                                     _MISSING_ARROW)).as_py():
+            return False
+    return True
 
 
 def _via_uniques(s: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -415,6 +410,7 @@ def _dates_any_format(u: pd.Series, order: str | None = None) -> pd.Series:
 
     ``order`` (``"dmy"`` or ``"mdy"``) allows only that order for dates with the year last.
     """
+    u = without_offsets(u)
     # fast path: ISO dates (what the course's own files and most databases write)
     out = _in_ns_range(pd.to_datetime(u, format="ISO8601", errors="coerce"))
     left = out.isna() & u.notna()

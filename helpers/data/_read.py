@@ -32,9 +32,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
-from helpers.data._coerce import arrow_text
+from helpers.data._blanks import blank_cells, blank_columns, blank_rows, filled_beyond
 from helpers.data._encoding import detect_encoding, detect_encoding_confidence
 from helpers.data._fast_read import HEAD_SIZE, arrow_grid, first_lines, head_bytes
 from helpers.data._report import MAX_ROWS_SHOWN, Caution, load_problem
@@ -241,7 +240,8 @@ def _parser_problem(file: str, exc: Exception, skiprows: int) -> DataProblem:
             "or pass sep= explicitly.")])
 
 
-def _fast_text(path: Path, file: str, sep: str | None) -> tuple[pd.DataFrame, GridInfo] | None:
+def _fast_text(path: Path, file: str, sep: str | None,
+               narrow: bool = False) -> tuple[pd.DataFrame, GridInfo] | None:
     """A UTF-8 text file read by pyarrow (sniffing on its first megabyte), or ``None``."""
     head = head_bytes(path)
     if not head.strip() or head[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -261,7 +261,7 @@ def _fast_text(path: Path, file: str, sep: str | None) -> tuple[pd.DataFrame, Gr
     if len(sep) != 1:
         return None
     try:
-        grid = arrow_grid(str(path), sep, _csv_width(sample, sep, file))
+        grid = arrow_grid(str(path), sep, _csv_width(sample, sep, file), narrow)
     except DataProblem:  # a huge cell: the careful reader says so
         return None
     if grid is None:
@@ -271,10 +271,10 @@ def _fast_text(path: Path, file: str, sep: str | None) -> tuple[pd.DataFrame, Gr
 
 
 def _read_text(path: Path, file: str, encoding: str | None, sep: str | None,
-               skiprows: int) -> tuple[pd.DataFrame, GridInfo]:
+               skiprows: int, narrow: bool = False) -> tuple[pd.DataFrame, GridInfo]:
     """A text file's cells as strings (no header applied), and how it was read."""
     if encoding is None and not skiprows:
-        fast = _fast_text(path, file, sep)
+        fast = _fast_text(path, file, sep, narrow)
         if fast is not None:
             return fast
     data = _read_bytes(path, file)
@@ -305,7 +305,8 @@ def _read_text(path: Path, file: str, encoding: str | None, sep: str | None,
     return grid, GridInfo(encoding=enc, sep=sep, confidence=confidence)
 
 
-def read_grid(path: Path, file: str, options: dict[str, Any]) -> tuple[pd.DataFrame, GridInfo]:
+def read_grid(path: Path, file: str, options: dict[str, Any],
+              narrow: bool = False) -> tuple[pd.DataFrame, GridInfo]:
     """All cells of a file, no header applied; index = file row - 1.
 
     Parameters
@@ -316,6 +317,9 @@ def read_grid(path: Path, file: str, options: dict[str, Any]) -> tuple[pd.DataFr
         Its name as the user gave it (for messages).
     options : dict
         Reader options: ``encoding, sep, skiprows`` (text), ``sheet`` (Excel).
+    narrow : bool
+        Text read by pyarrow comes as ``pd.ArrowDtype(pa.string())`` columns (see
+        :func:`~helpers.data._fast_read.arrow_grid`), not pandas' text type.
 
     Returns
     -------
@@ -336,35 +340,11 @@ def read_grid(path: Path, file: str, options: dict[str, Any]) -> tuple[pd.DataFr
     if inner in EXCEL_SUFFIXES:
         return _read_excel(path, file, options.get("sheet"))
     return _read_text(path, file, options.get("encoding"), options.get("sep"),
-                      options.get("skiprows") or 0)
+                      options.get("skiprows") or 0, narrow)
 
 
 # --------------------------------------------------------------------------------------------
 # the header
-
-
-def blank_cells(grid: pd.DataFrame) -> pd.DataFrame:
-    """True where a cell is missing or only spaces.
-
-    >>> blank_cells(pd.DataFrame({"a": ["x", " ", None]}))["a"].tolist()
-    [False, True, True]
-    """
-    out = {}
-    for c in grid.columns:
-        col = grid[c]
-        a = arrow_text(col)
-        if a is not None:  # text read by pyarrow or pandas: one vectorised pass
-            # empty, or only white space (as utf8_trim_whitespace sees it), without a copy
-            blank = pc.or_kleene(pc.is_null(a), pc.or_kleene(
-                pc.equal(pc.binary_length(a), 0), pc.utf8_is_space(a)))
-            out[c] = blank.to_numpy(zero_copy_only=False).astype(bool)
-        elif col.dtype == object:
-            out[c] = col.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v))
-                             or (isinstance(v, str) and not v.strip())).astype(bool)
-        else:
-            out[c] = (col.isna() | col.astype("string").str.strip().eq("")).fillna(True).astype(
-                bool)
-    return pd.DataFrame(out, index=grid.index)
 
 
 def find_header(grid: pd.DataFrame, known: Collection[str]) -> int:
@@ -415,21 +395,15 @@ def _header_names(header: Sequence[Any], file: str, table: str) -> list[str]:
     return names
 
 
-def _extra_fields(grid: pd.DataFrame, blank: pd.DataFrame, hpos: int, file: str,
-                  table: str) -> None:
+def _extra_fields(grid: pd.DataFrame, hpos: int, file: str, table: str) -> None:
     """Refuse rows with cells to the right of the header's last column (shifted cells)."""
-    head = ~blank.iloc[hpos].to_numpy()
-    if not head.any() or head[-1]:
-        return
-    beyond = blank.columns[int(np.flatnonzero(head)[-1]) + 1:]
-    body = ~blank.iloc[hpos + 1:][beyond].to_numpy()
-    rows = np.flatnonzero(body.any(axis=1))
+    width, rows = filled_beyond(grid, hpos)
     if len(rows) == 0:
         return
     shown = [int(grid.index[hpos + 1 + r]) + 1 for r in rows[:MAX_ROWS_SHOWN]]
     raise load_problem(file, [Problem(
         "bad_row", count=len(rows), rows=shown, fatal=True,
-        detail=f"{len(rows)} row(s) have more fields than the header ({int(head.sum())} "
+        detail=f"{len(rows)} row(s) have more fields than the header ({width} "
                "columns): their cells are shifted, probably by a delimiter inside a cell.",
         fix="quote cells that contain the delimiter (or remove it, e.g. a thousands comma in "
             "an unquoted amount), or pass sep= explicitly.")], table)
@@ -454,9 +428,7 @@ def _named_by_mapping(grid: pd.DataFrame, names: Sequence[str], file: str,
 def _with_header(grid: pd.DataFrame, header: int | None, known: Collection[str], file: str,
                  table: str, text: bool = False) -> RawTable:
     """The rows below the header row (given as a file row, or found), named by it."""
-    blank = blank_cells(grid)
-    keep_cols = ~blank.all(axis=0)
-    grid, blank = grid.loc[:, keep_cols], blank.loc[:, keep_cols]
+    grid = grid.loc[:, ~blank_columns(grid)]  # blank from top to bottom: not a column
     if header is not None:
         hpos = int(header) - 1 - int(grid.index[0] if len(grid) else 0)
     else:
@@ -470,15 +442,22 @@ def _with_header(grid: pd.DataFrame, header: int | None, known: Collection[str],
         notes.append(f"{hpos} title row(s) above the header skipped; the header is on row "
                      f"{header_row}.")
     body = grid.iloc[hpos + 1:]
-    filled = ~blank.iloc[hpos + 1:].all(axis=1).to_numpy()
+    filled = ~blank_rows(grid, hpos + 1)
     if not filled.all():
         body = body.loc[filled]  # blank lines are not data
     df = body.copy()
     if text:
-        _extra_fields(grid, blank, hpos, file, table)
+        _extra_fields(grid, hpos, file, table)
     df.columns = _header_names(list(grid.iloc[hpos]), file, table)
-    return RawTable(df, pd.Series(body.index.to_numpy() + 1, index=body.index),
+    return RawTable(df, pd.Series(_positions(body.index) + 1, index=body.index, copy=False),
                     header_row=header_row, notes=notes)
+
+
+def _positions(index: pd.Index) -> np.ndarray:
+    """An index's values (a range made afresh: not cached in the index, 8 bytes a row)."""
+    if isinstance(index, pd.RangeIndex):
+        return np.arange(index.start, index.stop, index.step)
+    return index.to_numpy()
 
 
 def frame_as_raw(df: pd.DataFrame) -> RawTable:
@@ -493,7 +472,7 @@ def frame_as_raw(df: pd.DataFrame) -> RawTable:
 
 
 def read_raw(path: Path, file: str, table: str, options: dict[str, Any],
-             known: Collection[str]) -> RawTable:
+             known: Collection[str], narrow: bool = False) -> RawTable:
     """Stage 1 of the loader: a file's cells under its header, with the file row of each row.
 
     Parameters
@@ -509,6 +488,8 @@ def read_raw(path: Path, file: str, table: str, options: dict[str, Any],
     known : collection of str
         Header keys that identify the header row (course columns, Chinese names, the mapping's
         file columns).
+    narrow : bool
+        See :func:`read_grid` (the loader widens each column it keeps as text).
 
     Returns
     -------
@@ -521,7 +502,7 @@ def read_raw(path: Path, file: str, table: str, options: dict[str, Any],
         An empty, unreadable or wrongly encoded file, a row with too many fields, or a
         mapping's ``read.names`` that does not fit the file.
     """
-    grid, info = read_grid(path, file, options)
+    grid, info = read_grid(path, file, options, narrow)
     inner = _inner_suffix(path)
     if inner in PARQUET_SUFFIXES:
         raw = frame_as_raw(grid)

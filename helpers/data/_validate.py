@@ -33,6 +33,8 @@ from helpers.data._coerce import (
     to_course_type,
 )
 from helpers.data._report import MAX_ROWS_SHOWN, Caution
+from helpers.data._textbytes import no_value_contains
+from helpers.data._typed import Typed, typed_column, widened
 from helpers.errors import Problem
 from helpers.i18n import tr
 from helpers.tables import Column, Table
@@ -255,9 +257,16 @@ def _any_match(s: pd.Series, pattern: str, hint: tuple[str, ...] = ()) -> bool:
     a = arrow_text(s)
     if a is None:
         a = pa.chunked_array([pa.array(s.astype("string[pyarrow]").array)])
-    if hint and not any(pc.any(pc.match_substring(a, h)).as_py() for h in hint):
+    if hint and not any(_contains(a, h) for h in hint):
         return False
     return bool(pc.any(pc.match_substring_regex(a, pattern)).as_py())
+
+
+def _contains(a: pa.ChunkedArray, text: str) -> bool:
+    """Whether any value contains ``text`` (one byte: a pass over the bytes settles "no")."""
+    if len(text.encode()) == 1 and no_value_contains(a, text.encode()):
+        return False
+    return bool(pc.any(pc.match_substring(a, text)).as_py())
 
 
 def _all_in(s: pd.Series, allowed: tuple[str, ...]) -> bool:
@@ -272,8 +281,16 @@ def _no_repeats(keys: pd.Series) -> bool:
         return bool(keys.dropna().is_unique)
     if len(a) < 2:
         return True
-    ordered = a.take(pc.sort_indices(a))
-    return not pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py()
+    order = pc.sort_indices(a)
+    for start in range(0, len(a) - 1, _BLOCK):  # neighbours in sorted order, a block at a time
+        ordered = a.take(order[start:start + _BLOCK + 1])
+        if pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py():
+            return False
+    return True
+
+
+#: Sorted keys compared a block at a time (not a sorted copy of the whole column).
+_BLOCK = 1 << 19
 
 
 def _non_finite(raw: pd.Series, coerced: pd.Series, c: Column, src: str, rows: pd.Series,
@@ -316,10 +333,33 @@ def _out_of_range(cleaned: pd.Series, bad: np.ndarray) -> np.ndarray:
     return out
 
 
+def _coerced(raw: pd.Series, cleaned: pd.Series, c: Column, src: str, row_numbers: pd.Series,
+             fmt: str | None, hints: ReadHints,
+             out: tuple[list[Problem], list[str], list[Caution]]
+             ) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """The careful coercion of a cleaned column: decimal mark, day/month order, Excel IDs.
+
+    Returns the cleaned column (IDs repaired), its values in the course type and the cells
+    already found invalid; findings go to ``out`` (problems, notes, cautions).
+    """
+    found, notes, cautions = out
+    invalid = np.zeros(len(raw), dtype=bool)
+    decimal = order = plain = None
+    text = _is_text(cleaned)
+    if c.dtype in ("int", "float") and text:
+        decimal, plain = _decimal(cleaned, src, hints, notes, cautions)
+    if c.dtype in ("date", "datetime") and text and not fmt:
+        order = _date_order(cleaned, src, notes, cautions)
+    if c.dtype == "string" and c.name.endswith("_id") and text:
+        cleaned, invalid = _excel_ids(cleaned, c, src, row_numbers, raw, found, notes)
+    coerced = to_course_type(cleaned, c.dtype, fmt, decimal, hints.thousands, order, plain)
+    return cleaned, coerced, invalid
+
+
 # Long: one step per kind of check, each a helper; reads top to bottom as the list of checks.
 def validate_column(raw: pd.Series, cleaned: pd.Series, c: Column, row_numbers: pd.Series,
                     source: str | None = None, fmt: str | None = None,
-                    hints: ReadHints = ReadHints()) -> CheckedColumn:
+                    hints: ReadHints = ReadHints(), typed: Typed | None = None) -> CheckedColumn:
     """Stage 4 of the loader for one column: coerce it and check it against its course column.
 
     Parameters
@@ -338,6 +378,9 @@ def validate_column(raw: pd.Series, cleaned: pd.Series, c: Column, row_numbers: 
         Date format from the mapping.
     hints : ReadHints, optional
         The mapping's decimal mark and thousands separator, the file's delimiter.
+    typed : Typed, optional
+        The column already in its type (:func:`~helpers.data._typed.typed_column`: every cell
+        plainly a number, ISO date or yes/no); then ``cleaned`` is not looked at.
 
     Returns
     -------
@@ -349,16 +392,12 @@ def validate_column(raw: pd.Series, cleaned: pd.Series, c: Column, row_numbers: 
     notes: list[str] = []
     cautions: list[Caution] = []
     invalid = np.zeros(len(raw), dtype=bool)
-    decimal = order = plain = None
-    text = _is_text(cleaned)
-    if c.dtype in ("int", "float") and text:
-        decimal, plain = _decimal(cleaned, src, hints, notes, cautions)
-    if c.dtype in ("date", "datetime") and text and not fmt:
-        order = _date_order(cleaned, src, notes, cautions)
-    if c.dtype == "string" and c.name.endswith("_id") and text:
-        cleaned, invalid = _excel_ids(cleaned, c, src, row_numbers, raw, found, notes)
-    coerced = to_course_type(cleaned, c.dtype, fmt, decimal, hints.thousands, order, plain)
-    present = cleaned.notna().to_numpy() | invalid
+    if typed is not None:  # every cell plainly of the type: the careful steps change nothing
+        coerced, present = typed.coerced, typed.present.copy()
+    else:
+        cleaned, coerced, invalid = _coerced(raw, cleaned, c, src, row_numbers, fmt, hints,
+                                             (found, notes, cautions))
+        present = cleaned.notna().to_numpy() | invalid
     bad = present & coerced.isna().to_numpy() & ~invalid
     if c.dtype in ("int", "float"):
         flagged = _non_finite(raw, coerced, c, src, row_numbers, found)
@@ -446,6 +485,21 @@ def duplicate_keys_problem(keys: pd.Series, row_numbers: pd.Series, source: str 
     return problem, keys.duplicated(keep="first").to_numpy() & filled
 
 
+_TYPED_FIRST = ("int", "float", "date", "datetime", "bool")
+
+
+def _check_column(out: pd.DataFrame, c: Column, row_numbers: pd.Series, source: str,
+                  values: Mapping[Any, Any] | None, fmt: str | None,
+                  hints: ReadHints) -> CheckedColumn:
+    """One column of ``out`` validated: the typed shortcut when it applies, else the careful way."""
+    raw = out[c.name]
+    typed = typed_column(raw, c, values, fmt, hints.decimal, hints.thousands, hints.sep)
+    if typed is None:  # the careful way, on the text as the careful reader gives it
+        raw = widened(raw)
+    cleaned = raw if typed is not None else cleaned_column(raw, values)
+    return validate_column(raw, cleaned, c, row_numbers, source, fmt, hints, typed)
+
+
 def validate(columns: pd.DataFrame, t: Table, row_numbers: pd.Series, source_of: Mapping[str, str],
              values: Mapping[str, Any], formats: Mapping[str, str],
              hints: ReadHints = ReadHints()) -> Validated:
@@ -478,23 +532,26 @@ def validate(columns: pd.DataFrame, t: Table, row_numbers: pd.Series, source_of:
     notes: list[str] = []
     cautions: list[Caution] = []
     invalid = np.zeros(len(out), dtype=bool)
-    for c in t.columns:
-        if c.name not in out.columns:
-            continue
-        raw = out[c.name]
-        checked = validate_column(raw, cleaned_column(raw, values.get(c.name)), c, row_numbers,
-                                  source_of.get(c.name, c.name), formats.get(c.name), hints)
-        problems += checked.problems
-        notes += checked.notes
-        cautions += checked.cautions
-        invalid |= checked.invalid
-        out[c.name] = checked.values
-    if t.key in out.columns:
-        problem, repeats = duplicate_keys_problem(out[t.key], row_numbers,
-                                                  source_of.get(t.key, t.key))
-        if problem is not None:
-            problems.append(problem)
-            invalid |= repeats
+    found = [c for c in t.columns if c.name in out.columns]
+    checked = {}
+    repeated: tuple[Problem | None, np.ndarray] = (None, invalid)
+    # columns that may become numbers, dates or yes/no first (their text is freed early), then
+    # the key (its repeats are looked for while little else is held), then the others
+    for c in sorted(found, key=lambda c: (c.dtype not in _TYPED_FIRST, c.name != t.key)):
+        checked[c.name] = _check_column(out, c, row_numbers, source_of.get(c.name, c.name),
+                                        values.get(c.name), formats.get(c.name), hints)
+        out[c.name] = checked[c.name].values
+        pa.default_memory_pool().release_unused()  # the text just freed goes back to the system
+        if c.name == t.key:
+            repeated = duplicate_keys_problem(out[t.key], row_numbers, source_of.get(t.key, t.key))
+    for c in found:  # findings in the table's order of columns, then repeated keys
+        problems += checked[c.name].problems
+        notes += checked[c.name].notes
+        cautions += checked[c.name].cautions
+        invalid |= checked[c.name].invalid
+    if repeated[0] is not None:
+        problems.append(repeated[0])
+        invalid |= repeated[1]
     return Validated(out, problems, invalid, notes, cautions)
 
 

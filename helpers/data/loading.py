@@ -18,8 +18,10 @@ One loader serves every table of :mod:`helpers.tables`:
 
 Large files: a UTF-8 CSV whose rows all have the header's number of fields is read by pyarrow
 (:mod:`helpers.data._fast_read`), and columns already clean (ASCII, trimmed, ISO dates, plain
-numbers, unique keys) are checked with one vectorised pass each; a file or column that is not is
-read value by value as before, so a bad row among millions is still named by its file row.
+numbers, unique keys) are checked with one vectorised pass each; a column whose every cell is
+plainly a number, ISO date or yes/no goes straight to its type (:mod:`helpers.data._typed`)
+and its text is freed at once. A file or column that is not is read value by value as before, so
+a bad row among millions is still named by its file row.
 
 ``load_table(..., return_report=True)`` returns the table and its report as a :class:`Loaded`
 pair. :func:`load_course_data` loads a folder of course tables into a :class:`CourseData`. The
@@ -86,7 +88,7 @@ def _read_stage(path: str | Path | pd.DataFrame, t: Table, mapping: ColumnMappin
         return "the DataFrame", frame_as_raw(path)
     file = str(path)
     raw = read_raw(existing_file(path), file, t.name, options,
-                   known_headers(t, mapping.columns))
+                   known_headers(t, mapping.columns), narrow=True)
     return file, raw
 
 

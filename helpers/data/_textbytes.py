@@ -1,0 +1,113 @@
+"""Questions about a text column answered from the bytes of its values, at memory speed.
+
+An Arrow text array keeps its values back to back in one buffer; a byte that occurs in no value
+occurs nowhere in that stretch of the buffer, so "does any value contain a ``.``?" is one
+pass over it, and "does any value start or end with a space?" looks at two bytes per
+value. Both answer only in the cheap direction: :func:`no_value_contains` says ``True`` only
+when no value can contain the byte (one comparison over the bytes), :func:`ends_are_not_space` only when no value can begin or
+end with white space; ``False`` means "look properly" (the vectorised or per-value check).
+
+>>> import pyarrow as pa
+>>> a = pa.chunked_array([pa.array(["C1", "T2"])])
+>>> no_value_contains(a, b"."), no_value_contains(a, b"2"), ends_are_not_space(a)
+(True, False, True)
+>>> ends_are_not_space(pa.chunked_array([pa.array(["C1", "T2 "])]))
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pyarrow as pa
+
+__all__ = ["ends_are_not_space", "iso_layout", "no_value_contains"]
+
+#: ISO dates and times of one width: ``d`` a digit, ``T`` a space or a ``T``, else that byte.
+_ISO_LAYOUTS = {10: "dddd-dd-dd", 16: "dddd-dd-ddTdd:dd", 19: "dddd-dd-ddTdd:dd:dd"}
+
+
+def _spans(a: pa.ChunkedArray) -> Iterator[tuple[pa.Array, np.ndarray, np.ndarray]]:
+    """For each chunk: the chunk, its value offsets and its data buffer (as bytes)."""
+    for chunk in a.chunks:
+        if len(chunk) == 0:
+            continue
+        _, offs_buf, data_buf = chunk.buffers()[:3]
+        kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offs_buf, dtype=kind)[chunk.offset:chunk.offset + len(chunk) + 1]
+        data = (np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None
+                else np.zeros(0, dtype=np.uint8))
+        yield chunk, offsets, data
+
+
+def _is_text(a: pa.ChunkedArray) -> bool:
+    """Arrow text (``string`` or ``large_string``): what the byte-level answers read."""
+    return bool(pa.types.is_string(a.type) or pa.types.is_large_string(a.type))
+
+
+def no_value_contains(a: pa.ChunkedArray, byte: bytes) -> bool:
+    """True when no value of a text array contains ``byte`` (a single byte).
+
+    One search over the bytes of the values (null slots included, which can only make the answer
+    ``False``, never wrongly ``True``).
+    """
+    if not _is_text(a) or len(byte) != 1:
+        return False
+    code = byte[0]
+    for _, offsets, data in _spans(a):
+        if np.any(data[int(offsets[0]):int(offsets[-1])] == code):
+            return False
+    return True
+
+
+def ends_are_not_space(a: pa.ChunkedArray) -> bool:
+    """True when no value's first or last byte can be white space (both above ``0x20``).
+
+    For ASCII text (check that first) this means every value is trimmed. Empty values have no
+    ends; chunks with nulls answer ``False`` (look properly).
+    """
+    if not _is_text(a):
+        return False
+    for chunk, offsets, data in _spans(a):
+        if chunk.null_count:
+            return False
+        starts, stops = offsets[:-1], offsets[1:]
+        filled = stops > starts
+        if not filled.all():
+            starts, stops = starts[filled], stops[filled]
+        if len(starts) and (data[starts].min() <= 0x20 or data[stops - 1].min() <= 0x20):
+            return False
+    return True
+
+
+def iso_layout(chunk: pa.Array) -> bool:
+    r"""True when every value of a text chunk is an ISO date of one width, byte for byte.
+
+    ``2024-03-05``, ``2024-03-05 10:00`` or ``2024-03-05T10:00:00`` (ASCII digits), all of the
+    same width and none missing: exactly the values of that width that match the regex
+    ``\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?``, checked as a table of bytes (one
+    row per value). ``False``: ask the regex.
+
+    >>> import pyarrow as pa
+    >>> iso_layout(pa.array(["2024-03-05 10:00:00", "2024-12-31T23:59:59"]))
+    True
+    >>> iso_layout(pa.array(["2024-03-05", "2024-3-05x"])), iso_layout(pa.array(["2024-03-05", None]))
+    (False, False)
+    """
+    if chunk.null_count or len(chunk) == 0 or not _is_text(pa.chunked_array([chunk])):
+        return False
+    _, offsets, data = next(_spans(pa.chunked_array([chunk])))
+    width = int(offsets[1] - offsets[0])
+    layout = _ISO_LAYOUTS.get(width)
+    if layout is None or int(offsets[-1] - offsets[0]) != width * len(chunk) or not bool(
+            np.all(np.diff(offsets) == width)):
+        return False
+    cells = data[int(offsets[0]):int(offsets[-1])].reshape(len(chunk), width)
+    for i, kind in enumerate(layout):
+        col = cells[:, i]
+        ok = ((col - 48) <= 9) if kind == "d" else (col == 32) | (col == 84) if kind == "T" \
+            else col == ord(kind)
+        if not ok.all():
+            return False
+    return True
