@@ -7,7 +7,10 @@ why, when the file is absent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -50,6 +53,16 @@ def alt_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp(f"seed{ALT_SEED}") / "data"
     write_datasets(folder, seed=ALT_SEED)
     return folder
+
+
+@pytest.fixture(scope="session")
+def generated() -> Callable[[int], tuple[dict[str, pd.DataFrame], dict[str, Any]]]:
+    """``generated(seed) -> (tables, truth)``: ``helpers.simulate.generate_all`` at full size,
+    computed once per seed and session (tests read the frames and never change them)."""
+    # deferred: generating is only needed by the tests that ask for this fixture
+    from helpers.simulate import generate_all
+
+    return cache(lambda seed: generate_all(seed=seed))
 
 
 # ------------------------------------------------------------------------------ public datasets

@@ -4,7 +4,9 @@ copy is exactly the solution notebook with the solutions stripped."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from helpers import course, papermill_engine
-from helpers.exercises import registered
+from helpers.exercises import STORE_ENV, answers_for, registered, trainee_package
 from helpers.paths import LESSONS_DIR, NOTEBOOKS_DIR, PROJECT_DIR, SOLUTIONS_DIR
 
 SOLUTIONS = course.course_notebooks(SOLUTIONS_DIR)
@@ -107,10 +109,19 @@ def test_strip_keeps_indentation_and_removes_markdown_answers():
     assert course.trainee_copy(nb)["cells"][0]["source"] == "Q?\n" + course.TRAINEE_MD["en"]
 
 
-def test_workshop_gives_each_trainee_own_data_and_notebooks(tmp_path):
+@pytest.fixture(scope="module")
+def workshop_folders(tmp_path_factory):
+    """One workshop of two trainees (seeds 500 and 501), made once for the tests below (each
+    folder is a full dataset): ``(out, folders)``. The tests leave the folders as they are."""
+    out = tmp_path_factory.mktemp("workshop") / "ws"
+    return out, course.workshop(out, ["wang", "li"], base_seed=500)
+
+
+@pytest.mark.xdist_group("workshop")
+def test_workshop_gives_each_trainee_own_data_and_notebooks(workshop_folders):
     import papermill as pm
 
-    folders = course.workshop(tmp_path / "ws", ["wang", "li"], base_seed=500)
+    out, folders = workshop_folders
     customers = [(f / "data" / "customers.csv").read_bytes() for f in folders]
     assert customers[0] != customers[1], "two trainees got the same dataset"
     for folder, seed in zip(folders, (500, 501), strict=True):
@@ -119,10 +130,10 @@ def test_workshop_gives_each_trainee_own_data_and_notebooks(tmp_path):
         assert params["seed"]["default"] == str(seed)
         # relative to the notebook: the folder works wherever it is copied
         assert params["data_dir"]["default"] == repr(course.WORKSHOP_DATA_DIR)
-        assert str(tmp_path) not in nb.read_text(encoding="utf-8")
+        assert str(out.parent) not in nb.read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in nb.read_text(encoding="utf-8")
     with pytest.raises(FileExistsError):
-        course.workshop(tmp_path / "ws", ["wang"])
+        course.workshop(out, ["wang"])
 
 
 def test_workshop_help_documents_every_option(capsys):
@@ -144,22 +155,27 @@ def test_answers_needs_a_seed_or_a_folder(capsys):
 
 
 @pytest.mark.notebook
-def test_a_moved_workshop_folder_checks_against_its_own_store_without_the_answer_code(tmp_path):
+@pytest.mark.xdist_group("workshop")
+def test_a_moved_workshop_folder_checks_against_its_own_store_without_the_answer_code(
+        workshop_folders, tmp_path):
     """Issue 13/14: a trainee folder copied elsewhere reads its own data ("../data"), and with
     the trainee package (no helpers/exercises/mNN_*.py) the checks come from its answers.json."""
-    import os
-    import shutil
+    folder = workshop_folders[1][1]  # li, seed 501
+    moved = Path(shutil.copytree(folder, tmp_path / "elsewhere" / "li"))
+    hidden = folder.rename(folder.with_name(".li-away"))  # as after a move: the original is gone
+    try:
+        _check_moved_folder(moved, tmp_path / "course-package")
+    finally:
+        hidden.rename(folder)
 
-    from helpers.exercises import STORE_ENV, answers_for, trainee_package
 
-    (folder,) = course.workshop(tmp_path / "ws", ["wang"], base_seed=77)
-    moved = shutil.move(str(folder), str(tmp_path / "elsewhere" / "wang"))
-    moved = Path(moved)
+def _check_moved_folder(moved: Path, package_dir: Path) -> None:
+    """Record li's answers in the moved folder, then run 00 there on the trainee package."""
     nb00 = SOLUTIONS[0]
     sheet = answers_for([nb00], moved / "data", course.execute_notebook,
-                        store=moved / "data" / "answers.json", seed=77, title="wang")
+                        store=moved / "data" / "answers.json", seed=501, title="li")
     assert "**00.1** (value): 3,000" in sheet and "**00.5** (predict)" in sheet
-    package = trainee_package(PROJECT_DIR, tmp_path / "course-package")
+    package = trainee_package(PROJECT_DIR, package_dir)
     before = {k: os.environ.get(k) for k in ("PYTHONPATH", STORE_ENV)}
     os.environ["PYTHONPATH"] = str(package)      # the kernel imports the trainee package
     os.environ.pop(STORE_ENV, None)              # found as ../data/answers.json

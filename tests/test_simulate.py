@@ -412,9 +412,9 @@ def _ab_result(calls: pd.DataFrame) -> tuple[float, float, float, float]:
 
 
 @pytest.mark.parametrize("seed", [2024, 7])
-def test_ab_result_fits_the_discussion_question(seed: int, data: dict) -> None:
+def test_ab_result_fits_the_discussion_question(seed: int, data: dict, generated) -> None:
     """Lesson 08, question 1: B better with about 93 % probability, interval includes zero."""
-    calls = data["calls"] if seed == 2024 else generate(seed=seed)["calls"]
+    calls = data["calls"] if seed == 2024 else generated(seed)[0]["calls"]
     diff, low, high, p_better = _ab_result(calls)
     assert diff > 0 and low < 0 < high
     assert low > -0.01  # only just includes zero
@@ -431,8 +431,8 @@ def test_alert_dip_is_the_only_three_day_run_under_ten_percent(data: dict, truth
 
 
 @pytest.mark.parametrize("seed", [7, 99])
-def test_alert_dip_holds_for_other_seeds(seed: int) -> None:
-    calls = generate(seed=seed)["calls"]
+def test_alert_dip_holds_for_other_seeds(seed: int, generated) -> None:
+    calls = generated(seed)[0]["calls"]
     assert _low_runs(_daily_conversion(calls)) == [DIP]
 
 

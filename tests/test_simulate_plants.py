@@ -32,7 +32,6 @@ from helpers.segments import (
     prospect_ids,
     rfm_segments,
 )
-from helpers.simulate import generate_all
 from helpers.simulate.experiments import (
     PAY_CONTROL,
     PLAY_UPLIFT,
@@ -50,9 +49,9 @@ SEEDS = [2024, 7]
 
 
 @pytest.fixture(scope="module", params=SEEDS, ids=[f"seed{s}" for s in SEEDS])
-def gen(request: pytest.FixtureRequest) -> tuple[dict[str, pd.DataFrame], dict]:
-    """All tables and the truth of one seed (generated in memory)."""
-    return generate_all(seed=request.param)
+def gen(request: pytest.FixtureRequest, generated) -> tuple[dict[str, pd.DataFrame], dict]:
+    """All tables and the truth of one seed (generated in memory, once per session)."""
+    return generated(request.param)
 
 
 def _buyers(tables: dict[str, pd.DataFrame]) -> pd.Index:

@@ -122,9 +122,12 @@ def personal_values(data_dir: Path = DATASETS_DIR) -> PersonalValues:
 
 def _names_in(text: str, values: PersonalValues) -> set[str]:
     hits = set()
+    # a slice of a CJK run is all CJK: only names written in CJK alone can match one, so the
+    # slices need be no longer than the longest of those (computed once, not per position)
+    longest = max((len(n) for n in values.names if _CJK.fullmatch(n)), default=0)
     for run in _CJK.findall(text):
         for start in range(len(run) - MIN_NAME + 1):
-            for end in range(start + MIN_NAME, min(len(run), start + values.longest_name) + 1):
+            for end in range(start + MIN_NAME, min(len(run), start + longest) + 1):
                 if run[start:end] in values.names:
                     hits.add(run[start:end])
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
