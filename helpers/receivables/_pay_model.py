@@ -13,7 +13,7 @@ from helpers.errors import DataProblem, require_columns
 
 from ._aging import open_items
 from ._behaviour import payment_history
-from ._common import as_date
+from ._common import as_date, invoice_rows
 from ._stages import Stages, resolve_stages
 from ._validation import validate_receivables
 
@@ -79,13 +79,14 @@ def pay_features(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: Any,
     x["log_balance"] = np.log1p(x["balance"])
     x["part_paid"] = (x["paid"] > 0).astype("int64")
     x["as_of"] = day
-    pay = payments.assign(payment_date=pd.to_datetime(payments["payment_date"]))
+    paid_on = pd.to_datetime(payments["payment_date"])
     end = day + pd.Timedelta(days=horizon_days)
-    later = pay[(pay["payment_date"] > day) & (pay["payment_date"] <= end)]
-    got = later.groupby("invoice_id")["amount"].sum()
-    x["paid_next"] = x["invoice_id"].map(got).fillna(0.0).astype("float64")
+    later = payments.loc[(paid_on > day) & (paid_on <= end)]
+    # the window's payments summed per open item, grouped by the item's row (integers, not ids)
+    got = later["amount"].groupby(invoice_rows(x["invoice_id"], later["invoice_id"])).sum()
+    x["paid_next"] = got.reindex(np.arange(len(x)), fill_value=0.0).to_numpy(dtype="float64")
     last_seen = (as_date(data_end, "data_end") if data_end is not None
-                 else pay["payment_date"].max() if len(pay) else day)
+                 else paid_on.max() if len(payments) else day)
     known = end <= max(last_seen, day)
     x["paid_30d"] = ((x["paid_next"] >= x["balance"] - st.tolerance).astype("float64")
                      if known else np.nan)

@@ -76,7 +76,8 @@ def collection_accounts(items: pd.DataFrame, types: pd.Series | None = None,
         "expected_recovery": g["expected_recovery"].sum(min_count=1),
     })
     acc["stage"] = pd.Categorical.from_codes(
-        g["stage"].apply(lambda s: s.cat.codes.max()).reindex(acc.index).to_numpy(),
+        x["stage"].cat.codes.groupby(x["customer_id"], observed=True).max()
+        .reindex(acc.index).to_numpy(),
         dtype=st.dtype)
     worst = x.sort_values(["days_past_due", "balance"], ascending=False).drop_duplicates(
         "customer_id").set_index("customer_id")

@@ -50,10 +50,23 @@ def test_paid_30d_by_hand():
     assert x.loc["A", "paid_30d"] == 1.0 and x.loc["B", "paid_30d"] == 0.0
 
 
-def test_score_open_items_is_reproducible_and_checked():
-    inv, pay = book(2000, seed=12)
+@pytest.fixture(scope="module")
+def book_12() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A book of 2,000 customers (seed 12): invoices and payments (tests do not change them)."""
+    return book(2000, seed=12)
+
+
+@pytest.fixture(scope="module")
+def scored_12(book_12) -> tuple[pd.DataFrame, dict]:
+    """``score_open_items`` on :func:`book_12` (4 + 2 months, seed 5), computed once."""
+    inv, pay = book_12
+    return rc.score_open_items(inv, pay, "2025-12-31", train_months=4, test_months=2, seed=5)
+
+
+def test_score_open_items_is_reproducible_and_checked(book_12, scored_12):
+    inv, pay = book_12
     a, ma = rc.score_open_items(inv, pay, "2025-12-31", train_months=4, test_months=2, seed=5)
-    b, mb = rc.score_open_items(inv, pay, "2025-12-31", train_months=4, test_months=2, seed=5)
+    b, mb = scored_12  # another call with the same arguments
     pd.testing.assert_frame_equal(a, b)
     assert ma == mb and ma["test_to"] < "2025-12-31"
     with pytest.raises(rc.DataProblem, match="train_months"):
@@ -92,16 +105,15 @@ def test_score_without_model_is_the_last_known_month_rate():
     assert scored["expected_recovery"].sum() == pytest.approx(items["balance"].sum() * rate)
 
 
-def test_run_pay_model_keeps_the_month_end_scores_of_the_train_only_model():
+def test_run_pay_model_keeps_the_month_end_scores_of_the_train_only_model(book_12, scored_12):
     """run_pay_model is score_open_items plus the history a monitor reads: the same scored
     invoices and metrics, and every train/test month end scored by the model that never saw
     the test months (its test-period AUC is the metrics' AUC)."""
     from sklearn.metrics import roc_auc_score
 
-    inv, pay = book(2000, seed=12)
+    inv, pay = book_12
     run = rc.run_pay_model(inv, pay, "2025-12-31", train_months=4, test_months=2, seed=5)
-    scored, metrics = rc.score_open_items(inv, pay, "2025-12-31", train_months=4,
-                                          test_months=2, seed=5)
+    scored, metrics = scored_12  # score_open_items with the same arguments
     pd.testing.assert_frame_equal(run.scored, scored)
     assert run.metrics == metrics
     h = run.history
