@@ -1,7 +1,8 @@
 """What every ``plot_*`` helper shares: draw into the caller's axes, or a new figure.
 
 The course's colours are the Okabe-Ito set (readable with every common colour-vision
-deficiency), set as matplotlib's and seaborn's default cycle when this module is imported: no
+deficiency), set as matplotlib's default cycle when this module is imported (seaborn takes its
+default palette from that cycle, so seaborn is not imported here: it loads scipy.stats): no
 red/green pairs. Two contrasting meanings use :data:`GOOD` (blue) and :data:`BAD` (vermillion);
 :data:`ALERT` marks thresholds and alert runs. Labels drawn on bars take :func:`text_colour`, so
 they stay readable (at least 4.5:1 contrast) on light and dark bars. Axes that hold money or
@@ -12,7 +13,6 @@ from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
-import seaborn as sns
 from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
@@ -32,8 +32,9 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "
              "#000000")
 GOOD, BAD, NEUTRAL, ALERT = "#0072B2", "#D55E00", "#999999", "#D55E00"
 
-mpl.rcParams["axes.prop_cycle"] = cycler(color=list(OKABE_ITO))
-sns.set_palette(list(OKABE_ITO))
+# as RGB tuples, the form seaborn's set_palette gave them: pandas draws its box plots from the
+# cycle differently when it holds hex strings (blue boxes instead of black ones)
+mpl.rcParams["axes.prop_cycle"] = cycler(color=[to_rgb(c) for c in OKABE_ITO])
 
 
 def text_colour(background: Any) -> str:

@@ -321,3 +321,22 @@ def test_plain_papermill_loads_the_course_engine_and_its_fix():
             "getattr(c.AsyncZMQSocketChannel.send, '_course_rechecks', False))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["CourseEngine", "True"]
+
+
+def test_run_all_starts_the_longest_notebooks_first_and_reports_in_course_order(
+        tmp_path, monkeypatch, capsys):
+    started = []
+
+    def fake_run(nb, target, parameters):
+        started.append(nb.name[:2])
+        return float(nb.name[:2])
+
+    monkeypatch.setattr(course, "_run_and_export", fake_run)
+    only = ["00", "03", "08"]
+    sizes = {p.name[:2]: course._code_size(p) for p in SOLUTIONS if p.name[:2] in only}
+    timings = course.run_all(tmp_path, only=only, jobs=1)
+    assert started == sorted(only, key=sizes.__getitem__, reverse=True)  # most code first
+    assert [name[:2] for name, _ in timings] == only  # results still in course order
+    assert [seconds for _, seconds in timings] == [0.0, 3.0, 8.0]
+    printed = capsys.readouterr().out.splitlines()
+    assert [line[:2] for line in printed] == started  # each reported as it finishes

@@ -2,7 +2,6 @@
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 
 from helpers.errors import DataProblem, require_columns
@@ -132,6 +131,7 @@ def plot_time_heatmap(rates: pd.DataFrame, metric: str = "sales_per_dial",
     -------
     Axes
     """
+    import seaborn as sns  # deferred: seaborn loads scipy.stats, over a second
     grid = rates.pivot_table(index="weekday", columns="hour", values=metric, observed=True)
     grid = grid.rename(index=lambda day: tr(str(day)))
     ax = ax or plt.subplots(figsize=(8, 3.2))[1]

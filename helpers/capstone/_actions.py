@@ -12,7 +12,6 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from IPython.display import display
 from matplotlib.axes import Axes
 
@@ -152,6 +151,7 @@ def plot_segment_tiers(crm: pd.DataFrame, ax: Axes | None = None) -> Axes:
     matplotlib.axes.Axes
         The heat map, with the count in every cell.
     """
+    import seaborn as sns  # deferred: seaborn loads scipy.stats, over a second
     table = pd.crosstab(crm["segment"], crm["tier"])
     table = table[_tier_order(table.columns)]
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]

@@ -22,12 +22,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from helpers.data._cleaning import normalise_company_name
 from helpers.errors import DataProblem
@@ -204,6 +201,10 @@ def cluster_duplicates(df: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:
     Series
         ``cluster``, in ``df``'s index, numbered from 0 in order of first record.
     """
+    # deferred: scipy.sparse and its graph routines take about half a second to import
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = len(df)
     i = pairs["i"].to_numpy(int) if len(pairs) else np.array([], int)
     j = pairs["j"].to_numpy(int) if len(pairs) else np.array([], int)
@@ -308,6 +309,7 @@ def plot_pair_scores(pairs: pd.DataFrame, threshold: float, ax: Axes | None = No
     -------
     Axes
     """
+    import seaborn as sns  # deferred: seaborn loads scipy.stats, over a second
     ax = new_axes(ax, (6, 3))
     sns.histplot(x=pairs["score"].to_numpy(float), bins=list(range(0, 105, 5)), color="#4c72b0",
                  alpha=1.0, ax=ax)

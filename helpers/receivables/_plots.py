@@ -5,7 +5,6 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 
 from helpers.i18n import tr
@@ -62,6 +61,7 @@ def plot_roll_rates(rates: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
+    import seaborn as sns  # deferred: seaborn loads scipy.stats, over a second
     ax = new_axes(ax, (6.5, 4))
     values = pd.DataFrame(rates.to_numpy(dtype="float64"),
                           index=[str(i) for i in rates.index],

@@ -9,7 +9,6 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from IPython.display import display
 
 from helpers.errors import DataProblem
@@ -162,6 +161,7 @@ def plot_cluster_profile(profile: pd.DataFrame, columns: Sequence[str] = DEFAULT
     -------
     Axes
     """
+    import seaborn as sns  # deferred: seaborn loads scipy.stats, over a second
     cols = [c for c in columns if c in profile.columns]
     ax = new_axes(ax, (1.8 * len(cols) + 3, 0.5 * len(profile) + 1.5))
     values = profile[cols].astype(float)

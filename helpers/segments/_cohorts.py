@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from helpers.errors import DataProblem, require_columns
 from helpers.i18n import tr
@@ -127,6 +126,7 @@ def plot_cohorts(table: pd.DataFrame, ax: Axes | None = None, max_months: int = 
     -------
     Axes
     """
+    import seaborn as sns  # deferred: seaborn loads scipy.stats, over a second
     ax = new_axes(ax, (10, 6))
     cols = [c for c in table.columns if c != "size" and int(c) <= max_months]
     data = table[cols].astype(float)

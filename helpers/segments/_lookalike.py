@@ -7,7 +7,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from helpers.caveats import AUC_LEAK, all_equal, auc_caveat, caveat
 from helpers.errors import DataProblem, require_columns, sample_rows
@@ -235,6 +234,7 @@ class LookalikeCheck(NamedTuple):
 
 def _rank_auc(is_pos: np.ndarray, score: np.ndarray) -> float:
     """Area under the ROC curve by ranks (Mann-Whitney U), ties counted half."""
+    from scipy import stats  # deferred: scipy.stats takes over a second to import
     ranks = stats.rankdata(score)
     n_pos = int(is_pos.sum())
     n_neg = len(is_pos) - n_pos

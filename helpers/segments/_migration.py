@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import seaborn as sns
 
 from helpers.caveats import caveat, too_short
 from helpers.caveats import cohort_caveat as cohort_table_caveat
@@ -228,6 +227,7 @@ def plot_migration(matrix: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
+    import seaborn as sns  # deferred: seaborn loads scipy.stats, over a second
     ax = new_axes(ax, (8, 7))
     totals = matrix.sum(axis=1)
     shares = matrix.div(totals.where(totals > 0), axis=0).fillna(0.0)

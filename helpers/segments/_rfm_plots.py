@@ -9,7 +9,6 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from helpers.i18n import tr
 from helpers.plotting import new_axes
@@ -42,6 +41,7 @@ def plot_rf_heatmap(segmented: pd.DataFrame, value: str = "customers",
     -------
     Axes
     """
+    import seaborn as sns  # deferred: seaborn loads scipy.stats, over a second
     ax = new_axes(ax, (6, 5))
     if value == "revenue":
         grid = segmented.pivot_table(index="r_score", columns="f_score", values="monetary_total",

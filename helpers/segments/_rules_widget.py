@@ -8,7 +8,6 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from helpers.errors import DataProblem
 from helpers.i18n import tr
@@ -155,6 +154,7 @@ def plot_label_crosstab(cross: pd.DataFrame, ax: Axes | None = None) -> Axes:
     -------
     Axes
     """
+    import seaborn as sns  # deferred: seaborn loads scipy.stats, over a second
     ax = new_axes(ax, (8, 3.5))
     shown = cross.rename(index=lambda v: tr(str(v)), columns=lambda v: tr(str(v)))
     sns.heatmap(shown, ax=ax, cmap="Blues", annot=True, fmt=",", annot_kws={"fontsize": 8},

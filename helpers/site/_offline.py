@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from pathlib import Path
+from typing import Any
 
 #: The committed JavaScript (see ``vendor/README.md`` for where each file comes from).
 VENDOR_DIR = Path(__file__).parent / "vendor"
@@ -33,6 +35,10 @@ _FETCHING = re.compile(
 )
 _COMMENT = re.compile(r"/\*.*?\*/|<!--.*?-->", re.DOTALL)
 _REMOTE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+#: One exporter per thread (``run_all`` exports two notebooks at a time): building one and
+#: compiling its templates took about a fifth of an export. Not shared between threads: each
+#: export registers its notebook's own filters on the exporter.
+_EXPORTERS = threading.local()
 
 
 def copy_vendor(folder: Path) -> Path:
@@ -104,16 +110,25 @@ def export_html(notebook: Path, out: Path | None = None) -> Path:
     Path
         The HTML file.
     """
-    # deferred: nbconvert takes about a second to import; only exports need it
-    from nbconvert import HTMLExporter
-
     html = Path(out) if out is not None else Path(notebook).with_suffix(".html")
     html.parent.mkdir(parents=True, exist_ok=True)
     copy_vendor(html.parent)
-    exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)])
-    exporter.require_js_url = f"{VENDOR_NAME}/require.js"
-    exporter.widget_renderer_url = f"{VENDOR_NAME}/embed-amd.js"
     resources = {"widget_vendor_url": f"{VENDOR_NAME}/"}
-    body, _ = exporter.from_filename(str(notebook), resources=resources)
+    body, _ = _exporter().from_filename(str(notebook), resources=resources)
     html.write_text(body, encoding="utf-8")
     return html
+
+
+def _exporter() -> Any:
+    """The calling thread's HTML exporter with the ``offline`` template (made once, then kept)."""
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        # deferred: nbconvert takes about a second to import; only exports need it
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="offline",
+                                extra_template_basedirs=[str(TEMPLATES_DIR)])
+        exporter.require_js_url = f"{VENDOR_NAME}/require.js"
+        exporter.widget_renderer_url = f"{VENDOR_NAME}/embed-amd.js"
+        _EXPORTERS.exporter = exporter
+    return exporter

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 
 from helpers.errors import DataProblem
@@ -40,6 +39,7 @@ def plot_clv_distribution(values: pd.Series, ax: Axes | None = None, clip_quanti
     DataProblem
         If ``clip_quantile`` is not in (0, 1].
     """
+    import seaborn as sns  # deferred: seaborn loads scipy.stats, over a second
     if not 0 < clip_quantile <= 1:
         raise DataProblem(f"plot_clv_distribution: clip_quantile must be in (0, 1], got "
                           f"{clip_quantile!r}.")
@@ -96,6 +96,7 @@ def plot_matrix(matrix: pd.DataFrame, ax: Axes | None = None, title: str = "",
     -------
     Axes
     """
+    import seaborn as sns  # deferred: seaborn loads scipy.stats, over a second
     ax = new_axes(ax, (7, 5))
     m = matrix.iloc[::-1]
     m = m.set_axis([f"{v:g}" for v in m.index], axis=0)

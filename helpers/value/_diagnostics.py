@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from helpers.errors import DataProblem, require_columns
 
@@ -39,6 +39,7 @@ MODELS: dict[str, Callable[..., Any]] = {"BG/NBD": fit_bgnbd, "MBG/NBD": fit_mbg
 
 def _bgnbd_count_probability(fit: BGNBDFit, x: np.ndarray, t: np.ndarray) -> np.ndarray:
     """``P(X(t) = x)`` of BG/NBD (Fader, Hardie & Lee 2005, eq. 8)."""
+    from scipy import stats  # deferred: scipy.stats takes over a second to import
     r, alpha, a, b = fit.r, fit.alpha, fit.a, fit.b
     q = alpha / (alpha + t)
     first = np.exp(special.betaln(a, b + x) - special.betaln(a, b)) * stats.nbinom.pmf(x, r, q)

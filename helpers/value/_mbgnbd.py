@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from helpers.errors import DataProblem, sample_rows
 
@@ -163,6 +163,7 @@ class MBGNBDFit(CountModelFit):
         -------
         ndarray
         """
+        from scipy import stats  # deferred: scipy.stats takes over a second to import
         x, t = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(t, dtype=float))
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         q = alpha / (alpha + t)

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize
 
 from helpers.caveats import Caveat, caveat
 from helpers.errors import DataProblem, sample_rows
@@ -245,6 +245,7 @@ def parameter_covariance(fit: Any, summary: pd.DataFrame,
 
 
 def _z(level: float) -> float:
+    from scipy import stats  # deferred: scipy.stats takes over a second to import
     if not (isinstance(level, float | int) and 0 < level < 1):
         raise DataProblem(f"level must be between 0 and 1 (0.95 for a 95 % interval), got "
                           f"{level!r}.")
