@@ -20,6 +20,7 @@ frame) and the rows left out (``exclusions.csv``); for ``aging`` the invoice-mon
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -31,8 +32,14 @@ from helpers.data import write_table
 from helpers.errors import ConfigProblem, DataProblem
 from helpers.receivables import flow_matrix, load_stages
 from helpers.scale._engine import EngineSettings, connect, default_memory_limit
-from helpers.scale._receivables_sql import flow_on_engine, prepare, snapshot_query
+from helpers.scale._receivables_sql import (
+    SNAPSHOT_COLUMNS,
+    flow_on_engine,
+    prepare,
+    snapshot_query,
+)
 from helpers.scale._rfm import summary_on_engine, summary_to_parquet
+from helpers.scale._sources import _literal
 from helpers.scale._writing import copy_result
 
 __all__ = ["main"]
@@ -127,17 +134,24 @@ def aging(args: argparse.Namespace) -> int:
     stages = load_stages(args.stages)
     t0 = time.perf_counter()
     con = connect(settings)
+    work = settings.spill_folder() / f"snapshots.{os.getpid()}.parquet"
     try:
         ends = prepare(con, args.invoices, args.payments, snapshot_dates(args.as_of, args.months),
                        True, args.invoices_mapping, args.payments_mapping)
-        con.execute(f"CREATE TEMP TABLE snaps AS {snapshot_query(con, ends, stages)}")
-        snaps = copy_result(con, "SELECT * FROM snaps", "month_end_snapshots", args.out)
-        trend = con.execute("SELECT date, stage, sum(balance) AS balance FROM snaps "
+        # unordered, with each row's previous stage and balance (no sort, no window), into a
+        # work file in the spill folder (not a table in memory), read by the steps after
+        con.execute(f"COPY ({snapshot_query(con, ends, stages, ordered=False, flows=True)}) "
+                    f"TO {_literal(str(work))} (FORMAT parquet)")
+        snaps_sql = f"SELECT * FROM read_parquet({_literal(str(work))})"
+        snaps = copy_result(con, f"SELECT {', '.join(SNAPSHOT_COLUMNS)} FROM ({snaps_sql})",
+                            "month_end_snapshots", args.out)
+        trend = con.execute(f"SELECT date, stage, sum(balance) AS balance FROM ({snaps_sql}) "
                             "GROUP BY ALL").df()
-        moved, paid = flow_on_engine(con, "SELECT * FROM snaps")
-        rows = int((con.execute("SELECT count(*) FROM snaps").fetchone() or (0,))[0])
+        moved, paid = flow_on_engine(con, snaps_sql, with_previous=True)
+        rows = int((con.execute(f"SELECT count(*) FROM ({snaps_sql})").fetchone() or (0,))[0])
     finally:
         con.close()
+        work.unlink(missing_ok=True)
     table = (trend.pivot_table(index="date", columns="stage", values="balance", aggfunc="sum",
                                fill_value=0.0).reindex(columns=list(stages.names), fill_value=0.0)
              .sort_index())

@@ -147,8 +147,30 @@ def _stage_sql(days: str, stages: Any) -> str:
     return f"(CASE {cases} ELSE {_literal(stages.names[-1])} END)"
 
 
-def snapshot_query(con: duckdb.DuckDBPyConnection, ends: np.ndarray, stages: Any) -> str:
+def _ends_table(con: duckdb.DuckDBPyConnection, ends: np.ndarray) -> None:
+    """Temp table ``ends``: index ``j``, month end ``d`` and the one before, ``prev_d``."""
+    stamps = [f"TIMESTAMP '{pd.Timestamp(e).isoformat(sep=' ')}'" for e in ends]
+    con.execute("CREATE OR REPLACE TEMP TABLE ends AS SELECT * FROM (VALUES " + ", ".join(
+        f"({j}, {s}, {stamps[j - 1] if j else 'NULL'})" for j, s in enumerate(stamps))
+        + ") AS t(j, d, prev_d)")
+
+
+def _days(end: str) -> str:
+    """SQL of the whole days from ``due_date`` to the timestamp ``end`` (floor)."""
+    return f"CAST(floor((epoch_us({end}) - epoch_us(due_date)) / {_DAY_US}.0) AS BIGINT)"
+
+
+# Long: one query (its CTEs explained in the docstring); splitting it hides the plan
+def snapshot_query(con: duckdb.DuckDBPyConnection, ends: np.ndarray, stages: Any,
+                   ordered: bool = True, flows: bool = False) -> str:
     """The snapshot rows over the views ``inv`` and ``pay`` as one query (stage as text).
+
+    The balance of an invoice changes only at the month ends where it is paid, so the query
+    never builds the full invoice x month-end grid: one window over the invoices and their
+    paid month ends (``ev``) gives the runs of month ends with one balance (``runs``: from
+    ``j0`` to before ``j1``), and only the months a run shows are unnested (a settled run shows
+    its first month only, and only after an unsettled one). The previous row of an invoice is
+    always the month end before (rows run from the first month end until settlement).
 
     Parameters
     ----------
@@ -158,45 +180,55 @@ def snapshot_query(con: duckdb.DuckDBPyConnection, ends: np.ndarray, stages: Any
         The snapshot dates, sorted and unique.
     stages : Stages
         ``names``, ``max_days`` and ``tolerance``.
+    ordered : bool
+        Order the rows by invoice and date (a sort of the whole result).
+    flows : bool
+        Add ``from_stage`` and ``start_balance`` (the invoice's previous row; NULL on its
+        first), the inputs of :func:`flow_on_engine` without its window.
 
     Returns
     -------
     str
-        ``SELECT`` of :data:`SNAPSHOT_COLUMNS` ordered by invoice and date.
+        ``SELECT`` of :data:`SNAPSHOT_COLUMNS` (and the flow columns).
     """
-    con.execute("CREATE OR REPLACE TEMP TABLE ends AS SELECT * FROM (VALUES " + ", ".join(
-        f"({j}, TIMESTAMP '{pd.Timestamp(e).isoformat(sep=' ')}')" for j, e in enumerate(ends))
-        + ") AS t(j, d)")
+    _ends_table(con, ends)
     n = len(ends)
     first = _first_on_or_after("issue_date", ends)
     paid_at = _first_on_or_after("p.payment_date", ends)
     tol = float(stages.tolerance)
+    extra = (f", CASE WHEN prev_bal IS NOT NULL THEN {_stage_sql(_days('e.prev_d'), stages)} "
+             "END AS from_stage, prev_bal AS start_balance") if flows else ""
     return f"""
-    WITH i AS (SELECT invoice_id, customer_id, due_date, amount, {first} AS f FROM inv),
-    paid AS (
-        SELECT p.invoice_id, greatest({paid_at}, i.f) AS j, sum(p.amount) AS paid
-        FROM pay p JOIN i ON p.invoice_id = i.invoice_id GROUP BY ALL),
-    grid AS (SELECT invoice_id, customer_id, due_date, amount, unnest(range(f, {n})) AS j
-             FROM i WHERE f < {n}),
+    WITH i AS (SELECT * FROM (SELECT invoice_id, customer_id, due_date, amount, {first} AS f
+                              FROM inv) WHERE f < {n}),
+    ev AS (
+        SELECT invoice_id, customer_id, due_date, amount, f, f AS j, CAST(0 AS DOUBLE) AS paid,
+               0 AS k FROM i
+        UNION ALL
+        SELECT p.invoice_id, any_value(i.customer_id), any_value(i.due_date),
+               any_value(i.amount), any_value(i.f), greatest({paid_at}, i.f) AS j,
+               sum(p.amount), 1 FROM pay p JOIN i ON p.invoice_id = i.invoice_id
+        WHERE {paid_at} < {n} GROUP BY p.invoice_id, greatest({paid_at}, i.f)),
+    runs AS (
+        SELECT *, CASE WHEN raw_bal <= {tol!r} THEN 0.0 ELSE raw_bal END AS balance,
+               CASE WHEN j0 = f THEN NULL WHEN raw_prev <= {tol!r} THEN 0.0 ELSE raw_prev END
+                   AS prev0
+        FROM (SELECT * EXCLUDE (k, j), j AS j0, lead(j, 1, {n}) OVER w AS j1,
+                     round(amount - sum(paid) OVER (w ROWS UNBOUNDED PRECEDING), 2) AS raw_bal,
+                     round(amount - sum(paid) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING
+                                                    AND 1 PRECEDING), 2) AS raw_prev
+              FROM ev WINDOW w AS (PARTITION BY invoice_id ORDER BY j, k))),
     rows AS (
-        SELECT g.*, coalesce(paid.paid, 0.0) AS paid_in,
-               round(g.amount - sum(coalesce(paid.paid, 0.0)) OVER w, 2) AS raw_bal
-        FROM grid g LEFT JOIN paid USING (invoice_id, j)
-        WINDOW w AS (PARTITION BY g.invoice_id ORDER BY g.j ROWS UNBOUNDED PRECEDING)),
-    bal AS (
-        SELECT *, CASE WHEN raw_bal <= {tol!r} THEN 0.0 ELSE raw_bal END AS balance
-        FROM rows),
-    prev AS (
-        SELECT *, lag(balance) OVER (PARTITION BY invoice_id ORDER BY j) AS prev_bal FROM bal)
+        SELECT *, CASE WHEN j = j0 THEN prev0 ELSE balance END AS prev_bal,
+               CASE WHEN j = j0 THEN paid ELSE 0.0 END AS paid_in
+        FROM (SELECT *, unnest(range(j0, CASE WHEN balance > 0 THEN j1
+                                              ELSE least(j1, j0 + 1) END)) AS j
+              FROM runs WHERE j1 > j0 AND (balance > 0 OR prev0 IS NULL OR prev0 > 0)))
     SELECT e.d AS date, invoice_id, customer_id, amount, balance,
            least(paid_in, coalesce(prev_bal, amount)) AS paid_in_period,
-           CAST(floor((epoch_us(e.d) - epoch_us(due_date)) / {_DAY_US}.0) AS BIGINT)
-               AS days_past_due,
-           {_stage_sql('CAST(floor((epoch_us(e.d) - epoch_us(due_date)) / '
-                       + str(_DAY_US) + '.0) AS BIGINT)', stages)} AS stage
-    FROM prev JOIN ends e USING (j)
-    WHERE balance > 0 OR prev_bal IS NULL OR prev_bal > 0
-    ORDER BY invoice_id, date"""
+           {_days('e.d')} AS days_past_due, {_stage_sql(_days('e.d'), stages)} AS stage{extra}
+    FROM rows JOIN ends e USING (j)
+    {'ORDER BY invoice_id, date' if ordered else ''}"""
 
 
 def prepare(con: duckdb.DuckDBPyConnection, invoices: Any, payments: Any, dates: Any,
@@ -291,8 +323,8 @@ def snapshots_on_engine(
             con.close()
 
 
-def flow_on_engine(con: duckdb.DuckDBPyConnection, snapshots_sql: str
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def flow_on_engine(con: duckdb.DuckDBPyConnection, snapshots_sql: str,
+                   with_previous: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Balance moved between stages, and paid, from one month end to the next, in SQL.
 
     Parameters
@@ -301,6 +333,9 @@ def flow_on_engine(con: duckdb.DuckDBPyConnection, snapshots_sql: str
         The connection.
     snapshots_sql : str
         A query (or table name) with the snapshot columns.
+    with_previous : bool
+        The rows carry their invoice's previous stage and balance (``from_stage``,
+        ``start_balance``: ``snapshot_query(..., flows=True)``), so no window is needed.
 
     Returns
     -------
@@ -310,6 +345,10 @@ def flow_on_engine(con: duckdb.DuckDBPyConnection, snapshots_sql: str
         :func:`helpers.receivables.flow_matrix`).
     """
     pairs = f"""
+        WITH s AS (SELECT stage AS to_stage, balance AS end_balance, paid_in_period AS paid,
+                          from_stage, start_balance FROM ({snapshots_sql}))
+        SELECT * FROM s WHERE from_stage IS NOT NULL AND start_balance > 0""" if with_previous \
+        else f"""
         WITH s AS (
             SELECT CAST(stage AS VARCHAR) AS to_stage, balance AS end_balance,
                    paid_in_period AS paid,

@@ -13,6 +13,8 @@ the engine's temporary folder when the groups do not fit in ``memory_limit``.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -28,9 +30,17 @@ from ._writing import copy_result
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["EngineSummary", "summary_on_engine", "summary_query", "summary_to_parquet"]
+__all__ = ["ROWS_PER_GIB", "EngineSummary", "memory_bytes", "summary_on_engine", "summary_passes",
+           "summary_query", "summary_to_parquet"]
 
 _FREQ_DAYS = {"D": 1, "W": 7}
+#: Transactions one pass of the file summary aggregates per GiB of the engine's memory limit.
+#: Past that the customers are split by a hash of their ID and each share is summarised in a
+#: pass of its own (a customer's rows all fall in one pass, so the rows are the same): DuckDB's
+#: two-level GROUP BY over 200M rows and 20M customers ran out of a 5 GB limit in one pass.
+ROWS_PER_GIB = 5_000_000
+_UNITS = {"": 1, "B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
 
 class EngineSummary(NamedTuple):
@@ -285,9 +295,14 @@ def _summarise(con: duckdb.DuckDBPyConnection, data: Any, as_of: Any, freq: str,
 
 
 def summary_query(exclude_returns: bool, end_period: int, window_end: int, freq: str,
-                  scale: float) -> str:
-    """The whole summary table in SQL over the view ``tx`` (the formulas of :func:`_table`)."""
+                  scale: float, share: tuple[int, int] | None = None) -> str:
+    """The whole summary table in SQL over the view ``tx`` (the formulas of :func:`_table`).
+
+    ``share=(k, n)`` keeps only the customers whose ID hashes to ``k`` modulo ``n``.
+    """
     kept = "cid IS NOT NULL AND d IS NOT NULL" + (" AND NOT ret" if exclude_returns else "")
+    if share is not None:
+        kept += f" AND hash(cid) % {int(share[1])} = {int(share[0])}"
     p = _period("d", freq)
 
     def stamp(day: str) -> str:
@@ -342,14 +357,66 @@ def summary_to_parquet(data: Any, output_dir: str | Path, as_of: Any = None, fre
     try:
         report, end_period, window_end = _prepare(con, data, as_of, freq, "customer_id",
                                                   "purchase_date", "amount", True, mapping)
-        sql = summary_query(True, end_period, window_end, freq, float(_FREQ_DAYS[freq]))
-        path = copy_result(con, sql, "customer_summary", output_dir)
+        path = _summary_in_passes(con, report["rows_used"], (end_period, window_end, freq),
+                                  output_dir, settings or EngineSettings())
         rows = con.execute(f"SELECT count(*) FROM read_parquet({_literal(str(path))})"
                            ).fetchone()
         return (path, report, pd.Timestamp(np.datetime64(int(window_end), "D")),
                 int(rows[0]) if rows else 0)
     finally:
         con.close()
+
+
+def memory_bytes(con: duckdb.DuckDBPyConnection) -> float:
+    """The connection's memory limit in bytes (DuckDB reports it as text, ``'4.6 GiB'``).
+
+    >>> import duckdb
+    >>> con = duckdb.connect(); _ = con.execute("SET memory_limit = '2GB'")
+    >>> round(memory_bytes(con) / 2**30, 1)   # shown as '1.8 GiB'
+    1.8
+    """
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    found = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?I?B?)\s*", str(row[0] if row else "").upper())
+    if not found:
+        return float(8 * 2**30)  # unreadable: assume a laptop's share
+    return float(found.group(1)) * _UNITS[found.group(2)]
+
+
+def summary_passes(rows: int, memory: float) -> int:
+    """How many passes the file summary takes: one per :data:`ROWS_PER_GIB` of the limit.
+
+    >>> summary_passes(20_000_000, 5e9), summary_passes(200_000_000, 5e9)
+    (1, 9)
+    """
+    per_pass = max(int(ROWS_PER_GIB * memory / 2**30), 1)
+    return max(1, -(-int(rows) // per_pass))
+
+
+def _summary_in_passes(con: duckdb.DuckDBPyConnection, rows: int, window: tuple[int, int, str],
+                       output_dir: str | Path, settings: EngineSettings) -> Path:
+    """``customer_summary.parquet``, summarised in :func:`summary_passes` passes.
+
+    Each pass writes its share of the customers to a part file in the spill folder; the parts
+    are then written as one file by :func:`copy_result` and deleted.
+    """
+    end_period, window_end, freq = window
+    passes = summary_passes(rows, memory_bytes(con))
+    scale = float(_FREQ_DAYS[freq])
+    if passes == 1:
+        return copy_result(con, summary_query(True, end_period, window_end, freq, scale),
+                           "customer_summary", output_dir)
+    folder = settings.spill_folder()
+    parts = [folder / f"summary-{os.getpid()}-{id(con)}-{k}.parquet" for k in range(passes)]
+    try:
+        for k, part in enumerate(parts):
+            sql = summary_query(True, end_period, window_end, freq, scale, share=(k, passes))
+            con.execute(f"COPY ({sql}) TO {_literal(str(part))} (FORMAT parquet)")
+        listed = ", ".join(_literal(str(part)) for part in parts)
+        return copy_result(con, f"SELECT * FROM read_parquet([{listed}])", "customer_summary",
+                           output_dir)
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
 
 
 def _period_int(day: int, freq: str) -> int:

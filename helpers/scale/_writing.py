@@ -1,14 +1,15 @@
 """Large results written by DuckDB itself, under the rules of :func:`helpers.data.write_table`.
 
 A result of millions of rows is not turned into a pandas frame to be written: ``COPY (query) TO``
-writes a temporary file inside the output folder, which is then given its final name with
-``write_table``'s exclusive claim (a hard link that fails if the name exists; ``name-2`` …):
-the file appears complete or not at all and nothing is ever overwritten.
+streams it into a temporary file inside the output folder (never a table in memory: at 200M
+rows the customer summary materialised first ran out of memory), which is then given its final
+name with ``write_table``'s exclusive claim (a hard link that fails if the name exists;
+``name-2`` …): the file appears complete or not at all and nothing is ever overwritten.
 
 Masking: ``write_table`` masks the phones, ID, card numbers and e-mails it finds inside text
 columns. The same patterns (:data:`helpers.errors.PERSONAL_PATTERNS`, their look-arounds
-rewritten for DuckDB's RE2) are searched in SQL first; if any text value holds one, the result
-goes through ``write_table`` instead (exact masking, more memory).
+rewritten for DuckDB's RE2) are searched in SQL in the temporary file; if any text value holds
+one, the file is read back and goes through ``write_table`` instead (exact masking, in memory).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def copy_result(con: duckdb.DuckDBPyConnection, sql: str, name: str, output_dir:
     con : duckdb.DuckDBPyConnection
         The connection the query runs on.
     sql : str
-        The query (its result is materialised once as a temporary table).
+        The query (run once, streamed into the file).
     name : str
         File name without folder and extension.
     output_dir : str or Path
@@ -81,15 +82,15 @@ def copy_result(con: duckdb.DuckDBPyConnection, sql: str, name: str, output_dir:
         The output folder cannot be written (as :func:`helpers.data.write_table`).
     """
     folder = _folder(output_dir)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE result_out AS {sql}")
-    text = [str(r[0]) for r in con.execute("DESCRIBE result_out").fetchall()
-            if str(r[1]) == "VARCHAR"]
-    if _holds_personal(con, "result_out", text):  # rare: exact masking in pandas
-        return write_table(con.execute("SELECT * FROM result_out").df(), name, folder,
-                           fmt="parquet")
     tmp = folder / f".{name}.{os.getpid()}.{id(con)}.tmp.parquet"
+    written = f"read_parquet({_literal(str(tmp))})"
     try:
-        con.execute(f"COPY result_out TO {_literal(str(tmp))} (FORMAT parquet)")
+        con.execute(f"COPY ({sql}) TO {_literal(str(tmp))} (FORMAT parquet)")
+        text = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {written}").fetchall()
+                if str(r[1]) == "VARCHAR"]
+        if _holds_personal(con, written, text):  # rare: exact masking in pandas
+            return write_table(con.execute(f"SELECT * FROM {written}").df(), name, folder,
+                               fmt="parquet")
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         target = _claim(tmp, folder, name, "parquet")
@@ -99,6 +100,5 @@ def copy_result(con: duckdb.DuckDBPyConnection, sql: str, name: str, output_dir:
                           file=str(folder)) from exc
     finally:
         tmp.unlink(missing_ok=True)
-        con.execute("DROP TABLE IF EXISTS result_out")
     _fsync_folder(folder)
     return target

@@ -8,6 +8,7 @@ import pandas as pd
 from helpers.data.privacy import mask_text_series
 from helpers.errors import PERSONAL_PATTERNS
 from helpers.scale.__main__ import main
+from helpers.scale._rfm import summary_passes
 from helpers.scale._writing import re2_pattern
 from helpers.segments import customer_summary
 
@@ -60,3 +61,22 @@ def test_re2_patterns_find_what_the_python_patterns_find():
         got = [con.execute("SELECT regexp_matches(?, ?)", [t, re2_pattern(pattern.pattern)]
                            ).fetchone()[0] for t in texts]
         assert got == [bool(pattern.search(t)) for t in texts], pattern.pattern
+
+
+def test_a_summary_in_several_passes_equals_the_pandas_one(tmp_path, transactions, monkeypatch):
+    """Past ROWS_PER_GIB per GiB of the limit, customers are split by hash into passes (the
+    200M-row file); a customer's rows all fall in one pass, so the summary is the same."""
+    monkeypatch.setattr("helpers.scale._rfm.ROWS_PER_GIB", 5_000)  # 1 GB limit: ~4,700 rows a pass
+    spill = tmp_path / "spill"
+    args = ["summarise", "--transactions", str(TRANSACTIONS_CSV), "--as-of", "2025-06-30",
+            "--out", str(tmp_path / "out"), "--memory-limit", "1GB", "--temp-directory",
+            str(spill), "--quiet"]
+    assert main(args) == 0
+    rows = len(pd.read_csv(TRANSACTIONS_CSV, usecols=[0]))
+    assert summary_passes(rows, 1e9) > 3
+    written = pd.read_parquet(tmp_path / "out" / "customer_summary.parquet")
+    expected = customer_summary(transactions, as_of="2025-06-30", engine="pandas")
+    assert written["customer_id"].is_unique
+    pd.testing.assert_frame_equal(written.set_index("customer_id").sort_index(),
+                                  expected.sort_index(), check_index_type=False)
+    assert not list(spill.glob("summary-*.parquet")), "part files left in the spill folder"

@@ -8,10 +8,13 @@ import pandas as pd
 import pytest
 
 from helpers.data import load_table
+from helpers.data.privacy import mask_text_series
 from helpers.errors import DataProblem
 from helpers.paths import PROJECT_DIR
 from helpers.receivables import flow_matrix, load_stages, month_end_snapshots, roll_rates
+from helpers.scale import connect
 from helpers.scale.__main__ import main, snapshot_dates
+from helpers.scale._receivables_sql import flow_on_engine, prepare, snapshot_query
 
 INVOICES_CSV = PROJECT_DIR / "datasets" / "invoices.csv"
 PAYMENTS_CSV = PROJECT_DIR / "datasets" / "payments.csv"
@@ -93,6 +96,46 @@ def test_flow_matrix_and_roll_rates_same_on_the_engine(book):
                                                                   engine="duckdb"))
     edge = month_end_snapshots(*edge_book(), pd.date_range("2025-01-31", "2025-04-30", freq="ME"))
     pd.testing.assert_frame_equal(flow_matrix(edge, engine="duckdb"), flow_matrix(edge))
+
+
+def test_previous_stage_and_balance_carried_by_the_rows_equal_the_window(book):
+    """``flows=True`` gives each row its invoice's previous row (the CLI's flows, no window)."""
+    con = connect()
+    try:
+        ends = prepare(con, *book, snapshot_dates("2025-12-31", 12), True)
+        con.execute("CREATE TEMP TABLE s AS " + snapshot_query(
+            con, ends, load_stages(), ordered=False, flows=True))
+        rows = by_invoice(con.execute("SELECT * FROM s").df())
+        carried = [flow_on_engine(con, "SELECT * FROM s", with_previous=True)[k]
+                   for k in (0, 1)]
+        window = [flow_on_engine(con, "SELECT * FROM s")[k] for k in (0, 1)]
+    finally:
+        con.close()
+    lag = rows.groupby("invoice_id")[["stage", "balance"]].shift()
+    assert rows["from_stage"].isna().equals(lag["stage"].isna())
+    assert rows["from_stage"].fillna("").equals(lag["stage"].fillna(""))
+    assert rows["start_balance"].fillna(-1).equals(lag["balance"].fillna(-1))
+    assert (rows["from_stage"].notna() & (rows["from_stage"] != rows["stage"])).sum() > 100
+    for got, want in zip(carried, window, strict=True):
+        keys = [c for c in got if c.endswith("stage")]
+        pd.testing.assert_frame_equal(got.sort_values(keys).reset_index(drop=True),
+                                      want.sort_values(keys).reset_index(drop=True))
+
+
+def test_aging_command_masks_invoice_numbers_that_look_like_phone_numbers(tmp_path, capsys):
+    inv, pay = edge_book()
+    ids = {"A": "13812345678", "B": "INV0000000001"}  # a mobile, a landline-like number
+    inv["invoice_id"], pay["invoice_id"] = inv["invoice_id"].replace(ids), \
+        pay["invoice_id"].replace(ids)
+    inv.to_csv(tmp_path / "inv.csv", index=False)
+    pay.to_csv(tmp_path / "pay.csv", index=False)
+    assert main(["aging", "--invoices", str(tmp_path / "inv.csv"), "--payments",
+                 str(tmp_path / "pay.csv"), "--as-of", "2025-04-30", "--months", "4",
+                 "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    written = set(pd.read_parquet(tmp_path / "o" / "month_end_snapshots.parquet")["invoice_id"])
+    shown = inv.loc[inv["issue_date"] <= "2025-04-30", "invoice_id"]  # E is issued later
+    assert written == set(mask_text_series(pd.Series(sorted(shown))))
+    assert "13812345678" not in written and "C" in written
 
 
 @pytest.mark.parametrize(("change", "message"), [
