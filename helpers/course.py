@@ -248,7 +248,7 @@ def execute_notebook(
     try:
         pm.execute_notebook(
             str(source), str(target), parameters=parameters or {},
-            cwd=None if cwd is None else str(cwd), kernel_name="python3", engine_name="course",
+            cwd=cwd and str(Path(cwd).resolve()), kernel_name="python3", engine_name="course",
             progress_bar=progress_bar, execution_timeout=timeout, on_cell_start=on_cell_start,
             **ipc,
         )
@@ -349,13 +349,13 @@ def run_all(
     list of (str, float)
         Each notebook's name and how many seconds it took, in course order.
     """
-    folder = SOLUTIONS_DIR if which == "solutions" else NOTEBOOKS_DIR
+    out, folder = Path(out).resolve(), SOLUTIONS_DIR if which == "solutions" else NOTEBOOKS_DIR
     if lang != "en":
         folder, out = _zh_sources(which, out / EDITION_DIR), out / EDITION_DIR
     chosen = [nb for nb in course_notebooks(folder)
               if not only or any(nb.name.startswith(o) for o in only)]
     jobs = jobs or min(4, os.cpu_count() or 1)
-    # threads are enough: each notebook's work happens in its own kernel process
+    # threads suffice: the work is in kernel processes (absolute paths: papermill chdirs)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(_run_and_export, nb, out / which, parameters): nb.name
                    for nb in sorted(chosen, key=_code_size, reverse=True)}

@@ -340,3 +340,15 @@ def test_run_all_starts_the_longest_notebooks_first_and_reports_in_course_order(
     assert [seconds for _, seconds in timings] == [0.0, 3.0, 8.0]
     printed = capsys.readouterr().out.splitlines()
     assert [line[:2] for line in printed] == started  # each reported as it finishes
+
+
+def test_run_all_gives_each_run_an_absolute_folder(tmp_path, monkeypatch):
+    # papermill changes the process's working folder while a notebook runs: a relative
+    # --out (make course's build/course) broke the runs beside it (FileNotFoundError)
+    targets = []
+    monkeypatch.setattr(course, "_run_and_export",
+                        lambda nb, target, parameters: targets.append(target) or 0.0)
+    monkeypatch.chdir(tmp_path)
+    course.run_all(Path("build") / "course", only=["00", "01"], jobs=2)
+    assert targets and all(t.is_absolute() and t == tmp_path / "build" / "course" / "solutions"
+                           for t in targets)
