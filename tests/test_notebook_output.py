@@ -15,8 +15,6 @@ from __future__ import annotations
 import ast
 import json
 
-import pytest
-
 from helpers.paths import SOLUTIONS_DIR
 
 #: Methods whose result is meant to be shown as it is (plots, widgets, formatted tables).
@@ -31,8 +29,6 @@ ALLOWED = {
         "shows the pseudonymised customer_id column as the function returns it",
 }
 
-#: Cells still to be converted to show(...) (none left; the test below keeps the list honest).
-NOT_YET_CONVERTED: dict[tuple[str, str], str] = {}
 
 
 def _displays(call: ast.Call) -> bool:
@@ -85,15 +81,15 @@ def test_the_rule_catches_what_it_is_meant_to_catch():
 
 def test_no_solution_cell_ends_with_a_bare_table():
     flagged = {(stem, cid) for stem, cid, source in _code_cells() if _ends_bare(source)}
-    unexpected = sorted(flagged - ALLOWED.keys() - NOT_YET_CONVERTED.keys())
+    unexpected = sorted(flagged - ALLOWED.keys())
     assert not unexpected, (
         f"these cells end with a bare DataFrame/Series (shown unformatted): {unexpected}; "
         "wrap the table in show(...) from helpers.display (rows=None for a summary table), or "
         "add the cell to ALLOWED with a reason")
 
 
-@pytest.mark.parametrize("listed", [ALLOWED, NOT_YET_CONVERTED], ids=["allowed", "not_yet"])
-def test_the_lists_name_existing_cells_that_still_need_them(listed):
+def test_the_allowed_cells_exist_and_still_need_it():
+    listed = ALLOWED
     flagged = {(stem, cid) for stem, cid, source in _code_cells() if _ends_bare(source)}
     stale = sorted(listed.keys() - flagged)
     assert not stale, f"no longer needed (cell gone or converted): remove {stale} from the list"

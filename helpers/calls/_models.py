@@ -184,8 +184,8 @@ def make_model(kind: str, numeric: list[str], categorical: list[str], seed: int 
             ("num", "passthrough", numeric),
         ])
         mask = [True] * len(categorical) + [False] * len(numeric)
-        # 150 steps of 0.1: the same fit as 300 of 0.05 (Bank Marketing with duration ran all
-        # 300: ROC AUC 0.932 then, 0.932 now) in half the time
+        # 150 steps of 0.1 instead of 300 of 0.05: half the time for an equally good model
+        # (ROC AUC on Bank Marketing 0.9323 -> 0.9317 with duration, 0.7869 -> 0.7864 without)
         model = HistGradientBoostingClassifier(
             categorical_features=mask, learning_rate=0.1, max_iter=150, max_leaf_nodes=15,
             min_samples_leaf=40, l2_regularization=1.0, early_stopping=True,

@@ -42,13 +42,12 @@ def without_offsets(u: pd.Series) -> pd.Series:
     if not has.any():
         return u
     offsets = found.loc[has, 1].str.upper().str.replace(":", "", regex=False).unique()
-    column = f"column {u.name!r}: " if isinstance(u.name, str) else ""
     if has[text.notna()].all() and len(offsets) == 1:
-        warnings.warn(f"{column}dates carry the time-zone offset {found.loc[has, 1].iloc[0]}: read as the "
+        warnings.warn(f"dates carry the time-zone offset {found.loc[has, 1].iloc[0]}: read as the "
                       "local time written, offset dropped", Caveat, stacklevel=2)
         return text.str.replace(r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$", "", regex=True,
                                 flags=re.IGNORECASE)
-    warnings.warn(f"{column}dates mix time zones (offsets " + ", ".join(sorted(map(str, offsets)))
+    warnings.warn("dates mix time zones (offsets " + ", ".join(sorted(map(str, offsets)))
                   + (" and dates without one" if not has[text.notna()].all() else "")
                   + "): those with an offset are not read; export every date in one time zone "
                   "(e.g. local time, without an offset)", Caveat, stacklevel=2)

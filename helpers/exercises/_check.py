@@ -188,7 +188,7 @@ def _english(text: str) -> list[str]:
     return [en for en, zh in catalog(language()).items() if zh.strip().casefold() == said]
 
 
-def _from_chinese(answer: Any, labels: list[str], probe: _Live | _Stored) -> Any:
+def _as_keys(answer: Any, labels: list[str], probe: _Live | _Stored) -> Any:
     """A Chinese answer (an option, a segment name, a list of them) as its English key or keys.
 
     The same for an English answer written as the English edition shows a key (``"can't
@@ -229,7 +229,7 @@ def _predicted(ex: Exercise, answer: Any, right: bool, probe: _Live | _Stored) -
 # Long: the layers in order (options, type, range, value, mistakes), each a few lines.
 def _judge(ex: Exercise, answer: Any, probe: _Live | _Stored) -> CheckResult:
     labels = probe.labels()
-    answer = _from_chinese(answer, labels, probe)
+    answer = _as_keys(answer, labels, probe)
     if labels:
         label = _label(answer, labels)
         if label is None:

@@ -275,7 +275,7 @@ def choose_k(X: pd.DataFrame, ks: Iterable[int] = range(2, 9), seed: int = 2024,
     """
     # deferred: scikit-learn takes seconds to import (see the module docstring)
     from sklearn.cluster import KMeans
-    from sklearn.metrics import pairwise_distances
+    from sklearn.metrics import pairwise_distances, silhouette_score
     from sklearn.mixture import GaussianMixture
 
     ks = [int(k) for k in ks]
@@ -293,36 +293,12 @@ def choose_k(X: pd.DataFrame, ks: Iterable[int] = range(2, 9), seed: int = 2024,
         for k in ks:
             km = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(data)
             labels = km.labels_[idx]
-            sil = _silhouette(distances, labels)
+            sil = (silhouette_score(distances, labels, metric="precomputed")
+                   if len(np.unique(labels)) > 1 else np.nan)
             bic = GaussianMixture(n_components=k, random_state=seed).fit(data[idx]).bic(
                 data[idx])
             rows.append({"k": k, "inertia": km.inertia_, "silhouette": sil, "gmm_bic": bic})
     return pd.DataFrame(rows).set_index("k")
-
-
-def _silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
-    """Mean silhouette from a distance matrix: scikit-learn's definition, one matrix product.
-
-    Each point's summed distance to every cluster is ``distances @ one_hot`` (scikit-learn
-    adds them row by row, four times slower here); a point alone in its cluster scores 0.
-    NaN unless there are 2 to n - 1 clusters.
-    """
-    names, own = np.unique(labels, return_inverse=True)
-    n = len(own)
-    if not 1 < len(names) < n:
-        return float("nan")
-    one_hot = np.zeros((n, len(names)))
-    one_hot[np.arange(n), own] = 1.0
-    sums = distances @ one_hot
-    sizes = one_hot.sum(axis=0)
-    mine = np.arange(n), own
-    inside = sums[mine] / np.maximum(sizes[own] - 1, 1)
-    means = sums / sizes
-    means[mine] = np.inf
-    nearest = means.min(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        score = np.nan_to_num((nearest - inside) / np.maximum(inside, nearest))
-    return float(np.where(sizes[own] > 1, score, 0.0).mean())
 
 
 def profile_clusters(summary: pd.DataFrame, labels: pd.Series,

@@ -20,7 +20,6 @@ from helpers.segments import (
     profile_clusters,
     stability,
 )
-from helpers.segments._clusters import _silhouette
 
 
 def test_features_are_logged_and_standardised(groups):
@@ -57,20 +56,6 @@ def test_choose_k_peaks_at_the_true_number(groups):
     assert table["silhouette"].idxmax() == 3
     assert table["inertia"].is_monotonic_decreasing
     assert table["gmm_bic"].notna().all()
-
-
-def test_choose_k_silhouette_is_scikit_learns():
-    # deferred: scikit-learn is the reference here only
-    from sklearn.metrics import pairwise_distances, silhouette_score
-
-    rng = np.random.default_rng(5)
-    data = np.vstack([rng.normal(0, 1, (60, 3)), rng.normal(4, 1, (40, 3)), [[9.0, 9, 9]]])
-    distances = pairwise_distances(data)
-    for labels in (np.repeat([0, 1, 2], [60, 40, 1]),  # a cluster of one scores 0
-                   rng.integers(0, 4, len(data)), np.repeat(["b", "a"], [50, 51])):
-        assert _silhouette(distances, labels) == pytest.approx(
-            silhouette_score(distances, labels, metric="precomputed"), abs=1e-12)
-    assert np.isnan(_silhouette(distances, np.zeros(len(data))))  # one cluster: undefined
 
 
 def test_profile_and_names_speak_business(groups):
