@@ -23,13 +23,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from scipy import stats
 
 from helpers.errors import DataProblem, require_columns
 from helpers.i18n import tr
 from helpers.plotting import OKABE_ITO, percent_axis, text_colour
 
-from ._stats import wilson_interval
+from ._stats import scipy_stats, wilson_interval
 
 __all__ = [
     "arms_from_calls",
@@ -44,7 +43,7 @@ __all__ = [
 
 
 def _z(q: float) -> float:
-    return float(stats.norm.ppf(q))
+    return float(scipy_stats().norm.ppf(q))
 
 
 def _check_rate(name: str, value: float) -> None:
@@ -143,7 +142,7 @@ def power_two_proportions(n_per_arm: int, p_base: float, p_variant: float,
     se0 = math.sqrt(2 * p_bar * (1 - p_bar) / n_per_arm)
     se1 = math.sqrt((p_base * (1 - p_base) + p_variant * (1 - p_variant)) / n_per_arm)
     diff = abs(p_variant - p_base)
-    return float(stats.norm.cdf((diff - _z(1 - alpha / 2) * se0) / se1))
+    return float(scipy_stats().norm.cdf((diff - _z(1 - alpha / 2) * se0) / se1))
 
 
 def _in_test(calls: pd.DataFrame, variant_col: str, purpose: str | None,
@@ -298,9 +297,10 @@ def two_proportion_test(conv_a: int, n_a: int, conv_b: int, n_b: int,
     z: float | None = None
     if min(expected) >= 5:
         z = (pb - pa) / math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
-        p_value = float(2 * stats.norm.sf(abs(z)))
+        p_value = float(2 * scipy_stats().norm.sf(abs(z)))
     else:
-        p_value = float(stats.fisher_exact([[conv_b, n_b - conv_b], [conv_a, n_a - conv_a]])[1])
+        table = [[conv_b, n_b - conv_b], [conv_a, n_a - conv_a]]
+        p_value = float(scipy_stats().fisher_exact(table)[1])
     low, high = _newcombe(conv_a, n_a, conv_b, n_b, _z(1 - alpha / 2))
     diff = pb - pa
     return {"rate_a": pa, "rate_b": pb, "diff": diff,

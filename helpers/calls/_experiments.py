@@ -32,7 +32,6 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from scipy import stats
 
 from helpers.errors import DataProblem, require_columns, rows_preview
 from helpers.i18n import tr
@@ -41,7 +40,7 @@ from helpers.plotting import new_axes
 from helpers.receivables import CollectionPlaybook, load_collection_playbook
 
 from ._script_library import ScriptLibrary, load_scripts
-from ._stats import wilson_interval
+from ._stats import scipy_stats, wilson_interval
 
 __all__ = [
     "Experiments",
@@ -153,7 +152,7 @@ def srm_check(counts: pd.Series | list[int] | np.ndarray, planned: list[float] |
         raise DataProblem(f"planned shares {shares.tolist()} must be positive, one per arm "
                           f"({len(obs)} arms)")
     expected = obs.sum() * shares / shares.sum()
-    chi2, p_value = stats.chisquare(obs, expected)
+    chi2, p_value = scipy_stats().chisquare(obs, expected)
     return {"chi2": float(chi2), "p_value": float(p_value), "mismatch": bool(p_value < alpha)}
 
 
@@ -229,7 +228,7 @@ def uplift_intervals(x_treat: np.ndarray, n_treat: np.ndarray, x_control: np.nda
         raise DataProblem("every arm needs units and 0 <= successes <= units; check the arm "
                           f"labels and the outcome column (treatment {xt.tolist()}/{nt.tolist()},"
                           f" control {xc.tolist()}/{nc.tolist()})")
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = float(scipy_stats().norm.ppf(0.5 + level / 2))
     pt, pc = xt / nt, xc / nc
     (lt, ut), (lc, uc) = wilson_interval(xt, nt, z), wilson_interval(xc, nc, z)
     diff = pt - pc
@@ -239,7 +238,7 @@ def uplift_intervals(x_treat: np.ndarray, n_treat: np.ndarray, x_control: np.nda
     pooled = (xt + xc) / (nt + nc)
     se = np.sqrt(pooled * (1 - pooled) * (1 / nt + 1 / nc))
     with np.errstate(divide="ignore", invalid="ignore"):
-        p_value = np.where(se > 0, 2 * stats.norm.sf(np.abs(diff) / se), 1.0)
+        p_value = np.where(se > 0, 2 * scipy_stats().norm.sf(np.abs(diff) / se), 1.0)
         uplift = np.where(fc > 0, diff / (1 - pc), np.where(ft > 0, -np.inf, 0.0))
     return pd.DataFrame({
         "rate_treatment": pt, "rate_control": pc, "diff": diff,
@@ -323,7 +322,7 @@ def experiment_uplifts(trials: pd.DataFrame, by: list[str], outcome: str, treatm
     expected_t = (n_t + n_c) * planned_share
     chi2 = ((n_t - expected_t) ** 2 / expected_t
             + (n_c - (n_t + n_c - expected_t)) ** 2 / (n_t + n_c - expected_t))
-    out["srm_p_value"] = stats.chi2.sf(chi2, df=1)
+    out["srm_p_value"] = scipy_stats().chi2.sf(chi2, df=1)
     out["srm_mismatch"] = out["srm_p_value"] < SRM_ALPHA
     return out
 

@@ -25,11 +25,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from scipy import optimize, stats
 
 from helpers.errors import DataProblem, require_columns
 from helpers.i18n import tr
 from helpers.plotting import new_axes
+
+from ._stats import scipy_stats
 
 __all__ = ["plot_sequential", "sequential_looks", "simulate_sequential", "spending_boundaries",
            "spent_alpha"]
@@ -67,7 +68,7 @@ def spent_alpha(information: np.ndarray | list[float], alpha: float = 0.05,
     t = np.asarray(information, dtype=float)
     if spending == "pocock":
         return alpha * np.log1p((np.e - 1) * t)
-    return 2 * (2 * stats.norm.sf(stats.norm.isf(alpha / 4) / np.sqrt(t)))
+    return 2 * (2 * scipy_stats().norm.sf(scipy_stats().norm.isf(alpha / 4) / np.sqrt(t)))
 
 
 def _check_information(information: np.ndarray) -> None:
@@ -87,11 +88,15 @@ def _trapezoid(grid: np.ndarray) -> np.ndarray:
 def _next_boundary(density: np.ndarray, grid: np.ndarray, sd: float, t: float,
                    target: float) -> float:
     """The z boundary at information ``t`` whose crossing probability is ``target``."""
+    # deferred: scipy.optimize takes half a second to import; only the boundaries need it
+    from scipy import optimize
+
     weights = density * _trapezoid(grid)
+    norm = scipy_stats().norm
 
     def crossing(c: float) -> float:
         b = c * np.sqrt(t)
-        return float(weights @ (stats.norm.cdf((-b - grid) / sd) + stats.norm.sf((b - grid) / sd)))
+        return float(weights @ (norm.cdf((-b - grid) / sd) + norm.sf((b - grid) / sd)))
 
     if target <= 0:
         return np.inf
@@ -143,10 +148,10 @@ def spending_boundaries(information: int | list[float] | np.ndarray, alpha: floa
     _check_information(t)
     spent = spent_alpha(t, alpha, spending)
     per_look = np.diff(spent, prepend=0.0)
-    bounds = [float(stats.norm.isf(per_look[0] / 2))]
+    bounds = [float(scipy_stats().norm.isf(per_look[0] / 2))]
     b_w = bounds[0] * np.sqrt(t[0])
     grid = np.linspace(-b_w, b_w, _GRID)
-    density = stats.norm.pdf(grid, scale=np.sqrt(t[0]))
+    density = scipy_stats().norm.pdf(grid, scale=np.sqrt(t[0]))
     for k in range(1, len(t)):
         sd = float(np.sqrt(t[k] - t[k - 1]))
         c = _next_boundary(density, grid, sd, float(t[k]), float(per_look[k]))
@@ -159,7 +164,7 @@ def spending_boundaries(information: int | list[float] | np.ndarray, alpha: floa
     z = np.array(bounds)
     return pd.DataFrame({"look": np.arange(1, len(t) + 1), "information": t,
                          "alpha_spent": spent, "alpha_look": per_look, "z_boundary": z,
-                         "nominal_p": 2 * stats.norm.sf(z)})
+                         "nominal_p": 2 * scipy_stats().norm.sf(z)})
 
 
 def _pooled_z(conv_a: np.ndarray, n_a: np.ndarray, conv_b: np.ndarray,
@@ -214,7 +219,7 @@ def sequential_looks(looks: pd.DataFrame, planned_per_arm: int, alpha: float = 0
     bounds = spending_boundaries(info, alpha, spending)["z_boundary"].to_numpy()
     z = _pooled_z(*(looks[c].to_numpy(dtype=float) for c in ("conv_a", "n_a", "conv_b", "n_b")))
     return looks.assign(information=info, z=z, z_boundary=bounds,
-                        naive_significant=np.abs(z) > stats.norm.isf(alpha / 2),
+                        naive_significant=np.abs(z) > scipy_stats().norm.isf(alpha / 2),
                         stop=np.maximum.accumulate(np.abs(z) > bounds))
 
 
@@ -273,8 +278,8 @@ def simulate_sequential(p: float = 0.10, n_per_arm: int = 4000, looks: int = 10,
     n = np.broadcast_to(edges[1:][None, :].astype(float), conv_a.shape)
     z = np.abs(_pooled_z(conv_a, n, conv_b, n))
     bounds = spending_boundaries(edges[1:] / n_per_arm, alpha, spending)
-    return {"fixed": float((z[:, -1] > stats.norm.isf(alpha / 2)).mean()),
-            "peeking": float((z > stats.norm.isf(alpha / 2)).any(axis=1).mean()),
+    return {"fixed": float((z[:, -1] > scipy_stats().norm.isf(alpha / 2)).mean()),
+            "peeking": float((z > scipy_stats().norm.isf(alpha / 2)).any(axis=1).mean()),
             "spending": float((z > bounds["z_boundary"].to_numpy()[None, :]).any(axis=1).mean()),
             "boundaries": bounds}
 
@@ -306,7 +311,7 @@ def plot_sequential(looks: pd.DataFrame, alpha: float = 0.05, ax: Axes | None = 
     t = looks["information"]
     ax.plot(t, looks["z_boundary"], marker="o", color="#c0504d",
             label=tr("alpha-spending boundary"))
-    ax.axhline(stats.norm.isf(alpha / 2), color="grey", linestyle="--",
+    ax.axhline(scipy_stats().norm.isf(alpha / 2), color="grey", linestyle="--",
                label=tr("naive {level:.0%} line (peeking)", level=1 - alpha))
     if "z" in looks:
         ax.plot(t, looks["z"].abs(), marker="s", color="#4f81bd",

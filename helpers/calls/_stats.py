@@ -1,5 +1,6 @@
-"""The Wilson score interval, used for contact rates by hour and for A/B-test arms."""
+"""The Wilson score interval (contact rates by hour, A/B-test arms) and scipy.stats on demand."""
 
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -25,3 +26,18 @@ def wilson_interval(x: Any, n: Any, z: float = Z95) -> tuple[Any, Any]:
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return np.where(n > 0, centre - half, 0.0), np.where(n > 0, centre + half, 1.0)
+
+
+def scipy_stats() -> ModuleType:
+    """:mod:`scipy.stats`, imported the first time a test or interval needs it.
+
+    Examples
+    --------
+    >>> round(float(scipy_stats().norm.ppf(0.975)), 6)
+    1.959964
+    """
+    # deferred: scipy.stats takes over a second to import, and the lessons that load
+    # helpers.calls for scoring, queues or aging never run a significance test
+    from scipy import stats
+
+    return stats
