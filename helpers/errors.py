@@ -38,6 +38,7 @@ __all__ = [
     "config_problem",
     "did_you_mean",
     "luhn_ok",
+    "re2_pattern",
     "redact_personal",
     "require_columns",
     "rows_preview",
@@ -73,6 +74,33 @@ PERSONAL_PATTERNS: dict[str, re.Pattern[str]] = {
 _COUNTRY = re.compile(r"((?:(?:\+|00)?86[ -]?)?(?=1[3-9]))?(.*)", re.S)
 #: Cheap test that a text may hold any of them (three digits in a row, or an ``@``).
 PERSONAL_HINT = re.compile(r"\d{3}|@")
+
+
+def re2_pattern(pattern: str) -> str:
+    r"""``pattern`` for RE2 (DuckDB, pyarrow): it finds at least every text ``pattern`` finds.
+
+    RE2 has no look-around, so ``(?<![…])`` and ``(?![…])`` are spelt as the neighbouring
+    character, or the start/end of the text, matched instead of looked at (a search for the
+    result then finds a text exactly when a search for ``pattern`` does). Python's ``\d`` is
+    any Unicode decimal digit but RE2's only ``0-9``: outside the look-arounds ``\d`` becomes
+    ``\p{Nd}`` (RE2's table, which holds all of Python's digits and newer ones), inside them
+    ``0-9`` (a look-around refusing fewer characters lets more through). On text whose digits
+    are ``0-9`` the result finds exactly what ``pattern`` finds; on any text it finds at least
+    that, which is what a pre-filter needs (``tests/data/test_privacy_scan.py``).
+
+    Examples
+    --------
+    >>> re2_pattern("(?<![0-9*])13[0-9](?![0-9*])")
+    '(?:^|[^0-9*])13[0-9](?:[^0-9*]|$)'
+    >>> re2_pattern(r"(?<![\d*])1\d(?![\d*])")
+    '(?:^|[^0-9*])1\\p{Nd}(?:[^0-9*]|$)'
+    """
+    def around(template: str) -> Callable[[re.Match[str]], str]:
+        return lambda m: template.format(m.group(1).replace("\\d", "0-9"))
+
+    out = re.sub(r"\(\?<!\[([^\]]*)\]\)", around("(?:^|[^{}])"), pattern)
+    out = re.sub(r"\(\?!\[([^\]]*)\]\)", around("(?:[^{}]|$)"), out)
+    return out.replace("\\d", "\\p{Nd}")
 
 
 def luhn_ok(digits: str) -> bool:

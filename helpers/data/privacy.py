@@ -44,8 +44,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from helpers.errors import PERSONAL_HINT, DataProblem, did_you_mean, redact_personal
+from helpers.errors import (
+    PERSONAL_HINT,
+    PERSONAL_PATTERNS,
+    DataProblem,
+    did_you_mean,
+    re2_pattern,
+    redact_personal,
+)
 from helpers.i18n import tr
 from helpers.tables import TABLES, personal_columns
 
@@ -125,6 +134,8 @@ def mask_phone(value: Any) -> Any:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return value
     text = str(value)
+    if len(text) >= 8 and text.isascii() and text.isdigit():  # the usual case, half the time:
+        return text[:3] + MASK * (len(text) - 7) + text[-4:]  # every character is a position
     n = sum(ch.isdigit() or ch == MASK for ch in text)
     head, tail = (3, 4) if n >= 8 else (0, 2)
     return _positions_mask(text, lambda ch: ch.isdigit() or ch == MASK, head, tail)
@@ -264,12 +275,61 @@ def personal_columns_of(df: pd.DataFrame, table: str | None = None) -> dict[str,
 _CONTENT_MASKS: dict[str, Callable[[str], str]] = {
     "phone": mask_phone, "email": mask_email, "id_number": mask_id_number}
 
+# Which values can redact_personal change? It returns its text at once unless PERSONAL_HINT
+# finds something, then runs ``text = pattern.sub(sub, text)`` for each of PERSONAL_PATTERNS in
+# turn, and nothing else touches the text. ``re.sub`` returns its input unchanged when the
+# pattern has no match. So if no pattern matches the ORIGINAL text, the first step returns it
+# unchanged, the second sees the original and returns it unchanged, and so on: the value comes
+# back as it was. A value can change only if some pattern matches the original text. (The
+# converse does not hold, and need not: a card number failing Luhn, or a match in a text without
+# PERSONAL_HINT, stays as it is; the scan then only picks a value redact_personal leaves alone.)
+# Nor can a step create a match for a later one (the proof above does not need this): masks only
+# turn characters of their own match into '*' (digits; an ID's letters and digits; an e-mail's
+# user part but its first character, so no '*' borders text outside that match), and the phone
+# and card patterns neither contain nor accept '*' next to them. _PERSONAL_SCAN (RE2, finding
+# every text the Python patterns find, see re2_pattern) so picks every value that can change.
+_PERSONAL_SCAN = "|".join(f"(?:{re2_pattern(p.pattern)})" for p in PERSONAL_PATTERNS.values())
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a file decoded with errors="surrogateescape")
+        return False
+    return True
+
+
+def _candidates(values: np.ndarray) -> np.ndarray:
+    """Which of ``values`` (distinct, any type) :func:`redact_personal` may change (bool array).
+
+    Text values only, found by one vectorised RE2 search (:data:`_PERSONAL_SCAN`); the rare
+    text Arrow cannot hold (lone surrogates) is tested with :data:`PERSONAL_HINT`, as before.
+    """
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        is_text = np.ones(len(values), dtype=bool)
+    else:
+        is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    found = np.zeros(len(values), dtype=bool)
+    try:
+        arrow = pa.array(values[is_text], type=pa.large_string())
+    except UnicodeEncodeError:
+        rest = np.flatnonzero(is_text)
+        odd = rest[[not _utf8(v) for v in values[rest]]]
+        found[odd] = [PERSONAL_HINT.search(v) is not None for v in values[odd]]
+        is_text[odd] = False
+        arrow = pa.array(values[is_text], type=pa.large_string())
+    hits = pc.match_substring_regex(arrow, _PERSONAL_SCAN)
+    found[is_text] = hits.to_numpy(zero_copy_only=False).astype(bool)
+    return found
+
 
 def mask_text_series(s: pd.Series) -> pd.Series:
     """Mask the phones, ID, card numbers and e-mails found inside the text values of ``s``.
 
-    Each distinct value is scanned once (:func:`helpers.errors.redact_personal`); values without
-    any, and values that are not text, are kept as they are.
+    Each distinct value is scanned once: one vectorised RE2 search over them all picks the
+    values that hold a phone, ID, card number or e-mail, and only those go through
+    :func:`helpers.errors.redact_personal` (ids such as ``C000000001`` are not masked one by
+    one). Values without any, and values that are not text, are kept as they are.
 
     Parameters
     ----------
@@ -291,16 +351,17 @@ def mask_text_series(s: pd.Series) -> pd.Series:
         return s
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     values = np.asarray(uniques, dtype=object)
-    found = np.array([isinstance(v, str) and PERSONAL_HINT.search(v) is not None
-                      for v in values], dtype=bool)
-    masked = values.copy()
-    masked[found] = [redact_personal(v, _CONTENT_MASKS) for v in values[found]]
-    changed = np.flatnonzero(masked != values)
+    found = np.flatnonzero(_candidates(values))
+    masked = np.array([redact_personal(v, _CONTENT_MASKS) for v in values[found]], dtype=object)
+    differs = masked != values[found]
+    changed, masked = found[differs], masked[differs]
     if not len(changed):
         return s
+    done = values.copy()
+    done[changed] = masked
     out = s.to_numpy(dtype=object, copy=True)
     rows = np.isin(codes, changed)
-    out[rows] = masked[codes[rows]]
+    out[rows] = done[codes[rows]]
     dtype = s.dtype if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object else object
     return pd.Series(out, index=s.index, name=s.name, dtype=dtype)
 

@@ -19,7 +19,6 @@ types, pandas metadata, row groups) that ``write_table`` would write from the wh
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,7 @@ import pyarrow.parquet as pq
 
 from helpers.data.privacy import mask_frame, personal_columns_of
 from helpers.data.writing import _claim, _folder, _fsync_folder
-from helpers.errors import PERSONAL_PATTERNS, DataProblem
+from helpers.errors import PERSONAL_PATTERNS, DataProblem, re2_pattern
 
 from ._sources import _literal, quote
 
@@ -46,27 +45,13 @@ BATCH_ROWS = 1024 * 1024
 _VECTOR = 2048
 
 
-def re2_pattern(pattern: str) -> str:
-    """A pattern whose ``(?<![…])``/``(?![…])`` look-arounds are spelt without look-around.
-
-    A search for the result finds a text exactly when a search for ``pattern`` does (the
-    neighbouring character, or the start/end of the text, is matched instead of looked at).
-
-    Examples
-    --------
-    >>> re2_pattern("(?<![0-9*])13[0-9](?![0-9*])")
-    '(?:^|[^0-9*])13[0-9](?:[^0-9*]|$)'
-    """
-    out = re.sub(r"\(\?<!\[([^\]]*)\]\)", r"(?:^|[^\1])", pattern)
-    return re.sub(r"\(\?!\[([^\]]*)\]\)", r"(?:[^\1]|$)", out)
-
-
 def _holds_personal(con: duckdb.DuckDBPyConnection, table: str, text_cols: list[str]) -> bool:
     if not text_cols:
         return False
-    tests = " OR ".join(f"regexp_matches(CAST({quote(c)} AS VARCHAR), "
-                        f"{_literal(re2_pattern(p.pattern))})"
-                        for c in text_cols for p in PERSONAL_PATTERNS.values())
+    # one alternation per column: a third of the time of one search per pattern
+    scan = _literal("|".join(f"(?:{re2_pattern(p.pattern)})" for p in PERSONAL_PATTERNS.values()))
+    tests = " OR ".join(f"regexp_matches(CAST({quote(c)} AS VARCHAR), {scan})"
+                        for c in text_cols)
     row = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {tests})").fetchone()
     return bool(row and row[0])
 
