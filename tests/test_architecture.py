@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,8 +39,15 @@ def module_name(path: Path) -> str:
 NAMES = {module_name(p): p for p in MODULES}
 
 
+@functools.cache
 def parse(path: Path) -> ast.Module:
-    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    """The module's tree, parsed once per test process (the tests only read it)."""
+    return _parse_text(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _parse_text(text: str) -> ast.Module:
+    return ast.parse(text)
 
 
 def _is_type_checking(node: ast.If) -> bool:
@@ -174,7 +182,7 @@ def size_findings(text: str, where: str) -> list[str]:
     out = []
     if len(lines) > MAX_MODULE_LINES:
         out.append(f"{where}: module has {len(lines)} lines (max {MAX_MODULE_LINES})")
-    for node in _functions(ast.parse(text)):
+    for node in _functions(_parse_text(text)):
         n = (node.end_lineno or node.lineno) - node.lineno + 1
         if n > MAX_FUNCTION_LINES and not _line_above(lines, node).startswith("# Long:"):
             out.append(f"{where}:{node.lineno}: {node.name} has {n} lines "
