@@ -4,7 +4,8 @@ Writes transactions CSVs of 1M and 5M rows (``customer_id, transaction_id, purch
 amount, is_return, sales_channel``; 100k / 500k customers, three years, 2 % returns) to
 ``--folder`` (default ``bench_load`` in the system's temporary folder, never the repository), then runs each reader in a
 fresh subprocess of its own, so that its peak memory is the process's RSS high-water mark
-(``VmHWM``; ``resource.getrusage`` where there is no ``/proc``), and prints time, peak memory and the ratios:
+(``VmHWM``; ``resource.getrusage`` where there is no ``/proc``), and prints time, CPU time (user and
+system, every thread: what a busy machine changes least), peak memory and the ratios:
 
 - ``pyarrow``: ``pyarrow.csv.read_csv`` (types inferred), the target's yardstick;
 - ``pandas+pyarrow``: ``pandas.read_csv(engine="pyarrow")``, for reference;
@@ -90,6 +91,12 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def _cpu_seconds() -> float:
+    """User and system time of this process so far, all its threads together."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
 def run_one(reader: str, path: Path) -> dict[str, object]:
     """In this (fresh) process: read ``path`` once with ``reader``; time, peak RSS, result."""
     import pandas as pd
@@ -100,6 +107,7 @@ def run_one(reader: str, path: Path) -> dict[str, object]:
 
     base = _peak_mib()
     out: dict[str, object] = {"reader": reader, "baseline_mib": round(base)}
+    cpu0 = _cpu_seconds()
     t0 = time.perf_counter()
     if reader == "pyarrow":
         rows = pacsv.read_csv(path).num_rows
@@ -117,6 +125,7 @@ def run_one(reader: str, path: Path) -> dict[str, object]:
                               p.source_column, "rows": p.rows, "values": p.values,
                               "count": p.count}
     out["seconds"] = round(time.perf_counter() - t0, 2)
+    out["cpu_seconds"] = round(_cpu_seconds() - cpu0, 2)
     out["peak_mib"] = round(_peak_mib())
     out["rows"] = rows
     return out
@@ -132,9 +141,10 @@ def run_fresh(reader: str, path: Path, root: Path) -> dict[str, object]:
 
 
 def best_of(runs: list[dict[str, object]]) -> dict[str, object]:
-    """The fastest of several runs, with the largest peak memory of them."""
+    """The fastest of several runs, with the largest peak memory and the least CPU of them."""
     best = dict(min(runs, key=lambda r: float(r["seconds"])))  # type: ignore[arg-type]
     best["peak_mib"] = max(int(r["peak_mib"]) for r in runs)  # type: ignore[call-overload]
+    best["cpu_seconds"] = min(float(r["cpu_seconds"]) for r in runs)  # type: ignore[arg-type]
     return best
 
 
@@ -182,8 +192,11 @@ def main() -> None:
         res, ratios = measure_interleaved(("pyarrow", "pandas+pyarrow", "load_table"), path,
                                           args.root, args.rounds)
         pa_s = float(res["pyarrow"]["seconds"])  # type: ignore[arg-type]
+        pa_cpu = float(res["pyarrow"]["cpu_seconds"])  # type: ignore[arg-type]
         for r, m in res.items():
-            print(f"{size:>3} ({mb:,.0f} MB) {r:<15} {m['seconds']:>7} s  peak {m['peak_mib']:>6,} "
+            print(f"{size:>3} ({mb:,.0f} MB) {r:<15} {m['seconds']:>7} s  CPU {m['cpu_seconds']:>6} s "
+                  f"(/ pyarrow {float(m['cpu_seconds']) / pa_cpu:.2f})  "  # type: ignore[arg-type]
+                  f"peak {m['peak_mib']:>6,} "
                   f"MiB (baseline {m['baseline_mib']} MiB)  time / pyarrow "
                   f"{float(m['seconds']) / pa_s:.2f}" + (  # type: ignore[arg-type]
                       f"  frame {m['frame_mib']} MiB" if "frame_mib" in m else ""))

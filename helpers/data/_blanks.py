@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from helpers.data._coerce import arrow_text
+from helpers.data._textbytes import none_blank
 
 __all__ = ["blank_cells", "blank_columns", "blank_of", "blank_rows", "filled_beyond"]
 
@@ -74,6 +75,9 @@ def blank_rows(grid: pd.DataFrame, start: int) -> np.ndarray:
     body = grid.iloc[start:]
     rows = np.ones(len(body), dtype=bool)
     for i in range(body.shape[1]):
+        a = arrow_text(body.iloc[:, i])
+        if a is not None and none_blank(a):  # a column without a blank cell: from its bytes
+            return np.zeros(len(body), dtype=bool)
         rows &= blank_of(body.iloc[:, i])
         if not rows.any():
             break

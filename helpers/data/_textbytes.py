@@ -6,6 +6,9 @@ pass over it, and "does any value start or end with a space?" looks at two bytes
 value. Both answer only in the cheap direction: :func:`no_value_contains` says ``True`` only
 when no value can contain the byte (one comparison over the bytes), :func:`ends_are_not_space` only when no value can begin or
 end with white space; ``False`` means "look properly" (the vectorised or per-value check).
+The same holds for :func:`none_blank` (no blank cell, from each value's first byte) and
+:func:`plain_if_numbers` (plain numbers, if Arrow's cast reads them: the typed shortcut's test
+instead of a regex, 2-3x faster); :func:`value_spans` gives the offsets and bytes they read.
 
 >>> import pyarrow as pa
 >>> a = pa.chunked_array([pa.array(["C1", "T2"])])
@@ -22,13 +25,14 @@ from collections.abc import Iterator
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["ends_are_not_space", "iso_layout", "no_value_contains"]
+__all__ = ["ends_are_not_space", "iso_layout", "no_value_contains", "none_blank", "plain_if_numbers",
+           "value_spans"]
 
 #: ISO dates and times of one width: ``d`` a digit, ``T`` a space or a ``T``, else that byte.
 _ISO_LAYOUTS = {10: "dddd-dd-dd", 16: "dddd-dd-ddTdd:dd", 19: "dddd-dd-ddTdd:dd:dd"}
 
 
-def _spans(a: pa.ChunkedArray) -> Iterator[tuple[pa.Array, np.ndarray, np.ndarray]]:
+def value_spans(a: pa.ChunkedArray) -> Iterator[tuple[pa.Array, np.ndarray, np.ndarray]]:
     """For each chunk: the chunk, its value offsets and its data buffer (as bytes)."""
     for chunk in a.chunks:
         if len(chunk) == 0:
@@ -55,7 +59,7 @@ def no_value_contains(a: pa.ChunkedArray, byte: bytes) -> bool:
     if not _is_text(a) or len(byte) != 1:
         return False
     code = byte[0]
-    for _, offsets, data in _spans(a):
+    for _, offsets, data in value_spans(a):
         if np.any(data[int(offsets[0]):int(offsets[-1])] == code):
             return False
     return True
@@ -69,7 +73,7 @@ def ends_are_not_space(a: pa.ChunkedArray) -> bool:
     """
     if not _is_text(a):
         return False
-    for chunk, offsets, data in _spans(a):
+    for chunk, offsets, data in value_spans(a):
         if chunk.null_count:
             return False
         starts, stops = offsets[:-1], offsets[1:]
@@ -77,6 +81,29 @@ def ends_are_not_space(a: pa.ChunkedArray) -> bool:
         if not filled.all():
             starts, stops = starts[filled], stops[filled]
         if len(starts) and (data[starts].min() <= 0x20 or data[stops - 1].min() <= 0x20):
+            return False
+    return True
+
+
+def none_blank(a: pa.ChunkedArray) -> bool:
+    """True when no value is missing, empty or only white space, from each value's first byte.
+
+    Each begins with a visible ASCII byte (``!`` to ``~``, or DEL). ``False``: look properly (a
+    value may begin with a space, or with a byte of a wider character such as the ideographic
+    space).
+
+    >>> import pyarrow as pa
+    >>> none_blank(pa.chunked_array([pa.array(["a", "1 "])]))
+    True
+    >>> none_blank(pa.chunked_array([pa.array(["a", ""])])), none_blank(pa.chunked_array([pa.array([" a"])]))
+    (False, False)
+    """
+    if not _is_text(a):
+        return False
+    for chunk, offsets, data in value_spans(a):
+        starts = offsets[:-1]
+        if chunk.null_count or not bool(np.all(offsets[1:] > starts)) or not bool(
+                np.all(data[starts] - np.uint8(0x21) <= 0x5E)):
             return False
     return True
 
@@ -97,7 +124,7 @@ def iso_layout(chunk: pa.Array) -> bool:
     """
     if chunk.null_count or len(chunk) == 0 or not _is_text(pa.chunked_array([chunk])):
         return False
-    _, offsets, data = next(_spans(pa.chunked_array([chunk])))
+    _, offsets, data = next(value_spans(pa.chunked_array([chunk])))
     width = int(offsets[1] - offsets[0])
     layout = _ISO_LAYOUTS.get(width)
     if layout is None or int(offsets[-1] - offsets[0]) != width * len(chunk) or not bool(
@@ -111,3 +138,43 @@ def iso_layout(chunk: pa.Array) -> bool:
         if not ok.all():
             return False
     return True
+
+
+
+def plain_if_numbers(chunk: pa.Array) -> bool:
+    r"""True when every value of a text chunk that Arrow reads as a number is a plain number.
+
+    A plain number is what the regex ``[+-]?\d+(?:\.\d+)?`` matches whole (ASCII digits, as
+    RE2's ``\d``). Here: only digits, points and signs; each value begins with a digit or a
+    sign and ends with a digit; a point has a digit on each side. Such a value that Arrow's cast
+    to a float reads (at most one point, a sign only first) is a plain number, and one it cannot
+    read makes the cast fail: checked against the regex and the cast on every text of up to 6
+    characters of ``01.+-`` (``tests/data/test_textbytes.py``). ``False`` (also for a chunk with
+    missing values): ask the regex.
+
+    >>> import pyarrow as pa
+    >>> plain_if_numbers(pa.array(["12.5", "", "-3", "+0.25", "7", "1.2.3"]))
+    True
+    >>> [plain_if_numbers(pa.array([v])) for v in ["1.", ".5", "-.5", "5-", "1e5", "1,5", " 1"]]
+    [False, False, False, False, False, False, False]
+    """
+    if chunk.null_count or not _is_text(pa.chunked_array([chunk])):
+        return False
+    if len(chunk) == 0:
+        return True
+    _, offsets, data = next(value_spans(pa.chunked_array([chunk])))
+    text = data[int(offsets[0]):int(offsets[-1])]
+    shifted = text - np.uint8(ord("+"))  # + , - . / 0-9 are 0-14: all but , and /
+    if not bool(np.all((shifted <= 14) & (shifted != 1) & (shifted != 4))):
+        return False
+    starts, stops = offsets[:-1], offsets[1:]
+    filled = stops > starts
+    if not filled.all():
+        starts, stops = starts[filled], stops[filled]
+    digit = np.uint8(ord("0") - ord("+"))
+    if len(starts) and not (bool(np.all(data[stops - 1] - np.uint8(ord("0")) <= 9))
+                            and bool(np.all(data[starts] != ord(".")))):
+        return False  # a value ends in a sign or point, or begins with a point
+    points = np.flatnonzero(shifted == 3)
+    return bool(np.all(shifted[points - 1] - digit <= 9)) and bool(
+        np.all(shifted[points + 1] - digit <= 9))

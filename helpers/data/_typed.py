@@ -50,7 +50,7 @@ from helpers.data._coerce import (
     TRUE_TOKENS,
     arrow_text,
 )
-from helpers.data._textbytes import iso_layout
+from helpers.data._textbytes import iso_layout, plain_if_numbers
 from helpers.tables import Column
 
 __all__ = ["Typed", "typed_column", "widened"]
@@ -111,9 +111,28 @@ def _cast(a: pa.ChunkedArray, empty: np.ndarray, to: pa.DataType, fill: Any) -> 
     return out
 
 
+def _plain(a: pa.ChunkedArray, empty: np.ndarray) -> bool:
+    """Every cell a plain number (or empty), if the cast reads it: by bytes, else by regex.
+
+    A chunk whose bytes say each value is plain if it is a number at all
+    (:func:`~helpers.data._textbytes.plain_if_numbers`) is left to the cast, which fails (and
+    the column goes the careful way) on any value it cannot read; the regex would have sent the
+    column that way too, as it would any chunk the bytes cannot vouch for.
+    """
+    start = 0
+    for chunk in a.chunks:
+        stop = start + len(chunk)
+        if not plain_if_numbers(chunk) and not _every(
+                chunk, pc.match_substring_regex(chunk, f"^(?:{_PLAIN_NUMBER})$"),
+                empty[start:stop]):
+            return False
+        start = stop
+    return True
+
+
 def _numbers(raw: pd.Series, a: pa.ChunkedArray, empty: np.ndarray) -> pd.Series | None:
     """Plain numbers (or empty cells) as ``Float64``; ``None`` when any cell is not one."""
-    if not _every(a, pc.match_substring_regex(a, f"^(?:{_PLAIN_NUMBER})$"), empty):
+    if not _plain(a, empty):
         return None
     floats = _cast(a, empty, pa.float64(), np.nan)
     return pd.Series(pd.arrays.FloatingArray(floats, empty.copy()), index=raw.index)

@@ -15,7 +15,7 @@ values as written there. Invalid cells are left empty; the rows are flagged for 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -32,6 +32,8 @@ from helpers.data._coerce import (
     plain_numbers,
     to_course_type,
 )
+from helpers.data._keys import no_repeats
+from helpers.data._lanes import two_lanes
 from helpers.data._report import MAX_ROWS_SHOWN, Caution
 from helpers.data._textbytes import no_value_contains
 from helpers.data._typed import Typed, typed_column, widened
@@ -274,25 +276,6 @@ def _all_in(s: pd.Series, allowed: tuple[str, ...]) -> bool:
     return a is not None and pc.all(pc.is_in(a, pa.array(list(allowed)))).as_py() is not False
 
 
-def _no_repeats(keys: pd.Series) -> bool:
-    """True when no filled key occurs twice (sorting text keys beats hashing millions)."""
-    a = arrow_text(keys)
-    if a is None:
-        return bool(keys.dropna().is_unique)
-    if len(a) < 2:
-        return True
-    order = pc.sort_indices(a)
-    for start in range(0, len(a) - 1, _BLOCK):  # neighbours in sorted order, a block at a time
-        ordered = a.take(order[start:start + _BLOCK + 1])
-        if pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py():
-            return False
-    return True
-
-
-#: Sorted keys compared a block at a time (not a sorted copy of the whole column).
-_BLOCK = 1 << 19
-
-
 def _non_finite(raw: pd.Series, coerced: pd.Series, c: Column, src: str, rows: pd.Series,
                 found: list[Problem]) -> np.ndarray:
     """``inf``, ``-inf`` and ``NaN`` written in a number column: not amounts."""
@@ -470,7 +453,7 @@ def duplicate_keys_problem(keys: pd.Series, row_numbers: pd.Series, source: str 
     ([2, 4], [False, False, True])
     """
     name = str(keys.name)
-    if _no_repeats(keys):  # the common case, checked on the sorted column
+    if no_repeats(keys):  # the common case, checked on the sorted column
         return None, np.zeros(len(keys), dtype=bool)
     filled = keys.notna().to_numpy()
     dup = keys.duplicated(keep=False).to_numpy() & filled
@@ -486,18 +469,40 @@ def duplicate_keys_problem(keys: pd.Series, row_numbers: pd.Series, source: str 
 
 
 _TYPED_FIRST = ("int", "float", "date", "datetime", "bool")
+#: Tables of at least the first and fewer than the second many rows are validated in two lanes
+#: at once (:mod:`._lanes`). Smaller, a thread costs more than it saves; larger, two columns'
+#: working copies at once would take the peak past twice the loaded table (2.2x at 5M rows,
+#: 1.7x one column at a time), while below the bound the reader's own peak is the larger.
+LANES_ROWS = (100_000, 2_000_000)
 
 
 def _check_column(out: pd.DataFrame, c: Column, row_numbers: pd.Series, source: str,
                   values: Mapping[Any, Any] | None, fmt: str | None,
                   hints: ReadHints) -> CheckedColumn:
     """One column of ``out`` validated: the typed shortcut when it applies, else the careful way."""
-    raw = out[c.name]
+    return _check_raw(out[c.name], c, row_numbers, source, values, fmt, hints)
+
+
+def _check_raw(raw: pd.Series, c: Column, row_numbers: pd.Series, source: str,
+               values: Mapping[Any, Any] | None, fmt: str | None,
+               hints: ReadHints) -> CheckedColumn:
+    """One column as read, validated (:func:`_check_column` of a column taken out of its table)."""
     typed = typed_column(raw, c, values, fmt, hints.decimal, hints.thousands, hints.sep)
     if typed is None:  # the careful way, on the text as the careful reader gives it
         raw = widened(raw)
     cleaned = raw if typed is not None else cleaned_column(raw, values)
     return validate_column(raw, cleaned, c, row_numbers, source, fmt, hints, typed)
+
+
+def _column_task(raws: dict[str, pd.Series], c: Column, row_numbers: pd.Series, source: str,
+                 values: Mapping[Any, Any] | None, fmt: str | None,
+                 hints: ReadHints) -> Callable[[], CheckedColumn]:
+    """A lane's task: validate one column taken out of ``raws`` (its text freed once checked)."""
+    def task() -> CheckedColumn:
+        checked = _check_raw(raws.pop(c.name), c, row_numbers, source, values, fmt, hints)
+        pa.default_memory_pool().release_unused()  # the text just freed goes back to the system
+        return checked
+    return task
 
 
 def validate(columns: pd.DataFrame, t: Table, row_numbers: pd.Series, source_of: Mapping[str, str],
@@ -508,7 +513,7 @@ def validate(columns: pd.DataFrame, t: Table, row_numbers: pd.Series, source_of:
     Parameters
     ----------
     columns : DataFrame
-        The course columns as read (from stage 2).
+        The course columns as read (from stage 2; they are taken out of it as they are checked).
     t : Table
         The course table.
     row_numbers : Series
@@ -527,23 +532,26 @@ def validate(columns: pd.DataFrame, t: Table, row_numbers: pd.Series, source_of:
         (column by column in the table's order, then duplicate keys), ``invalid`` (rows with a
         problem), ``notes`` and ``cautions`` (assumptions that may be wrong).
     """
-    out = columns
+    order = list(columns.columns)
+    found = [c for c in t.columns if c.name in columns.columns]
+    raws = {c.name: columns.pop(c.name) for c in found}  # each freed once its lane checks it
+    # two lanes: the columns that may become numbers, dates or yes/no (their text goes early),
+    # and the others; on a small table the first lane and then the second, on this thread
+    lanes = [[c for c in found if (c.dtype in _TYPED_FIRST) == typed] for typed in (True, False)]
+    first, second = ([_column_task(raws, c, row_numbers, source_of.get(c.name, c.name),
+                                   values.get(c.name), formats.get(c.name), hints)
+                      for c in lane] for lane in lanes)
+    done = two_lanes(first, second, threads=LANES_ROWS[0] <= len(columns) < LANES_ROWS[1])
+    checked = {c.name: col for lane, cols in zip(lanes, done, strict=True)
+               for c, col in zip(lane, cols, strict=True)}
+    out = columns.assign(**{name: checked[name].values for name in checked})[order]
+    repeated: tuple[Problem | None, np.ndarray] = (None, np.zeros(0, dtype=bool))
+    if t.key in checked:  # once every column is read, when little but the result is held
+        repeated = duplicate_keys_problem(out[t.key], row_numbers, source_of.get(t.key, t.key))
     problems: list[Problem] = []
     notes: list[str] = []
     cautions: list[Caution] = []
     invalid = np.zeros(len(out), dtype=bool)
-    found = [c for c in t.columns if c.name in out.columns]
-    checked = {}
-    repeated: tuple[Problem | None, np.ndarray] = (None, invalid)
-    # columns that may become numbers, dates or yes/no first (their text is freed early), then
-    # the key (its repeats are looked for while little else is held), then the others
-    for c in sorted(found, key=lambda c: (c.dtype not in _TYPED_FIRST, c.name != t.key)):
-        checked[c.name] = _check_column(out, c, row_numbers, source_of.get(c.name, c.name),
-                                        values.get(c.name), formats.get(c.name), hints)
-        out[c.name] = checked[c.name].values
-        pa.default_memory_pool().release_unused()  # the text just freed goes back to the system
-        if c.name == t.key:
-            repeated = duplicate_keys_problem(out[t.key], row_numbers, source_of.get(t.key, t.key))
     for c in found:  # findings in the table's order of columns, then repeated keys
         problems += checked[c.name].problems
         notes += checked[c.name].notes
