@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -42,14 +44,43 @@ def nan_amount_frame(edge_frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+#: Spark's settings for a few thousand rows on one core: the JVM's quick compiler only and its
+#: serial collector (a short-lived driver starts and plans faster), one shuffle partition and
+#: no adaptive re-planning (nothing to adapt to); what Spark computes is the same.
+SMALL_LOCAL_SPARK = {
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+    "spark.sql.shuffle.partitions": "1",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+}
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One Spark session in local mode per test process (skipped without pyspark).
+
+    The Spark tests are in the xdist group ``spark``, so one worker starts the one JVM.
+    """
+    pyspark = pytest.importorskip("pyspark.sql")
+    os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)
+    builder = (pyspark.SparkSession.builder.master("local[1]").appName("helpers-scale-test")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.enabled", "false"))
+    for key, value in SMALL_LOCAL_SPARK.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    yield session
+    session.stop()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Spark tests start a JVM (about 25 s here): they run in every ``make test`` where Java is
     installed, and are skipped, saying why, where it is not."""
     import shutil
 
+    spark = [item for item in items if "spark" in item.keywords]
     if shutil.which("java"):
         return
     skip = pytest.mark.skip(reason="Spark in local mode needs Java 17 (no `java` on PATH)")
-    for item in items:
-        if "spark" in item.keywords:
-            item.add_marker(skip)
+    for item in spark:
+        item.add_marker(skip)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pandas as pd
@@ -36,32 +35,8 @@ def test_ibis_names_missing_columns_and_bad_freq(edge_frame):
         portable_summary(ibis.memtable(edge_frame), "2020-01-01")
 
 
-#: Spark's settings for a few thousand rows on one core: the JVM's quick compiler only and its
-#: serial collector (a short-lived driver starts and plans faster), one shuffle partition and
-#: no adaptive re-planning (nothing to adapt to); what Spark computes is the same.
-SMALL_LOCAL_SPARK = {
-    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
-    "spark.sql.shuffle.partitions": "1",
-    "spark.sql.adaptive.enabled": "false",
-    "spark.ui.showConsoleProgress": "false",
-}
-
-
-@pytest.fixture(scope="module")
-def spark():
-    pyspark = pytest.importorskip("pyspark.sql")
-    os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)
-    builder = (pyspark.SparkSession.builder.master("local[1]").appName("helpers-scale-test")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.ui.enabled", "false"))
-    for key, value in SMALL_LOCAL_SPARK.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    yield session
-    session.stop()
-
-
 @pytest.mark.spark
+@pytest.mark.xdist_group("spark")
 def test_the_same_expression_on_spark_equals_pandas(spark, transactions, tmp_path):
     start = time.perf_counter()
     path = tmp_path / "tx.parquet"
