@@ -6,8 +6,9 @@
 ``--kind transactions`` (the default): ``rows / 10`` customers (``C000000001`` ...), purchase
 times over three years (2023-2025), amounts from a skewed distribution, 2 % returns (negative
 amounts). ``--kind receivables``: a folder with ``invoices.parquet`` (``rows / 2`` invoices
-``INV1000000000`` ... of ``rows / 20`` customers, issued 2023-2025, due in 30 or 60 days) and ``payments.parquet``
-(about ``rows / 2`` payments, none after 2025-12-31): 75 % of the invoices paid in one payment
+``INV1000000000`` ... of ``rows / 20`` customers, issued 2023-2025, due in 30 or 60 days) and
+``payments.parquet`` (about ``rows / 2`` payments, none after 2025-12-31; 93,150,231 at 200M
+rows): 75 % of the invoices paid in one payment
 from 20 days early to 69 days late, 10 % in two (the second up to ten months late), 5 % part-paid
 (40 %), 10 % never paid. Every file is written by DuckDB in a few minutes without holding the
 data in memory. Keep them out of the repository (a folder beside it, or the system's temporary

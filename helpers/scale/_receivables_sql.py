@@ -8,6 +8,13 @@ the stages' tolerance; ``paid_in_period`` is at most the previous balance (payme
 invoice are a credit, not receivables). The checks of
 :func:`helpers.receivables.validate_receivables` (with ``overpayment="cap"``) run in SQL first.
 
+A book larger than the engine's memory (:func:`snapshots_to_files`, the command line's
+``aging``) is split by a hash of the invoice number into passes, as the customer summary is split
+by customer: an invoice, its duplicates and its payments fall in the same pass, so the window
+and the checks across an invoice's rows run per pass (their counts summed over the passes before
+a problem is raised), the checks of single rows once over the whole book, and each pass writes
+its snapshot rows to a part file.
+
 The stages come in as an object with ``names``, ``max_days``, ``tolerance`` and ``dtype`` (a
 :class:`helpers.receivables.Stages`); this module imports nothing of ``helpers.receivables``,
 which dispatches to it.
@@ -15,6 +22,7 @@ which dispatches to it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,12 +33,14 @@ import pandas as pd
 from helpers.errors import DataProblem
 
 from ._engine import EngineSettings, connect
+from ._rfm import memory_bytes, summary_passes
 from ._sources import _literal, table_source
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["SNAPSHOT_COLUMNS", "flow_on_engine", "snapshot_query", "snapshots_on_engine"]
+__all__ = ["SNAPSHOT_COLUMNS", "book_passes", "flow_on_engine", "snapshot_query",
+           "snapshots_on_engine", "snapshots_to_files"]
 
 SNAPSHOT_COLUMNS = ["date", "invoice_id", "customer_id", "amount", "balance", "paid_in_period",
                     "days_past_due", "stage"]
@@ -41,7 +51,10 @@ _DAY_US = 86_400_000_000
 
 def _views(con: duckdb.DuckDBPyConnection, invoices: Any, payments: Any, invoices_mapping: Any,
            payments_mapping: Any) -> tuple[str, str, bool]:
-    """Temp views ``inv`` and ``pay`` (ids as text); returns the names and whether a currency."""
+    """Temp views ``inv_all``/``pay_all`` (ids as text) and ``inv``/``pay`` over them.
+
+    Returns the tables' names and whether the invoices have a currency.
+    """
     inv = table_source(con, invoices, "invoices", [*_INVOICE, "currency"],
                        mapping=invoices_mapping)
     pay = table_source(con, payments, "payments", _PAYMENT, mapping=payments_mapping)
@@ -52,11 +65,14 @@ def _views(con: duckdb.DuckDBPyConnection, invoices: Any, payments: Any, invoice
                               "export's columns to the course names (a mapping file in "
                               "mappings/).")
     cur = "CAST(currency AS VARCHAR)" if "currency" in inv.columns else "NULL"
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW inv AS SELECT CAST(invoice_id AS VARCHAR) AS
-        invoice_id, customer_id, CAST(issue_date AS TIMESTAMP) AS issue_date,
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW inv_all AS SELECT CAST(invoice_id AS VARCHAR)
+        AS invoice_id, customer_id, CAST(issue_date AS TIMESTAMP) AS issue_date,
         CAST(due_date AS TIMESTAMP) AS due_date, amount, {cur} AS currency FROM ({inv.sql})""")
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW pay AS SELECT CAST(invoice_id AS VARCHAR) AS
-        invoice_id, CAST(payment_date AS TIMESTAMP) AS payment_date, amount FROM ({pay.sql})""")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW pay_all AS SELECT CAST(invoice_id AS VARCHAR)
+        AS invoice_id, CAST(payment_date AS TIMESTAMP) AS payment_date, amount
+        FROM ({pay.sql})""")
+    for table in ("inv", "pay"):  # the whole book; a pass replaces them by its share
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_all")
     return inv.name, pay.name, "currency" in inv.columns
 
 
@@ -94,25 +110,61 @@ _CHECKS = (
 )
 
 
+#: Indexes in ``_CHECKS`` of the checks that compare a row with other rows of its invoice
+#: (duplicates, payments without their invoice, payments before the issue): in a book split by
+#: a hash of the invoice number they run per pass; the others test one row at a time.
+_ACROSS = (0, 6, 7)
+
+
+def _in_order(counts: dict[int, int]) -> list[int]:
+    """The checks failed, in the order of ``validate_receivables``: invoices, then payments."""
+    return sorted((i for i, n in counts.items() if n), key=lambda i: (_CHECKS[i][0] != "inv", i))
+
+
+def _counts(con: duckdb.DuckDBPyConnection, table: str, which: Sequence[int],
+            source: str | None = None) -> dict[int, int]:
+    """Rows of ``table`` (read from ``source``) failing each check ``which``, in one scan."""
+    if not which:
+        return {}
+    row = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {_CHECKS[i][1]})"
+                                            for i in which)
+                      + f" FROM {source or table} AS {table}").fetchone() or ()
+    return {i: int(n) for i, n in zip(which, row, strict=True)}
+
+
+def _sample(con: duckdb.DuckDBPyConnection, i: int, source: str | None = None) -> str:
+    """A few rows failing check ``i``, as text."""
+    table, bad, shown = _CHECKS[i][:3]
+    return con.execute(f"SELECT {shown} FROM {source or table} AS {table} WHERE {bad} LIMIT 5"
+                       ).df().to_string(index=False)
+
+
+def _problem(names: dict[str, str], i: int, n: int, sample: str) -> DataProblem:
+    table, _, _, what, fix = _CHECKS[i]
+    return DataProblem(f"{names[table]}: {what.format(n=n)}:\n{sample}\n{fix}")
+
+
+def _check_currency(con: duckdb.DuckDBPyConnection, names: dict[str, str], currency: bool
+                    ) -> None:
+    """One currency in the invoices, or a DataProblem."""
+    if not currency:
+        return
+    counts = con.execute("SELECT coalesce(currency, 'CNY') AS c, count(*) FROM inv_all "
+                         "GROUP BY 1 ORDER BY 1").fetchall()
+    if len(counts) > 1:
+        raise DataProblem(f"{names['inv']}: column 'currency' mixes currencies "
+                          f"{dict(counts)}; amounts in different currencies cannot be added. "
+                          "Convert them to one currency first, or age one currency at a "
+                          "time (filter the export).")
+
+
 def _validate(con: duckdb.DuckDBPyConnection, names: dict[str, str], currency: bool) -> None:
     """The checks of ``validate_receivables(overpayment="cap")`` in SQL: one scan per table."""
-    if currency:
-        counts = con.execute("SELECT coalesce(currency, 'CNY') AS c, count(*) FROM inv "
-                             "GROUP BY 1 ORDER BY 1").fetchall()
-        if len(counts) > 1:
-            raise DataProblem(f"{names['inv']}: column 'currency' mixes currencies "
-                              f"{dict(counts)}; amounts in different currencies cannot be added. "
-                              "Convert them to one currency first, or age one currency at a "
-                              "time (filter the export).")
+    _check_currency(con, names, currency)
     for table in ("inv", "pay"):
-        checks = [c for c in _CHECKS if c[0] == table]
-        row = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {c[1]})" for c in checks)
-                          + f" FROM {table}").fetchone() or ()
-        for (_, bad, shown, what, fix), n in zip(checks, row, strict=True):
-            if n:
-                sample = con.execute(f"SELECT {shown} FROM {table} WHERE {bad} LIMIT 5").df()
-                raise DataProblem(f"{names[table]}: {what.format(n=n)}:\n"
-                                  f"{sample.to_string(index=False)}\n{fix}")
+        counts = _counts(con, table, [i for i, c in enumerate(_CHECKS) if c[0] == table])
+        for i in _in_order(counts)[:1]:
+            raise _problem(names, i, counts[i], _sample(con, i))
 
 
 def _snapshot_dates(con: duckdb.DuckDBPyConnection, dates: Any) -> np.ndarray:
@@ -242,6 +294,138 @@ def prepare(con: duckdb.DuckDBPyConnection, invoices: Any, payments: Any, dates:
     return _snapshot_dates(con, dates)
 
 
+def book_passes(con: duckdb.DuckDBPyConnection) -> int:
+    """How many passes the aging of the views takes: :func:`summary_passes` of its rows.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A connection holding the views ``inv_all`` and ``pay_all``.
+
+    Returns
+    -------
+    int
+        One pass per :data:`~helpers.scale._rfm.ROWS_PER_GIB` invoices and payments per GiB of the memory limit.
+    """
+    row = con.execute("SELECT (SELECT count(*) FROM inv_all) + (SELECT count(*) FROM pay_all)"
+                      ).fetchone()
+    return summary_passes(int(row[0]) if row else 0, memory_bytes(con))
+
+
+def _share(con: duckdb.DuckDBPyConnection, k: int, passes: int) -> None:
+    """Tables ``inv`` and ``pay``: the invoices whose number hashes to ``k``, their payments."""
+    for table in ("inv", "pay"):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_all "
+                    f"WHERE hash(invoice_id) % {int(passes)} = {int(k)}")
+
+
+def _across(con: duckdb.DuckDBPyConnection, counts: dict[int, int], samples: dict[int, str]
+            ) -> None:
+    """Add the current pass's counts of the checks across an invoice's rows (and samples).
+
+    The payments' checks run only while no invoice problem is known (one of those is raised
+    first; a duplicate invoice would also make the issue date of its payments ambiguous).
+    """
+    inv_bad = any(counts.get(i) for i, c in enumerate(_CHECKS) if c[0] == "inv")
+    found = _counts(con, "inv", [i for i in _ACROSS if _CHECKS[i][0] == "inv"])
+    if not inv_bad and not any(found.values()):
+        found.update(_counts(con, "pay", [i for i in _ACROSS if _CHECKS[i][0] == "pay"]))
+    for i, n in found.items():
+        counts[i] = counts.get(i, 0) + n
+        if n and i not in samples:
+            samples[i] = _sample(con, i)
+
+
+def _in_passes(con: duckdb.DuckDBPyConnection, names: dict[str, str], ends: np.ndarray,
+               stages: Any, parts: list[Path]) -> None:
+    """Checks and snapshot rows of the book split by a hash of the invoice number.
+
+    An invoice, its duplicates and its payments fall in the same pass, so the checks across an
+    invoice's rows and the snapshot window see all they need; the checks of single rows run
+    once over the whole book. Counts are summed over the passes before the first problem (in
+    ``validate_receivables``' order) is raised; once one is known, passes only count.
+    """
+    counts: dict[int, int] = {}
+    for table in ("inv", "pay"):
+        counts.update(_counts(con, table, [i for i, c in enumerate(_CHECKS)
+                                           if c[0] == table and i not in _ACROSS],
+                              f"{table}_all"))
+    samples: dict[int, str] = {}
+    con.execute("DROP VIEW inv")
+    con.execute("DROP VIEW pay")
+    try:
+        for k, part in enumerate(parts):
+            _share(con, k, len(parts))
+            _across(con, counts, samples)
+            if not any(counts.values()):
+                query = snapshot_query(con, ends, stages, ordered=False, flows=True)
+                con.execute(f"COPY ({query}) TO {_literal(str(part))} (FORMAT parquet)")
+    finally:  # the shares go (their memory is needed after); the views come back
+        for table in ("inv", "pay"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+            con.execute(f"CREATE TEMP VIEW {table} AS SELECT * FROM {table}_all")
+    for i in _in_order(counts)[:1]:
+        sample = samples[i] if i in samples else _sample(con, i, f"{_CHECKS[i][0]}_all")
+        raise _problem(names, i, counts[i], sample)
+
+
+def snapshots_to_files(con: duckdb.DuckDBPyConnection, invoices: Any, payments: Any,
+                       dates: Any, stages: Any, folder: Path, invoices_mapping: Any = None,
+                       payments_mapping: Any = None) -> tuple[list[Path], np.ndarray]:
+    """Checked snapshot rows of a book of any size, as Parquet part files in ``folder``.
+
+    The rows of :func:`snapshot_query` with ``flows=True`` (unordered). Past one
+    :func:`book_passes` pass the book is split by a hash of the invoice number and each share
+    is aged alone into its own part (memory stays bounded: 200M rows in 9 passes at 5 GB).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The engine (its memory limit sets the passes).
+    invoices, payments : DataFrame, str or Path
+        Course tables, or CSV/Parquet files (folders of Parquet files).
+    dates : sequence of dates, optional
+        Snapshot dates (default: the month ends from the first issue to the last date).
+    stages : Stages
+        Resolved stages.
+    folder : Path
+        Where the parts go (the spill folder); the caller deletes them after reading.
+    invoices_mapping, payments_mapping : str, Path, dict or ColumnMapping, optional
+        Column mappings of the files.
+
+    Returns
+    -------
+    parts, ends
+        The part files (read them with ``read_parquet([...])``) and the snapshot dates.
+
+    Raises
+    ------
+    DataProblem
+        As :func:`snapshots_on_engine` with ``validate=True``, counts over the whole book
+        (no part is left behind).
+    """
+    inv_name, pay_name, currency = _views(con, invoices, payments, invoices_mapping,
+                                          payments_mapping)
+    names = {"inv": inv_name, "pay": pay_name}
+    passes = book_passes(con)
+    parts = [folder / f"snapshots-{os.getpid()}-{id(con)}-{k}.parquet" for k in range(passes)]
+    try:
+        if passes == 1:
+            _validate(con, names, currency)
+            ends = _snapshot_dates(con, dates)
+            query = snapshot_query(con, ends, stages, ordered=False, flows=True)
+            con.execute(f"COPY ({query}) TO {_literal(str(parts[0]))} (FORMAT parquet)")
+        else:
+            _check_currency(con, names, currency)
+            ends = _snapshot_dates(con, dates)
+            _in_passes(con, names, ends, stages, parts)
+    except BaseException:
+        for part in parts:
+            part.unlink(missing_ok=True)
+        raise
+    return parts, ends
+
+
 def _in_input_order(out: pd.DataFrame, invoices: pd.DataFrame) -> pd.DataFrame:
     """Rows in the pandas path's order: invoices as in the input, then by date."""
     ids = pd.Index(invoices["invoice_id"].astype("string"))
@@ -356,11 +540,14 @@ def flow_on_engine(con: duckdb.DuckDBPyConnection, snapshots_sql: str,
                    lag(balance) OVER w AS start_balance
             FROM ({snapshots_sql}) WINDOW w AS (PARTITION BY invoice_id ORDER BY date))
         SELECT * FROM s WHERE from_stage IS NOT NULL AND start_balance > 0"""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE pairs AS {pairs}")
-    moved = con.execute("SELECT from_stage, to_stage, sum(end_balance) AS end_balance "
-                        "FROM pairs GROUP BY ALL").df()
-    paid = con.execute("SELECT from_stage, sum(paid) AS paid FROM pairs GROUP BY ALL").df()
-    return moved, paid
+    # one scan, no table of the pairs (at 200M rows that is ~200M rows held or spilled)
+    sums = con.execute(f"""
+        SELECT from_stage, to_stage, sum(end_balance) AS end_balance, sum(paid) AS paid,
+               grouping(to_stage) AS whole FROM ({pairs})
+        GROUP BY GROUPING SETS ((from_stage, to_stage), (from_stage))""").df()
+    moved = sums.loc[sums["whole"] == 0, ["from_stage", "to_stage", "end_balance"]]
+    paid = sums.loc[sums["whole"] == 1, ["from_stage", "paid"]]
+    return moved.reset_index(drop=True), paid.reset_index(drop=True)
 
 
 def stage_flows(snapshots: pd.DataFrame, settings: EngineSettings | None = None
