@@ -46,10 +46,11 @@ import pandas as pd
 from helpers.caveats import caveat
 from helpers.errors import DataProblem
 
+from ._receivables_sql import _CHECKS as _SQL_CHECKS
+from ._receivables_sql import SNAPSHOT_COLUMNS
+
 __all__ = ["flows_expression", "portable_flows", "portable_snapshots", "snapshots_expression"]
 
-SNAPSHOT_COLUMNS = ["date", "invoice_id", "customer_id", "amount", "balance", "paid_in_period",
-                    "days_past_due", "stage"]
 _NEEDS = {"invoices": ["invoice_id", "customer_id", "issue_date", "due_date", "amount"],
           "payments": ["invoice_id", "payment_date", "amount"]}
 _DAY_SECONDS = 86_400
@@ -182,35 +183,22 @@ def flows_expression(snapshots: Any) -> Any:
         paid=s.paid_in_period.sum())
 
 
-#: (name, table, counted condition, message, fix) in the order validate_receivables checks;
-#: ``{n}`` is the number of rows concerned. The conditions take the rows of ``_checked``.
-_CHECKS: tuple[tuple[str, str, Callable[[Any], Any], str, str], ...] = (
-    ("dup", "invoices", lambda t: t.copies > 1,
-     "column 'invoice_id' has {n} row(s) with a duplicate invoice number",
-     "Each invoice must appear once: remove repeated export rows, or give credit notes and "
-     "re-issues their own numbers."),
-    ("inv_amount", "invoices", lambda t: t.amount.isnull() | (t.amount <= 0),
-     "column 'amount' has {n} empty, zero or negative value(s)",
-     "Amounts must be positive; book credit notes and refunds separately."),
-    ("pay_amount", "payments", lambda t: t.amount.isnull() | (t.amount <= 0),
-     "column 'amount' has {n} empty, zero or negative value(s)",
-     "Amounts must be positive; book credit notes and refunds separately."),
-    ("inv_dates", "invoices", lambda t: t.issue_date.isnull() | t.due_date.isnull(),
-     "columns 'issue_date'/'due_date' have {n} empty or unreadable date(s)",
-     "Fix or remove those rows (dates like 2025-12-31)."),
-    ("pay_date", "payments", lambda t: t.payment_date.isnull(),
-     "column 'payment_date' has {n} empty or unreadable date(s)",
-     "Fix or remove those rows (dates like 2025-12-31)."),
-    ("due", "invoices", lambda t: t.due_date < t.issue_date,
-     "column 'due_date' is before 'issue_date' in {n} row(s)",
-     "Check the date format (day/month swapped?) or the payment terms of those invoices."),
-    ("unknown", "payments", lambda t: t.known.isnull(),
-     "column 'invoice_id' names {n} payment(s) for invoices that are not in the invoices table",
-     "Load the matching invoices (same period and currency) or drop those payments."),
-    ("before", "payments", lambda t: t.payment_date < t.issued,
-     "column 'payment_date' is before the invoice's issue date in {n} row(s)",
-     "A prepayment is not a payment of an invoice: book it as a deposit, or fix the date."),
+#: (name, table, counted condition) in the order validate_receivables checks; the conditions
+#: take the rows of ``_checked``.
+_CONDITIONS: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
+    ("dup", "invoices", lambda t: t.copies > 1),
+    ("inv_amount", "invoices", lambda t: t.amount.isnull() | (t.amount <= 0)),
+    ("pay_amount", "payments", lambda t: t.amount.isnull() | (t.amount <= 0)),
+    ("inv_dates", "invoices", lambda t: t.issue_date.isnull() | t.due_date.isnull()),
+    ("pay_date", "payments", lambda t: t.payment_date.isnull()),
+    ("due", "invoices", lambda t: t.due_date < t.issue_date),
+    ("unknown", "payments", lambda t: t.known.isnull()),
+    ("before", "payments", lambda t: t.payment_date < t.issued),
 )
+#: (name, table, counted condition, message, fix): the messages and fixes of the SQL path's
+#: checks, which come in the same order (``{n}`` is the number of rows concerned).
+_CHECKS: tuple[tuple[str, str, Callable[[Any], Any], str, str], ...] = tuple(
+    (*condition, sql[3], sql[4]) for condition, sql in zip(_CONDITIONS, _SQL_CHECKS, strict=True))
 
 
 def _checked(invoices: Any, payments: Any) -> dict[str, Any]:

@@ -14,6 +14,8 @@ from helpers.errors import DataProblem
 from helpers.paths import PROJECT_DIR
 from helpers.receivables import flow_matrix, load_stages, month_end_snapshots, roll_rates
 from helpers.scale import flows_expression, portable_flows, portable_snapshots
+from helpers.scale._portable_aging import _CHECKS
+from helpers.scale._receivables_sql import _CHECKS as SQL_CHECKS
 
 ibis = pytest.importorskip("ibis")
 
@@ -162,3 +164,8 @@ def test_the_same_aging_on_spark_equals_pandas(spark, book, tmp_path):
     assert_same_rates(portable_flows(*read, STAGES, dates, validate=False), expected)
     assert expected["stage"].nunique() == 5
     print(f"spark aging test: {time.perf_counter() - start:.1f} s")
+
+
+def test_checks_take_the_sql_paths_messages_in_its_order():
+    """The portable checks borrow the SQL path's messages by position: same tables in order."""
+    assert [table[:3] for _, table, *_ in _CHECKS] == [sql[0] for sql in SQL_CHECKS]
