@@ -59,7 +59,9 @@ SMALL_LOCAL_SPARK = {
 def spark():
     """One Spark session in local mode per test process (skipped without pyspark).
 
-    The Spark tests are in the xdist group ``spark``, so one worker starts the one JVM.
+    The Spark tests are in the xdist group ``spark`` so that one worker starts the one JVM;
+    with pytest 9.2 xdist ignores groups (pytest-xdist #1386, CHANGELOG), and each worker
+    that gets a Spark test starts its own.
     """
     pyspark = pytest.importorskip("pyspark.sql")
     os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)
