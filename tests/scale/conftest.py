@@ -59,9 +59,8 @@ SMALL_LOCAL_SPARK = {
 def spark():
     """One Spark session in local mode per test process (skipped without pyspark).
 
-    The Spark tests are in the xdist group ``spark`` so that one worker starts the one JVM;
-    with pytest 9.2 xdist ignores groups (pytest-xdist #1386, CHANGELOG), and each worker
-    that gets a Spark test starts its own.
+    The Spark tests are in the xdist group ``spark`` so that one worker starts the one JVM
+    (``tests/conftest.py`` keeps the groups working on pytest 9.2, pytest-xdist #1386).
     """
     pyspark = pytest.importorskip("pyspark.sql")
     os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)
