@@ -16,7 +16,9 @@ frame) and the rows left out (``exclusions.csv``); for ``aging`` the invoice-mon
 (``month_end_snapshots.parquet``, by DuckDB), the open balance by month end and stage
 (``aging_trend.csv``) and the roll-rate matrix (``roll_rates.csv``). Both commands split an input
 that outgrows the limit into passes (customers, or invoices, by a hash of their ID) whose parts
-wait in the spill folder (200M rows: a peak of 4.9 GiB resident at the default limit).
+wait in the spill folder (200M rows: a peak of 4.9 GiB resident at the default limit); the aging
+in passes first writes the book there once, split by pass, so that folder needs free space of
+about the book's size in Parquet besides DuckDB's own spill.
 """
 
 from __future__ import annotations

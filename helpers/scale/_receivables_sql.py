@@ -13,7 +13,8 @@ A book larger than the engine's memory (:func:`snapshots_to_files`, the command 
 by customer: an invoice, its duplicates and its payments fall in the same pass, so the window
 and the checks across an invoice's rows run per pass (their counts summed over the passes before
 a problem is raised), the checks of single rows once over the whole book, and each pass writes
-its snapshot rows to a part file.
+its snapshot rows to a part file. The book is written once into one Parquet folder per pass
+(``_book_split``), so a pass reads its share, not the whole book.
 
 The stages come in as an object with ``names``, ``max_days``, ``tolerance`` and ``dtype`` (a
 :class:`helpers.receivables.Stages`); this module imports nothing of ``helpers.receivables``,
@@ -32,6 +33,7 @@ import pandas as pd
 
 from helpers.errors import DataProblem
 
+from ._book_split import drop_split, load_share, split_book
 from ._engine import EngineSettings, connect
 from ._rfm import memory_bytes, summary_passes
 from ._sources import _literal, table_source
@@ -312,13 +314,6 @@ def book_passes(con: duckdb.DuckDBPyConnection) -> int:
     return summary_passes(int(row[0]) if row else 0, memory_bytes(con))
 
 
-def _share(con: duckdb.DuckDBPyConnection, k: int, passes: int) -> None:
-    """Tables ``inv`` and ``pay``: the invoices whose number hashes to ``k``, their payments."""
-    for table in ("inv", "pay"):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_all "
-                    f"WHERE hash(invoice_id) % {int(passes)} = {int(k)}")
-
-
 def _across(con: duckdb.DuckDBPyConnection, counts: dict[int, int], samples: dict[int, str]
             ) -> None:
     """Add the current pass's counts of the checks across an invoice's rows (and samples).
@@ -353,14 +348,17 @@ def _in_passes(con: duckdb.DuckDBPyConnection, names: dict[str, str], ends: np.n
     samples: dict[int, str] = {}
     con.execute("DROP VIEW inv")
     con.execute("DROP VIEW pay")
+    roots: dict[str, Path] = {}
     try:
+        roots = split_book(con, len(parts), parts[0].parent)
         for k, part in enumerate(parts):
-            _share(con, k, len(parts))
+            load_share(con, roots, k)
             _across(con, counts, samples)
             if not any(counts.values()):
                 query = snapshot_query(con, ends, stages, ordered=False, flows=True)
                 con.execute(f"COPY ({query}) TO {_literal(str(part))} (FORMAT parquet)")
-    finally:  # the shares go (their memory is needed after); the views come back
+    finally:  # the split and the shares go (their memory is needed after); the views come back
+        drop_split(roots)
         for table in ("inv", "pay"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
             con.execute(f"CREATE TEMP VIEW {table} AS SELECT * FROM {table}_all")
