@@ -13,6 +13,12 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SEED ?= 2024
 TRAINEES ?= trainee01 trainee02 trainee03
 
+# Every kernel, test worker and command imports the course's own modules (helpers/, tests/).
+# Container images often set PYTHONDONTWRITEBYTECODE=1; then each of those processes compiles
+# them again (about 0.7 s per kernel, and pytest rewrites every test module's asserts anew). Here
+# they are compiled once into __pycache__ (ignored by git); site-packages were compiled by pip.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: lab test course site slides handouts dashboard install install-test lint bench trainee-notebooks workshop data clean help
 
 help:
