@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from helpers.data._textbytes import ends_are_not_space
+from helpers.data._textbytes import all_ascii, ends_are_not_space, short_values
 from helpers.data._zones import without_offsets
 from helpers.data.mapping import normalise_header, to_halfwidth
 
@@ -93,13 +93,12 @@ def _already_clean(s: pd.Series) -> bool:
     """
     a = arrow_text(s)
     assert a is not None
-    if pc.all(pc.string_is_ascii(a)).as_py() is False or not (ends_are_not_space(a) or pc.all(
-            pc.equal(pc.utf8_trim_whitespace(a), a)).as_py() is not False):
+    if (not all_ascii(a) and pc.all(pc.string_is_ascii(a)).as_py() is False) or not (
+            ends_are_not_space(a) or pc.all(pc.equal(pc.utf8_trim_whitespace(a), a)).as_py()
+            is not False):
         return False
-    for chunk in a.chunks:  # a chunk at a time: no lengths of the whole column at once
-        short = pc.less_equal(pc.utf8_length(chunk), _LONGEST_MISSING)  # only these can be tokens
-        if pc.any(short).as_py() and pc.any(pc.is_in(pc.ascii_lower(pc.filter(chunk, short)),
-                                                     _MISSING_ARROW)).as_py():
+    for short in short_values(a, _LONGEST_MISSING):  # only these can be tokens (ASCII: bytes)
+        if pc.any(pc.is_in(pc.ascii_lower(short), _MISSING_ARROW)).as_py():
             return False
     return True
 

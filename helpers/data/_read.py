@@ -347,6 +347,11 @@ def read_grid(path: Path, file: str, options: dict[str, Any],
 # the header
 
 
+def _filled(v: Any) -> bool:
+    """A cell with something in it (not missing, not only white space)."""
+    return v is not None and str(v).strip() != "" and not (isinstance(v, float) and np.isnan(v))
+
+
 def find_header(grid: pd.DataFrame, known: Collection[str]) -> int:
     """Position (0-based in ``grid``) of the header row among the first 20 rows.
 
@@ -360,11 +365,9 @@ def find_header(grid: pd.DataFrame, known: Collection[str]) -> int:
     head = grid.head(20)
     if len(head) == 0:
         return 0
-    filled = head.apply(lambda r: r.map(lambda v: v is not None and str(v).strip() != ""
-                                        and not (isinstance(v, float) and np.isnan(v))).sum(),
-                        axis=1).to_numpy()
-    scores = [sum(header_key(v) in known for v in row if isinstance(v, str)) for row in
-              head.itertuples(index=False)]
+    rows = list(head.itertuples(index=False, name=None))  # plain tuples: no Series per row
+    filled = np.array([sum(map(_filled, row)) for row in rows])
+    scores = [sum(header_key(v) in known for v in row if isinstance(v, str)) for row in rows]
     if max(scores) > 0:
         return int(np.argmax(scores))
     widest = filled.max()

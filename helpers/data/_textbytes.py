@@ -24,12 +24,31 @@ from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["ends_are_not_space", "iso_layout", "no_value_contains", "none_blank", "plain_if_numbers",
-           "value_spans"]
+__all__ = ["all_ascii", "ends_are_not_space", "iso_layout", "no_value_contains", "none_blank", "plain_if_numbers",
+           "short_values", "value_spans"]
 
 #: ISO dates and times of one width: ``d`` a digit, ``T`` a space or a ``T``, else that byte.
 _ISO_LAYOUTS = {10: "dddd-dd-dd", 16: "dddd-dd-ddTdd:dd", 19: "dddd-dd-ddTdd:dd:dd"}
+#: Values checked at once by :func:`iso_layout` (their bytes' bounds tiled once per width).
+_TILED_ROWS = 1 << 15
+_tiled: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _tiled_bounds(width: int) -> tuple[np.ndarray, np.ndarray]:
+    """A layout's lowest byte and span at each byte of ``_TILED_ROWS`` values back to back.
+
+    ``d``: ``0``-``9``; ``T``: ``0x20``-``0x54`` (a space or a ``T``, checked exactly after);
+    any other byte exactly itself. So one comparison over the values' bytes checks every
+    position of every value (instead of one strided pass per position).
+    """
+    if width not in _tiled:
+        layout = _ISO_LAYOUTS[width]
+        low = np.array([48 if k == "d" else 32 if k == "T" else ord(k) for k in layout], np.uint8)
+        span = np.array([9 if k == "d" else 52 if k == "T" else 0 for k in layout], np.uint8)
+        _tiled[width] = (np.tile(low, _TILED_ROWS), np.tile(span, _TILED_ROWS))
+    return _tiled[width]
 
 
 def value_spans(a: pa.ChunkedArray) -> Iterator[tuple[pa.Array, np.ndarray, np.ndarray]]:
@@ -63,6 +82,34 @@ def no_value_contains(a: pa.ChunkedArray, byte: bytes) -> bool:
         if np.any(data[int(offsets[0]):int(offsets[-1])] == code):
             return False
     return True
+
+
+def all_ascii(a: pa.ChunkedArray) -> bool:
+    """True when no byte of any value is above ``0x7F``: every value is ASCII text.
+
+    One pass over the values' bytes (null slots included, which can only make the answer
+    ``False``); ``False``: look properly (``pc.string_is_ascii``).
+
+    >>> all_ascii(pa.chunked_array([pa.array(["C1", ""])])), all_ascii(pa.chunked_array([pa.array(["客户"])]))
+    (True, False)
+    """
+    return _is_text(a) and all(int(data[int(offsets[0]):int(offsets[-1])].max(initial=0)) < 0x80
+                               for _, offsets, data in value_spans(a))
+
+
+def short_values(a: pa.ChunkedArray, most: int) -> Iterator[pa.Array]:
+    """Each chunk's values of at most ``most`` bytes (chunks without any: none), lengths from offsets.
+
+    A missing value is among them or not as its slot's length says: a caller asking which of
+    them are some words (``pc.is_in``) gets the same answer either way.
+
+    >>> [v.to_pylist() for v in short_values(pa.chunked_array([pa.array(["na", "C123", "-"])]), 2)]
+    [['na', '-']]
+    """
+    for chunk, offsets, _ in value_spans(a):
+        short = np.diff(offsets) <= most
+        if short.any():
+            yield pc.filter(chunk, pa.array(short))
 
 
 def ends_are_not_space(a: pa.ChunkedArray) -> bool:
@@ -130,14 +177,16 @@ def iso_layout(chunk: pa.Array) -> bool:
     if layout is None or int(offsets[-1] - offsets[0]) != width * len(chunk) or not bool(
             np.all(np.diff(offsets) == width)):
         return False
-    cells = data[int(offsets[0]):int(offsets[-1])].reshape(len(chunk), width)
-    for i, kind in enumerate(layout):
-        col = cells[:, i]
-        ok = ((col - 48) <= 9) if kind == "d" else (col == 32) | (col == 84) if kind == "T" \
-            else col == ord(kind)
-        if not ok.all():
+    text = data[int(offsets[0]):int(offsets[-1])]
+    low, span = _tiled_bounds(width)
+    step = len(low)
+    for start in range(0, len(text), step):  # uint8: a byte below its lowest wraps above span
+        piece = text[start:start + step]
+        if not bool(np.all((piece - low[:len(piece)]) <= span[:len(piece)])):
             return False
-    return True
+    cells = text.reshape(len(chunk), width)
+    return all(bool(np.all((cells[:, i] == 32) | (cells[:, i] == 84)))
+               for i, kind in enumerate(layout) if kind == "T")
 
 
 
@@ -175,6 +224,6 @@ def plain_if_numbers(chunk: pa.Array) -> bool:
     if len(starts) and not (bool(np.all(data[stops - 1] - np.uint8(ord("0")) <= 9))
                             and bool(np.all(data[starts] != ord(".")))):
         return False  # a value ends in a sign or point, or begins with a point
-    points = np.flatnonzero(shifted == 3)
-    return bool(np.all(shifted[points - 1] - digit <= 9)) and bool(
-        np.all(shifted[points + 1] - digit <= 9))
+    # a point has a digit on each side (the first and last bytes are no point: checked above)
+    points, digits = shifted == 3, shifted - digit <= 9
+    return not bool(np.any(points[1:-1] & ~(digits[:-2] & digits[2:])))

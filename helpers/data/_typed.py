@@ -76,6 +76,8 @@ def _spellings(words: set[str]) -> pa.Array:
 
 _TRUE = _spellings(TRUE_TOKENS)
 _FALSE = _spellings(FALSE_TOKENS)
+#: Both kinds, yes first: a cell's index in it (one lookup) says which it is (none is both).
+_YES_NO = pa.concat_arrays([_TRUE, _FALSE])
 
 
 def _empty(a: pa.ChunkedArray) -> np.ndarray:
@@ -97,7 +99,8 @@ def _cast(a: pa.ChunkedArray, empty: np.ndarray, to: pa.DataType, fill: Any) -> 
 
     Chunk by chunk into one array: no whole-column copy besides the result.
     """
-    out = np.full(len(a), fill, dtype=to.to_pandas_dtype())
+    kind = to.to_pandas_dtype()  # no empty cell: every slot is written below, none filled first
+    out = np.full(len(a), fill, dtype=kind) if empty.any() else np.empty(len(a), dtype=kind)
     start = 0
     for chunk in a.chunks:
         stop = start + len(chunk)
@@ -161,11 +164,24 @@ def _dates(raw: pd.Series, a: pa.ChunkedArray, empty: np.ndarray, dtype: str
 
 
 def _bools(raw: pd.Series, a: pa.ChunkedArray, empty: np.ndarray) -> pd.Series | None:
-    """ASCII yes/no words (or empty cells) as ``boolean``; ``None`` when any cell is not one."""
-    yes = pc.is_in(a, _TRUE)
-    if not _every(a, pc.or_(yes, pc.is_in(a, _FALSE)), empty):
+    """ASCII yes/no words (or empty cells) as ``boolean``; ``None`` when any cell is not one.
+
+    Chunk by chunk (each cell's place among the words is 4 bytes: not for the whole column).
+    """
+    if not len(a):  # as the whole column's all() said: no answer, the careful way
         return None
-    values = np.asarray(yes.to_numpy(zero_copy_only=False), dtype=bool)
+    values = np.empty(len(a), dtype=bool)
+    start = 0
+    for chunk in a.chunks:
+        stop = start + len(chunk)
+        if not len(chunk):  # nothing to ask (and no answer from an empty all())
+            continue
+        where = pc.index_in(chunk, value_set=_YES_NO)  # missing: no yes/no word, or no cell
+        if not _every(chunk, pc.is_valid(where), empty[start:stop]):
+            return None
+        yes = pc.fill_null(pc.less(where, len(_TRUE)), False)
+        values[start:stop] = np.asarray(yes.to_numpy(zero_copy_only=False), dtype=bool)
+        start = stop
     return pd.Series(pd.arrays.BooleanArray(values, empty.copy()), index=raw.index)
 
 

@@ -495,12 +495,19 @@ def _check_raw(raw: pd.Series, c: Column, row_numbers: pd.Series, source: str,
 
 
 def _column_task(raws: dict[str, pd.Series], c: Column, row_numbers: pd.Series, source: str,
-                 values: Mapping[Any, Any] | None, fmt: str | None,
-                 hints: ReadHints) -> Callable[[], CheckedColumn]:
-    """A lane's task: validate one column taken out of ``raws`` (its text freed once checked)."""
+                 values: Mapping[Any, Any] | None, fmt: str | None, hints: ReadHints,
+                 early: dict[str, Any] | None = None) -> Callable[[], CheckedColumn]:
+    """A lane's task: validate one column taken out of ``raws`` (its text freed once checked).
+
+    With ``early`` (the key), its repeats are found next, beside the other lane's work:
+    ``early["key"]``, what :func:`duplicate_keys_problem` of the key as validated returns.
+    """
     def task() -> CheckedColumn:
         checked = _check_raw(raws.pop(c.name), c, row_numbers, source, values, fmt, hints)
         pa.default_memory_pool().release_unused()  # the text just freed goes back to the system
+        if early is not None:
+            early["key"] = duplicate_keys_problem(checked.values.rename(c.name), row_numbers,
+                                                  source)
         return checked
     return task
 
@@ -538,15 +545,18 @@ def validate(columns: pd.DataFrame, t: Table, row_numbers: pd.Series, source_of:
     # two lanes: the columns that may become numbers, dates or yes/no (their text goes early),
     # and the others; on a small table the first lane and then the second, on this thread
     lanes = [[c for c in found if (c.dtype in _TYPED_FIRST) == typed] for typed in (True, False)]
+    threads = LANES_ROWS[0] <= len(columns) < LANES_ROWS[1]
+    early: dict[str, Any] = {}  # in two lanes, the key's repeats are found in the key's lane
     first, second = ([_column_task(raws, c, row_numbers, source_of.get(c.name, c.name),
-                                   values.get(c.name), formats.get(c.name), hints)
+                                   values.get(c.name), formats.get(c.name), hints,
+                                   early if threads and c.name == t.key else None)
                       for c in lane] for lane in lanes)
-    done = two_lanes(first, second, threads=LANES_ROWS[0] <= len(columns) < LANES_ROWS[1])
+    done = two_lanes(first, second, threads=threads)
     checked = {c.name: col for lane, cols in zip(lanes, done, strict=True)
                for c, col in zip(lane, cols, strict=True)}
     out = columns.assign(**{name: checked[name].values for name in checked})[order]
-    repeated: tuple[Problem | None, np.ndarray] = (None, np.zeros(0, dtype=bool))
-    if t.key in checked:  # once every column is read, when little but the result is held
+    repeated: tuple[Problem | None, np.ndarray] = early.get("key", (None, np.zeros(0, dtype=bool)))
+    if t.key in checked and not early:  # once every column is read, when little else is held
         repeated = duplicate_keys_problem(out[t.key], row_numbers, source_of.get(t.key, t.key))
     problems: list[Problem] = []
     notes: list[str] = []
