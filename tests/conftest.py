@@ -55,7 +55,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         legacy = getattr(item, "_nodeid", None)
         if (NodeId is not None and isinstance(legacy, str) and legacy != item.nodeid
                 and hasattr(item, "_id")):
-            item._id = NodeId.parse(legacy)
+            # the suffix follows the parameters' bracket, so it goes into the last name
+            path, _, rest = legacy.partition("::")
+            item._id = NodeId(path=path, names=tuple(rest.split("::")))
     items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
 
 

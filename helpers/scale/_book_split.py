@@ -1,9 +1,9 @@
 """The book of a multi-pass aging, split once into one Parquet folder per pass.
 
 A pass of :func:`~helpers.scale._receivables_sql.snapshots_to_files` ages the invoices whose
-number hashes to it, and their payments. Filtering the whole book for each pass reads every file
-once per pass (at 200M rows and 9 passes, 29 of the 48 minutes went to those reads); instead the
-two tables are written once, partitioned by the pass, and each pass reads only its folder.
+number hashes to it, and their payments. Filtering the whole book for each pass read every file
+once per pass; instead the two tables are written once, partitioned by the pass, and each pass
+reads only its folder (200M rows in 9 passes: 13 min, where the filtering had taken 48).
 """
 
 from __future__ import annotations
