@@ -44,10 +44,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     lost and the tests of a group spread over both workers (each repeating the group's notebook
     run or Spark session). This copies the suffixed id into ``_id``, as pytest-xdist's own fix
     (pull request #1388) does; with an older pytest, or a fixed pytest-xdist, nothing differs.
-
-    The grouped tests (notebook runs, the browser, Spark, the workshop) are the long units of
-    work, so they are handed out first (a stable sort: every worker collects the same order);
-    the many short tests then fill in, and neither worker is left with a long group at the end.
+    (xdist hands the groups out first itself: it orders the units of work by their size.)
     """
     if not (hasattr(config, "workerinput") and config.getvalue("loadgroup")):
         return
@@ -58,7 +55,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             # the suffix follows the parameters' bracket, so it goes into the last name
             path, _, rest = legacy.partition("::")
             item._id = NodeId(path=path, names=tuple(rest.split("::")))
-    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
 
 
 def shared_file(*parts: str) -> Path:
