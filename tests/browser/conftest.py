@@ -6,7 +6,8 @@ JupyterLab server and one Voilà server, each started on a free localhost port t
 asks for it. Without playwright or a Chromium binary every test here is skipped, saying which is
 missing (``.ci/run`` installs Debian's chromium). Screenshots are kept as test artefacts in
 ``build/screenshots/`` (a test's figures, such as the dashboard's first render, go beside them in
-``browser-figures.json``). The tests run in one xdist group, so on one worker.
+``browser-figures.json``). They are in no xdist group (see test_dashboard_voila.py): each worker
+that gets one starts its own Chromium.
 """
 
 from __future__ import annotations
