@@ -11,10 +11,7 @@ import pytest
 from helpers.paths import PROJECT_DIR
 from tests.browser.conftest import record_figure, screenshot
 
-# Not in an xdist group: grouped on one worker (behind the notebook groups, beside their load),
-# the Voilà test's second visitor never connected its kernel in 3 of 12 runs (CHANGELOG);
-# spread over the workers, as in every run before, it has not failed.
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser]  # in no xdist group: see tests/browser/conftest.py
 
 NOTEBOOK = PROJECT_DIR / "notebooks" / "00-welcome.ipynb"  # the first thing a trainee opens
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\w+(Error|Problem): ", re.MULTILINE)

@@ -10,10 +10,7 @@ from helpers.course import execute_notebook, export_html
 from tests.browser.conftest import screenshot
 from tests.site.test_site import course, site  # noqa: F401  (fixtures: a small site, built offline)
 
-# Not in an xdist group: grouped on one worker (behind the notebook groups, beside their load),
-# the Voilà test's second visitor never connected its kernel in 3 of 12 runs (CHANGELOG);
-# spread over the workers, as in every run before, it has not failed.
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser]  # in no xdist group: see tests/browser/conftest.py
 
 
 
