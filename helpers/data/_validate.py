@@ -272,8 +272,10 @@ def _contains(a: pa.ChunkedArray, text: str) -> bool:
 
 
 def _all_in(s: pd.Series, allowed: tuple[str, ...]) -> bool:
+    """Every value spelt as in ``allowed``; blanks count as in (they stay blank either way)."""
     a = arrow_text(s)
-    return a is not None and pc.all(pc.is_in(a, pa.array(list(allowed)))).as_py() is not False
+    return a is not None and pc.all(pc.or_kleene(pc.is_in(a, pa.array(list(allowed))),
+                                                 pc.is_null(a))).as_py() is not False
 
 
 def _non_finite(raw: pd.Series, coerced: pd.Series, c: Column, src: str, rows: pd.Series,
