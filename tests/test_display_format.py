@@ -21,6 +21,7 @@ from helpers.paths import PACKAGE_DIR, SOLUTIONS_DIR
 from helpers.plotting import BAD, GOOD, OKABE_ITO, money_axis, percent_axis, text_colour
 from helpers.segments import customer_summary, explore_rfm
 from helpers.value import plot_scenarios
+from tests.conftest import package_functions
 from tests.segments._data import random_tx
 
 matplotlib.use("Agg")
@@ -109,13 +110,8 @@ def test_style_table_handles_missing_values_and_duplicate_headers():
 NO_AXES = {"plot_funnel": "a diagram: the stages' names and counts are written on the bars"}
 
 
-def _plot_functions() -> list[tuple[str, str, ast.FunctionDef]]:
-    found = []
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("plot_"):
-                found.append((str(path.relative_to(PACKAGE_DIR)), node.name, node))
-    return found
+PLOT_FUNCTIONS = [(str(path.relative_to(PACKAGE_DIR)), node.name, node)
+                  for path, node in package_functions("plot_")]
 
 
 def _labels_set(function: ast.FunctionDef) -> set[str]:
@@ -135,8 +131,8 @@ def _labels_set(function: ast.FunctionDef) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize(("where", "name", "function"), _plot_functions(),
-                         ids=[f"{n}" for _, n, _ in _plot_functions()])
+@pytest.mark.parametrize(("where", "name", "function"), PLOT_FUNCTIONS,
+                         ids=[f"{n}" for _, n, _ in PLOT_FUNCTIONS])
 def test_every_plot_helper_labels_both_axes(where, name, function):
     if name in NO_AXES:
         return

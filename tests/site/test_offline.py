@@ -11,6 +11,7 @@ import pytest
 from helpers.paths import PROJECT_DIR
 from helpers.site import VENDOR_DIR, copy_vendor, export_html, remote_urls
 from helpers.site.__main__ import main
+from tests.conftest import package_functions
 
 # A model the real renderer draws: an IntSlider, as ipywidgets 8 stores it after a run.
 STATE = {
@@ -94,17 +95,9 @@ def test_remote_urls_finds_loads_not_links(html, expected):
     assert remote_urls(html) == expected
 
 
-def _explore_functions() -> list[tuple[str, ast.FunctionDef]]:
-    """Every ``explore_*`` widget function of the package, with its module."""
-    found = []
-    for path in sorted((PROJECT_DIR / "helpers").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("explore_"):
-                found.append((f"{path.relative_to(PROJECT_DIR)}:{node.name}", node))
-    return found
-
-
-EXPLORE = _explore_functions()
+#: Every ``explore_*`` widget function of the package, with its module.
+EXPLORE = [(f"{path.relative_to(PROJECT_DIR)}:{node.name}", node)
+           for path, node in package_functions("explore_")]
 
 
 def test_the_package_has_its_explore_widgets():
