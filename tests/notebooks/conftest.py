@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from helpers.display import read_kept
-from helpers.i18n import edition_problems, zh_solution
+from helpers.i18n import EDITION_DIR, edition_problems, zh_solution
 from helpers.paths import NOTEBOOKS_DIR, SOLUTIONS_DIR
 from tests.notebooks.kernel import SharedKernel
 
@@ -52,7 +52,8 @@ _KERNEL = SharedKernel()  # one per worker, reset before each run (see kernel.py
 
 
 def _find(name: str, which: str) -> Path:
-    folder = SOLUTIONS_DIR if which == "solutions" else NOTEBOOKS_DIR
+    folder = {"solutions": SOLUTIONS_DIR, "trainee": NOTEBOOKS_DIR,
+              "zh-trainee": NOTEBOOKS_DIR / EDITION_DIR}[which]
     matches = sorted(folder.glob(f"{name}*.ipynb"))
     if len(matches) != 1:
         raise FileNotFoundError(f"expected one notebook matching {name!r} in {folder}, "
@@ -76,8 +77,9 @@ def _chinese(name: str, folder: Path) -> Path:
 def execute(tmp_path_factory: pytest.TempPathFactory):
     """``execute("03", which="solutions", **parameters) -> NotebookRun``, cached per session.
 
-    ``which`` is ``"solutions"``, ``"trainee"`` or ``"zh"`` (the Chinese edition of the solution
-    notebook). Every run uses the worker's shared kernel, emptied and reset first (``kernel.py``).
+    ``which`` is ``"solutions"``, ``"trainee"``, ``"zh-trainee"`` (the Chinese trainee copy, in
+    ``notebooks/zh``) or ``"zh"`` (the Chinese edition of the solution notebook). Every run uses
+    the worker's shared kernel, emptied and reset first (``kernel.py``).
     """
 
     def _execute(name: str, which: str = "solutions", **parameters: Any) -> NotebookRun:

@@ -1,16 +1,23 @@
 """Every course notebook, executed with papermill and checked: one harness, one table.
 
 Each notebook runs on the bundled data, on a dataset generated with another seed
-(``alt_data_dir``, ``ALT_SEED``), and as its trainee copy (exercises unanswered); some run
-again on a real public dataset or with other parameters (the ``MORE`` table). What each run
-must show lives in ``tests/notebooks/checks/nbNN.py``.
+(``alt_data_dir``, ``ALT_SEED``), and as its Chinese trainee copy (``notebooks/zh``, exercises
+unanswered); some run again on a real public dataset or with other parameters (the ``MORE``
+table). What each run must show lives in ``tests/notebooks/checks/nbNN.py``.
+
+The Chinese trainee copy serves two tests: the trainee copy's (every exercise says it is not
+answered yet, none is right: ``checks.unanswered`` reads the marks both editions share) and the
+Chinese edition's (the same results as the English run, Chinese feedback, no missing glyphs).
+A trainee copy keeps exactly the results of its solution notebook (only the answers are blank),
+and the Chinese copy is what a Chinese-speaking trainee opens. The English trainee copies differ
+from it only in their words; the browser test and the workshop tests run ``00`` in English.
 
 Run one notebook's tests with ``pytest tests/notebooks -k nb03``. Tests that share a run share
 an xdist group, so one worker executes it once and reuses the cached run (``execute``): the
 bundled run's group ``nbNN`` holds every test that reads that run (bundled, personal data, the
-Chinese edition, which compares with it, and the further runs of ``SHARES_BUNDLED``); the other
-seed, the trainee copy and each further run have groups of their own, so the two workers share
-a notebook's runs instead of one worker running them all in a row.
+trainee copy and the Chinese edition, which compares with it, and the further runs of
+``SHARES_BUNDLED``); the other seed and each further run have groups of their own, so the two
+workers share a notebook's runs instead of one worker running them all in a row.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from helpers.i18n import edition_problems
 from helpers.paths import SOLUTIONS_DIR
 from tests.conftest import ALT_SEED
 from tests.notebooks.checks import (
+    feedback_lines,
     nb00,
     nb01,
     nb02,
@@ -44,7 +52,10 @@ from tests.notebooks.checks import (
     nb10,
     nb11,
 )
-from tests.notebooks.checks.nb11 import foreign  # noqa: F401  (fixture of the nb11 runs)
+from tests.notebooks.checks.nb06 import german_export  # noqa: F401  (fixture, see SHARES_RUN)
+from tests.notebooks.checks.nb07 import campaign_export  # noqa: F401  (fixture, see SHARES_RUN)
+from tests.notebooks.checks.nb09 import analyst_export  # noqa: F401  (fixture, see SHARES_RUN)
+from tests.notebooks.checks.nb11 import foreign  # noqa: F401  (fixture, see SHARES_RUN)
 from tests.notebooks.personal import file_text, leaks, notebook_text
 
 Check = Callable[[Any, Path], None]
@@ -96,9 +107,15 @@ MORE = [More(lesson, check) for lesson, module in MODULES.items()
 
 
 #: Further runs that also read the bundled run (``execute("NN")``) or another further run's:
-#: they join that run's xdist group instead of having one of their own.
+#: they join that run's xdist group instead of having one of their own. A check of a section
+#: that reads one file alone (CDNOW, Bank Marketing, credit default) reads the run of a check
+#: whose parameters leave that section alone: one execution serves both (same parameters, from
+#: the session fixture that writes their input files).
 SHARES_BUNDLED = {"bank_marketing_leakage_section", "smaller_team_gets_a_shorter_queue"}
-SHARES_RUN = {"foreign_export_second_run_never_overwrites": "foreign_export"}
+SHARES_RUN = {"foreign_export_second_run_never_overwrites": "foreign_export",
+              "cdnow_stand_in_on_a_trainee_machine": "minimal_export_with_other_headers",
+              "bank_extract_on_a_trainee_machine": "minimal_leads_export_scoring_only",
+              "credit_default_extract": "minimal_export_through_mappings"}
 
 
 def _params(items: list[Any], name: Callable[[Any], str],
@@ -116,7 +133,8 @@ def _more_group(more: More) -> str:
 
 ALL = _params(NOTEBOOKS, lambda nb: f"nb{nb.lesson}", lambda nb: f"nb{nb.lesson}")
 OTHER_SEED = _params(NOTEBOOKS, lambda nb: f"nb{nb.lesson}", lambda nb: f"nb{nb.lesson}-seed")
-TRAINEE = _params(NOTEBOOKS, lambda nb: f"nb{nb.lesson}", lambda nb: f"nb{nb.lesson}-trainee")
+# the Chinese trainee copy is also the Chinese edition's run, which reads the bundled run
+TRAINEE = _params(NOTEBOOKS, lambda nb: f"nb{nb.lesson}", lambda nb: f"nb{nb.lesson}")
 EXTRA = _params(MORE, lambda more: f"nb{more.lesson}-{more.name}", _more_group)
 
 
@@ -134,36 +152,23 @@ def test_other_seed(execute, alt_data_dir, nb: Notebook):
 
 @pytest.mark.parametrize("nb", TRAINEE)
 def test_trainee_copy_runs_unanswered(execute, nb: Notebook):
-    nb.trainee(execute(nb.lesson, which="trainee"))
-
-
-#: How a check() result starts (✅ right, ❌ wrong, ⏳ unanswered, ⚠️ cannot be checked).
-FEEDBACK = re.compile(r"^(✅|❌|⏳|⚠️) ")
-
-
-def feedback_lines(run: Any) -> list[str]:
-    """The exercise feedback a run shows: each check() result's text."""
-    lines = []
-    for cell in run.notebook["cells"]:
-        for out in cell.get("outputs", []):
-            text = out.get("data", {}).get("text/plain", "")
-            text = "".join(text) if isinstance(text, list) else text
-            lines += [line for line in text.splitlines() if FEEDBACK.match(line)]
-    return lines
+    """The Chinese trainee copy runs top to bottom with its answers blank (see the docstring)."""
+    nb.trainee(execute(nb.lesson, which="zh-trainee"))
 
 
 @pytest.mark.parametrize("nb", ALL)
 def test_chinese_edition(execute, nb: Notebook):
     """The Chinese edition on the bundled data keeps the English run's results and speaks Chinese.
 
-    One extra run per notebook, in the same shared kernel; the English run is the cached
-    ``test_bundled`` one. A notebook without a complete Chinese text fails here by name.
+    The run is the Chinese trainee copy's (``test_trainee_copy_runs_unanswered``), in the same
+    shared kernel; the English run is the cached ``test_bundled`` one. A notebook without a
+    complete Chinese text fails here by name.
     """
     (solution,) = SOLUTIONS_DIR.glob(f"{nb.lesson}-*.ipynb")
     problems = edition_problems(solution)
     assert not problems, (f"nb{nb.lesson} has no Chinese edition yet: {problems} "
                           f"(see tests/test_i18n.py)")
-    english, chinese = execute(nb.lesson), execute(nb.lesson, which="zh")
+    english, chinese = execute(nb.lesson), execute(nb.lesson, which="zh-trainee")
     differ = {k: (v, chinese.results.get(k)) for k, v in english.results.items()
               if json.dumps(v, sort_keys=True, default=str)
               != json.dumps(chinese.results.get(k), sort_keys=True, default=str)}

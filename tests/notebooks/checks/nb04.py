@@ -16,6 +16,7 @@ import pandas as pd
 from helpers.caveats import AUC_CHANCE
 from helpers.paths import MAPPINGS_DIR
 from tests.conftest import CDNOW_MASTER, shared_file
+from tests.notebooks.checks import unanswered
 from tests.notebooks.checks.nb03 import minimal_export
 
 #: Parameters of the other-seed run (besides data_dir and seed).
@@ -83,8 +84,7 @@ def other_seed(run, folder: Path) -> None:
 
 
 def trainee(run) -> None:
-    text = run.outputs_text()
-    assert text.count("not answered") == N_EXERCISES and "right." not in text
+    unanswered(run, N_EXERCISES)
 
 
 def _check_clusters(r: dict, n_buyers: int, k: int = 4, backtest: bool = False) -> None:

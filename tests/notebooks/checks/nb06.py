@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.data import public_dataset
 from helpers.paths import MAPPINGS_DIR, SHARED_DATASETS_DIR
 from tests.conftest import CDNOW_MASTER, CDNOW_SAMPLE, shared_file
+from tests.notebooks.checks import unanswered
 
 MARGIN, HORIZON, STEP, RATE = 0.25, 52, 4.35, 0.01
 #: Exercises of the notebook (06.1 .. 06.7), each answered right by the solution.
@@ -209,8 +211,7 @@ def other_seed(run, folder: Path) -> None:
 
 
 def trainee(run) -> None:
-    text = run.outputs_text()
-    assert text.count("not answered yet") == N_EXERCISES and ": right." not in text
+    unanswered(run, N_EXERCISES)
     assert run.results["n_customers"] > 0
 
 
@@ -221,24 +222,41 @@ def _purchases(tx: pd.DataFrame, fmt: str = "mixed") -> tuple[pd.DataFrame, pd.T
     return tx[tx["amount"] >= 0], as_of
 
 
-def minimal_export_with_other_headers(execute, request) -> None:
-    """Three columns under German headers, a mapping, two unusable rows dropped on request:
-    every figure recomputed from the file with plain pandas and lifetimes; as-of derived."""
-    tmp: Path = request.getfixturevalue("tmp_path")
+@pytest.fixture(scope="session")
+def german_export(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Three columns of the bundled sales under German headers, two unusable rows, a mapping;
+    and the CDNOW file found on a trainee's machine without ../shared (the course's stand-in).
+    Made once a session: two checks read the one run on both, so they pass the same paths."""
+    folder = tmp_path_factory.mktemp("nb06-german")
     tx = pd.read_csv(Path(__file__).parents[3] / "datasets" / "transactions.csv",
                      dtype={"customer_id": str})
     export = pd.DataFrame({"Kunde": tx["customer_id"], "Belegdatum": tx["purchase_date"].str[:10],
                            "Umsatz": tx["amount"]})
     bad = pd.DataFrame({"Kunde": ["C00001", "C00002"], "Belegdatum": ["kein Datum", "2024-05-01"],
                         "Umsatz": ["10", "zehn"]})
-    file = tmp / "umsaetze.csv"
+    file = folder / "umsaetze.csv"
     pd.concat([export, bad]).to_csv(file, index=False)
-    mapping = tmp / "umsaetze.yaml"
+    mapping = folder / "umsaetze.yaml"
     mapping.write_text("table: transactions\ncolumns:\n  Kunde: customer_id\n"
                        "  Belegdatum: purchase_date\n  Umsatz: amount\n", encoding="utf-8")
+    stand_in = public_dataset("cdnow_sample", shared_dir=folder / "no-shared-folder", quiet=True)
+    return {"file": file, "mapping": mapping, "export": export, "stand_in": stand_in}
+
+
+def _german_params(g: dict) -> dict:
+    """The parameters of the German-export run (identical for the two checks that read it)."""
+    return {"transactions_file": str(g["file"]), "transactions_mapping": str(g["mapping"]),
+            "on_invalid": "drop", "cdnow_file": str(g["stand_in"])}
+
+
+def minimal_export_with_other_headers(execute, request) -> None:
+    """Three columns under German headers, a mapping, two unusable rows dropped on request
+    (``german_export``): every figure recomputed from the file with plain pandas and lifetimes;
+    as-of derived. (The same run serves cdnow_stand_in_on_a_trainee_machine.)"""
+    g = request.getfixturevalue("german_export")
+    file, mapping, export = g["file"], g["mapping"], g["export"]
     before = file.read_bytes(), mapping.read_bytes()
-    run = execute("06", transactions_file=str(file), transactions_mapping=str(mapping),
-                  on_invalid="drop")
+    run = execute("06", **_german_params(g))
     assert (file.read_bytes(), mapping.read_bytes()) == before
     text = run.outputs_text()
     assert "2 dropped" in text and "latest transactions.purchase_date" in text
@@ -271,13 +289,11 @@ def cdnow_master_through_its_mapping(execute, request) -> None:
 def cdnow_stand_in_on_a_trainee_machine(execute, request) -> None:
     """Without ../shared, the CDNOW section runs on the course's stand-in (simulated from the
     published parameters, datasets/public): it is not skipped, and its fit lands near the
-    published figures (a 2,357-customer sample: a and b are the loosest)."""
-    from helpers.data import public_dataset
-
-    nowhere = request.getfixturevalue("tmp_path") / "no-shared-folder"
-    stand_in = public_dataset("cdnow_sample", shared_dir=nowhere, quiet=True)
-    assert stand_in.name == "CDNOW_sample_lookalike.txt"
-    run = execute("06", cdnow_file=str(stand_in))
+    published figures (a 2,357-customer sample: a and b are the loosest). The section reads
+    only that file: it is checked on the German-export run."""
+    g = request.getfixturevalue("german_export")
+    assert g["stand_in"].name == "CDNOW_sample_lookalike.txt"
+    run = execute("06", **_german_params(g))
     got = run.results["cdnow_bgnbd"]
     for k, want, rel in (("r", 0.243, 0.1), ("alpha", 4.414, 0.2), ("a", 0.793, 0.3),
                          ("b", 2.426, 0.3)):

@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.data import public_dataset
 from helpers.paths import MAPPINGS_DIR
 from tests.conftest import BANK_MARKETING, shared_file
+from tests.notebooks.checks import unanswered
 
 #: Exercises of the notebook (07.1 .. 07.7), each answered right by the solution.
 N_EXERCISES = 7
@@ -82,8 +84,7 @@ def other_seed(run, folder: Path) -> None:
 
 
 def trainee(run) -> None:
-    text = run.outputs_text()
-    assert text.count("not answered yet") == N_EXERCISES and ": right." not in text
+    unanswered(run, N_EXERCISES)
 
 
 def bank_marketing_leakage_section(execute, request) -> None:
@@ -142,12 +143,13 @@ def scoring_runs_on_bank_marketing_through_its_mapping(execute, request) -> None
     assert text.count(": right.") == scoring_rights(r) and "Traceback" not in text
 
 
-def minimal_leads_export_scoring_only(execute, request) -> None:
-    """A small campaign export, nothing else: an ID column not ending in ``_id``, numbers as text
-    with blanks and decimal commas, an empty column, a yes/no outcome in German. The ID and the
-    empty column are left out with a note, the blanks announced per column, the numbers used as
-    numbers; every other section says it is skipped."""
-    tmp: Path = request.getfixturevalue("tmp_path")
+@pytest.fixture(scope="session")
+def campaign_export(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A small campaign export on a trainee's machine, made once a session: an ID column not
+    ending in ``_id``, numbers as text with blanks and decimal commas, an empty column, a yes/no
+    outcome in German; and the Bank Marketing file found there without ../shared (the course's
+    extract). Two checks read the one run on both, so they must pass the same paths."""
+    folder = tmp_path_factory.mktemp("nb07-campaign")
     rng = np.random.default_rng(7)
     n = 1_200
     income = rng.gamma(3.0, 900.0, n)
@@ -160,13 +162,30 @@ def minimal_leads_export_scoring_only(execute, request) -> None:
     export = pd.DataFrame({"Kundennr": [f"K{100000 + i}" for i in rng.permutation(n)],
                            "Einkommen": text_income, "Kanal": channel, "Notiz": "",
                            "Abschluss": np.where(won, "ja", "nein")})
-    file, mapping = tmp / "kampagne.csv", tmp / "kampagne.yaml"
+    file, mapping = folder / "kampagne.csv", folder / "kampagne.yaml"
     export.to_csv(file, index=False, sep=";")
     mapping.write_text("table: null\nread:\n  sep: ';'\ncolumns:\n  Abschluss: converted\n"
                        "values:\n  converted: {ja: true, nein: false}\ntarget: converted\n",
                        encoding="utf-8")
+    extract = public_dataset("bank_marketing", shared_dir=folder / "no-shared-folder", quiet=True)
+    return {"file": file, "mapping": mapping, "extract": extract, "n": n, "income": income,
+            "channel": channel, "won": won, "blank": blank}
+
+
+def _campaign_params(c: dict) -> dict:
+    """The parameters of the campaign-export run (identical for the two checks that read it)."""
+    return {"leads_file": str(c["file"]), "leads_mapping": str(c["mapping"]),
+            "bank_file": str(c["extract"])}
+
+
+def minimal_leads_export_scoring_only(execute, request) -> None:
+    """A small campaign export, nothing else (``campaign_export``): the ID and the empty column
+    are left out with a note, the blanks announced per column, the numbers used as numbers; every
+    other section says it is skipped. (The same run serves bank_extract_on_a_trainee_machine.)"""
+    c = request.getfixturevalue("campaign_export")
+    file, mapping, n, won, blank = c["file"], c["mapping"], c["n"], c["won"], c["blank"]
     before = file.read_bytes(), mapping.read_bytes()
-    run = execute("07", leads_file=str(file), leads_mapping=str(mapping))
+    run = execute("07", **_campaign_params(c))
     assert (file.read_bytes(), mapping.read_bytes()) == before
     r, text = run.results, run.outputs_text()
     assert r["leads_n_rows"] == n and r["leads_n_test"] == n // 4
@@ -174,8 +193,8 @@ def minimal_leads_export_scoring_only(execute, request) -> None:
     assert "'Kundennr' has a different value in each of its 1,200 rows" in text
     assert "'Notiz' is empty in every row" in text
     assert f"Einkommen {int(blank.sum()):,}" in text  # blanks filled in, and how many
-    frame = pd.DataFrame({"Einkommen": np.where(blank, np.nan, np.round(income, 2)),
-                          "Kanal": channel, "converted": won})
+    frame = pd.DataFrame({"Einkommen": np.where(blank, np.nan, np.round(c["income"], 2)),
+                          "Kanal": c["channel"], "converted": won})
     assert r["leads_auc_logistic"] == pytest.approx(
         _sklearn_time_split_auc(frame, "converted", []), abs=1e-9)
     assert r["leads_auc_logistic"] > 0.65
@@ -186,13 +205,12 @@ def minimal_leads_export_scoring_only(execute, request) -> None:
 
 def bank_extract_on_a_trainee_machine(execute, request) -> None:
     """Without ../shared, the leakage section runs on the course's extract of Bank Marketing
-    (datasets/public, 5,000 random calls): not skipped, and duration still inflates the AUC."""
-    from helpers.data import public_dataset
-
-    nowhere = request.getfixturevalue("tmp_path") / "no-shared-folder"
-    extract = public_dataset("bank_marketing", shared_dir=nowhere, quiet=True)
+    (datasets/public, 5,000 random calls): not skipped, and duration still inflates the AUC.
+    The section reads no other table: it is checked on the campaign-export run."""
+    c = request.getfixturevalue("campaign_export")
+    extract = c["extract"]
     assert "public" in extract.parts
-    r = execute("07", bank_file=str(extract)).results
+    r = execute("07", **_campaign_params(c)).results
     assert r["bank_rows"] == 5_000 and 0.10 <= r["bank_base_rate"] <= 0.14   # full file: 0.117
     for kind in ("logistic", "boosting"):
         assert 0.62 <= r["bank_auc_honest"][kind] <= 0.82

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from helpers.paths import DATASETS_DIR, NOTEBOOKS_DIR
+from tests.notebooks.checks import unanswered
 
 PLANTED_DIP = ["2025-06-10", "2025-06-11", "2025-06-12"]
 
@@ -118,8 +119,7 @@ def other_seed(run, folder: Path) -> None:
 
 
 def trainee(run) -> None:
-    text = run.outputs_text()
-    assert text.count("not answered yet") == len(EXERCISES) and ": right." not in text
+    unanswered(run, EXERCISES)
 
 
 def _free_port() -> int:

@@ -19,6 +19,7 @@ from helpers.data import public_dataset
 from helpers.paths import DATASETS_DIR
 from helpers.receivables import credit_default_receivables, read_credit_default
 from tests.conftest import CREDIT_DEFAULT, shared_file
+from tests.notebooks.checks import unanswered
 
 PAY_0_PUBLISHED = {"-2": 2759, "-1": 5686, "0": 14737, "1": 3688, "2": 2667, "3": 322, "4": 76,
                    "5": 26, "6": 11, "7": 9, "8": 19}
@@ -185,10 +186,7 @@ def other_seed(run, folder: Path) -> None:
 
 
 def trainee(run) -> None:
-    text = run.rich_text()
-    for k in EXERCISES:
-        assert f"Exercise {k}: not answered yet" in text, k
-    assert "right." not in text
+    unanswered(run, EXERCISES)
 
 
 #: A minimal export: only the required columns, under an accounting system's own headers.
@@ -239,9 +237,20 @@ def digests(paths: list[Path]) -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
+@pytest.fixture(scope="session")
+def analyst_export(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The minimal export (:func:`minimal_export`) as notebook parameters, with the credit
+    default file found on a trainee's machine without ../shared (the course's extract). Made once
+    a session: two checks read the one run, so they must pass the same paths."""
+    folder = tmp_path_factory.mktemp("nb09-min")
+    extract = public_dataset("credit_default", shared_dir=folder / "no-shared", quiet=True)
+    return {**minimal_export(folder), "credit_default_file": extract}
+
+
 def minimal_export_through_mappings(execute, request) -> None:
-    """An analyst's invoices and payments only: as-of from the data, no bundled table mixed in."""
-    files = minimal_export(request.getfixturevalue("tmp_path_factory").mktemp("nb09-min"))
+    """An analyst's invoices and payments only: as-of from the data, no bundled table mixed in.
+    (The same run, with the credit default extract, serves credit_default_extract.)"""
+    files = request.getfixturevalue("analyst_export")
     before = digests(list(files.values()))
     run = execute("09", **{k: str(v) for k, v in files.items()})
     inv, pay, day = read_minimal(files)
@@ -294,10 +303,11 @@ def credit_default_as_invoices(execute, request) -> None:
 
 def credit_default_extract(execute, request) -> None:
     """The credit-card section on the course's extract, as on a trainee's machine without
-    ../shared: the same reader, counts as plain pandas reads the extract, the exercise right."""
-    nowhere = request.getfixturevalue("tmp_path") / "no-shared"
-    extract = public_dataset("credit_default", shared_dir=nowhere, quiet=True)
-    run = execute("09", credit_default_file=str(extract))
+    ../shared: the same reader, counts as plain pandas reads the extract, the exercise right.
+    The section reads no other table: it is checked on the minimal-export run."""
+    files = request.getfixturevalue("analyst_export")
+    extract = files["credit_default_file"]
+    run = execute("09", **{k: str(v) for k, v in files.items()})
     check_credit(run.results, extract=extract)
     assert "Exercise 09.4: right" in run.rich_text()
 
