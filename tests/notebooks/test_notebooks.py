@@ -92,7 +92,7 @@ NOTEBOOKS = [
     Notebook("04", nb04.bundled, nb04.other_seed, nb04.trainee, nb04.OTHER_SEED),
     Notebook("05", nb05.bundled, nb05.other_seed, nb05.trainee),
     Notebook("06", nb06.bundled, nb06.other_seed, nb06.trainee),
-    Notebook("07", nb07.bundled, nb07.other_seed, nb07.trainee),
+    Notebook("07", nb07.bundled, nb07.other_seed, nb07.trainee, nb07.OTHER_SEED),
     Notebook("08", nb08.bundled, nb08.other_seed, nb08.trainee),
     Notebook("09", nb09.bundled, nb09.other_seed, nb09.trainee),
     Notebook("10", nb10.bundled, nb10.other_seed, nb10.trainee),
