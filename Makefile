@@ -89,10 +89,11 @@ handouts: install
 # the team lead's dashboard in Voilà (filters, KPI cards, chart, alerts; no code); EDITION=zh for
 # Chinese, DASHBOARD_PORT to change the port, VOILA_ARGS=--no-browser on a server. A kernel is
 # kept pre-heated (the notebook already run), so a page opens at once instead of after a run
+# (Voilà started through helpers/_voila.py: the fix of the course's own notebook runs for widget cells)
 DASHBOARD_PORT ?= 8866
 DASHBOARD_VOILA := --preheat_kernel=True --pool_size=1
 dashboard: install
-	COURSE_EDITION=$(or $(EDITION),en) $(BIN)/voila solutions/dashboard.ipynb --port=$(DASHBOARD_PORT) $(DASHBOARD_VOILA) $(VOILA_ARGS)
+	COURSE_EDITION=$(or $(EDITION),en) $(BIN)/python -m helpers._voila solutions/dashboard.ipynb --port=$(DASHBOARD_PORT) $(DASHBOARD_VOILA) $(VOILA_ARGS)
 
 trainee-notebooks: install
 	$(BIN)/python -m helpers.course make-trainee

@@ -167,7 +167,8 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iter
     """Voilà on the team lead's dashboard, as ``make dashboard`` starts it."""
     log = tmp_path_factory.mktemp("voila") / "voila.log"
     port = free_port()
-    args = [str(BIN / "voila"), "solutions/dashboard.ipynb", "--no-browser", f"--port={port}",
+    args = [str(BIN / "python"), "-m", "helpers._voila", "solutions/dashboard.ipynb",
+            "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--show_tracebacks=True", *DASHBOARD_VOILA]
     server = Server(args, f"http://127.0.0.1:{port}", log, env={"COURSE_EDITION": "en"})
     server.wait("/voila/static/")  # the server is up; the page itself starts a kernel

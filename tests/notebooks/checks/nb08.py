@@ -141,8 +141,8 @@ def dashboard_renders_under_voila(execute, request) -> None:
     nb = NOTEBOOKS_DIR / "08-scripts-ab-tests-dashboard.ipynb"
     log_path = tmp_path / "voila.log"
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "voila"), str(nb), "--no-browser",
+        proc = subprocess.Popen(  # Voilà as `make dashboard` starts it (helpers/_voila.py)
+            [sys.executable, "-m", "helpers._voila", str(nb), "--no-browser",
              f"--port={port}", "--Voila.ip=127.0.0.1",
              "--VoilaConfiguration.file_allowlist=['.*']", "--strip_sources=True"],
             cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
