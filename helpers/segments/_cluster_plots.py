@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
+from helpers._threads import one_thread
 from helpers.errors import DataProblem
 from helpers.i18n import tr
 from helpers.plotting import new_axes
@@ -19,7 +20,6 @@ from helpers.segments._clusters import (
     check_k,
     cluster_features,
     name_clusters,
-    one_thread,
     profile_clusters,
     renumber,
 )

@@ -9,11 +9,11 @@ scikit-learn is imported inside the functions that fit models: it takes seconds 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from helpers._threads import one_thread
 from helpers.caveats import caveat
 from helpers.errors import DataProblem, require_columns, sample_rows
 from helpers.i18n import tr
@@ -38,19 +38,6 @@ MIN_CLUSTER_SIZE = 5
 
 #: Behaviour columns of :func:`customer_summary` used by default.
 DEFAULT_FEATURES = ("days_since_last", "n_orders", "monetary_total")
-
-_CONTROLLER: list[Any] = []
-
-
-def one_thread() -> Any:
-    """Context limiting BLAS/OpenMP to one thread (the controller is built once: it is slow)."""
-    if not _CONTROLLER:
-        # deferred: building the controller inspects every loaded native library (slow)
-        from threadpoolctl import ThreadpoolController
-
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1)
-
 
 def cluster_features(
     summary: pd.DataFrame,

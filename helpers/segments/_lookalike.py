@@ -8,9 +8,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from helpers._threads import one_thread
 from helpers.caveats import AUC_LEAK, all_equal, auc_caveat, caveat
 from helpers.errors import DataProblem, require_columns, sample_rows
-from helpers.segments._clusters import one_thread
 
 __all__ = ["LOOKALIKE_CATEGORICAL", "LOOKALIKE_NUMERIC", "LookalikeCheck", "attribute_matrix",
            "lookalike_attributes", "lookalike_backtest", "lookalike_scores", "prospect_ids",

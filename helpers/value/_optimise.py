@@ -10,11 +10,11 @@ import math
 import time
 import warnings
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from scipy import optimize
 
+from helpers._threads import one_thread
 from helpers.caveats import Caveat
 from helpers.errors import DataProblem
 from helpers.i18n import tr
@@ -26,27 +26,6 @@ Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
 #: Longest time (seconds) the Nelder-Mead fallback may search after L-BFGS-B failed.
 FALLBACK_SECONDS = 0.5
-
-#: The thread-pool controller, built on first use (it inspects every loaded native library).
-_CONTROLLER: list[Any] = []
-
-
-def one_blas_thread() -> Any:
-    """Context limiting BLAS to one thread, around L-BFGS-B fits.
-
-    L-BFGS-B calls BLAS thousands of times on vectors of a few parameters; with a
-    multi-threaded BLAS each call wakes the other threads, which made the fits 4-10 times
-    slower (the bootstrap's 100 refits: 3 s instead of 0.5 s). The course data's fits give the
-    same numbers with one thread; on larger tables one thread also keeps the results
-    independent of the machine's number of cores.
-    """
-    if not _CONTROLLER:
-        # deferred: building the controller inspects every loaded native library (slow)
-        from threadpoolctl import ThreadpoolController
-
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
-
 
 class FitWarning(Caveat):
     """The optimiser stopped without converging; the parameters may be unreliable."""
@@ -116,7 +95,9 @@ def minimise(objective: Objective, start: np.ndarray, what: str, strict: bool,
     down there (Pareto/NBD's 2F1 as the dropout rate runs to 0).
     """
     began = time.perf_counter()
-    with np.errstate(all="ignore"), one_blas_thread():
+    # one BLAS thread: L-BFGS-B calls BLAS thousands of times on a few parameters, and a second
+    # thread woken for each call made the fits 4-10 times slower (see helpers._threads)
+    with np.errstate(all="ignore"), one_thread("blas"):
         res = optimize.minimize(objective, start, jac=True, method="L-BFGS-B",
                                 bounds=[(-25.0, 25.0)] * len(start),
                                 callback=_stop_when(flat[0]) if flat else None,

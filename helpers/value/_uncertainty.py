@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from helpers._threads import one_thread
 from helpers.caveats import Caveat, caveat
 from helpers.errors import DataProblem, sample_rows
 
@@ -44,7 +45,7 @@ from ._gamma_gamma import GammaGammaFit, _gg_terms
 from ._horizon import _clv_arrays, _clv_inputs, _ClvInputs, predict_customers
 from ._inputs import frequency_recency_t, summary_column
 from ._mbgnbd import MBGNBDFit, _mbg_terms
-from ._optimise import _runs_off, minimise, one_blas_thread, penalised
+from ._optimise import _runs_off, minimise, penalised
 from ._pareto_nbd import ParetoNBDFit, _pairs, _pareto_terms
 
 __all__ = ["HessianWarning", "bootstrap_intervals", "bootstrap_parameters",
@@ -327,7 +328,7 @@ def _replicate_params(problems: list[_Problem], counts: np.ndarray) -> tuple[lis
     """Refitted parameters per problem (``(replicates, k)``) and which replicates all converged."""
     params = [np.empty((len(counts), len(p.names))) for p in problems]
     ok = np.ones(len(counts), dtype=bool)
-    with one_blas_thread():
+    with one_thread("blas"):  # as in minimise, once around all the refits
         for b, drawn in enumerate(counts):
             for i, problem in enumerate(problems):
                 used = problem.rows >= 0

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from helpers.display import read_kept
-from helpers.i18n import EDITION_DIR, edition_problems, zh_solution
+from helpers.i18n import EDITION_DIR
 from helpers.paths import NOTEBOOKS_DIR, SOLUTIONS_DIR
 from tests.notebooks.kernel import SharedKernel
 
@@ -52,8 +52,7 @@ _KERNEL = SharedKernel()  # one per worker, reset before each run (see kernel.py
 
 
 def _find(name: str, which: str) -> Path:
-    folder = {"solutions": SOLUTIONS_DIR, "trainee": NOTEBOOKS_DIR,
-              "zh-trainee": NOTEBOOKS_DIR / EDITION_DIR}[which]
+    folder = {"solutions": SOLUTIONS_DIR, "zh-trainee": NOTEBOOKS_DIR / EDITION_DIR}[which]
     matches = sorted(folder.glob(f"{name}*.ipynb"))
     if len(matches) != 1:
         raise FileNotFoundError(f"expected one notebook matching {name!r} in {folder}, "
@@ -61,32 +60,19 @@ def _find(name: str, which: str) -> Path:
     return matches[0]
 
 
-def _chinese(name: str, folder: Path) -> Path:
-    """The Chinese edition of solution notebook ``name``, written into ``folder``."""
-    solution = _find(name, "solutions")
-    nb = zh_solution(solution)
-    if nb is None:
-        raise LookupError(f"{solution.name} has no Chinese edition yet: "
-                          f"{edition_problems(solution)}")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / solution.name).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
-    return folder / solution.name
-
-
 @pytest.fixture(scope="session")
 def execute(tmp_path_factory: pytest.TempPathFactory):
     """``execute("03", which="solutions", **parameters) -> NotebookRun``, cached per session.
 
-    ``which`` is ``"solutions"``, ``"trainee"``, ``"zh-trainee"`` (the Chinese trainee copy, in
-    ``notebooks/zh``) or ``"zh"`` (the Chinese edition of the solution notebook). Every run uses
-    the worker's shared kernel, emptied and reset first (``kernel.py``).
+    ``which`` is ``"solutions"`` or ``"zh-trainee"`` (the Chinese trainee copy, in
+    ``notebooks/zh``; see ``test_notebooks.py`` for why that one). Every run uses the worker's
+    shared kernel, emptied and reset first (``kernel.py``).
     """
 
     def _execute(name: str, which: str = "solutions", **parameters: Any) -> NotebookRun:
         key = (name, which, json.dumps(parameters, sort_keys=True, default=str))
         if key not in _CACHE:
-            source = (_chinese(name, tmp_path_factory.mktemp(f"nb{name}-zh-source"))
-                      if which == "zh" else _find(name, which))
+            source = _find(name, which)
             out_dir = tmp_path_factory.mktemp(f"nb{name}-{which}")
             parameters.setdefault("output_dir", str(out_dir / "output"))
             executed = _KERNEL.run(source, out_dir / source.name, parameters, cwd=out_dir)
