@@ -9,6 +9,9 @@ system, every thread: what a busy machine changes least), peak memory and the ra
 
 - ``pyarrow``: ``pyarrow.csv.read_csv`` (types inferred), the target's yardstick;
 - ``pandas+pyarrow``: ``pandas.read_csv(engine="pyarrow")``, for reference;
+- ``pyarrow, final types``: ``pyarrow.csv.read_csv`` told each column's type and turned into
+  the pandas frame ``load_table`` returns (the same dtypes, no checks): the floor of any loader
+  built on pyarrow's reader, whose peak memory is printed against the frame as well;
 - ``load_table``: ``helpers.data.load_table(path, "transactions")`` (read, map, coerce,
   validate);
 - ``load_table, one bad row``: the 5M file with the amount on file row 3,000,000 replaced by
@@ -38,6 +41,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BAD_ROW = 3_000_000  # file row (1 = header) whose amount is made unreadable
 BAD_VALUE = "12.3x"
@@ -97,6 +104,22 @@ def _cpu_seconds() -> float:
     return use.ru_utime + use.ru_stime
 
 
+def _final_types(path: Path) -> pd.DataFrame:
+    """``path`` read by pyarrow with each column's type given, as the frame ``load_table`` gives."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    text = pa.large_string()
+    types = {"customer_id": text, "transaction_id": text, "purchase_date": pa.timestamp("ns"),
+             "amount": pa.float64(), "is_return": pa.bool_(), "sales_channel": text}
+    table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
+    dtypes = {text: pd.StringDtype("pyarrow", na_value=np.nan), pa.float64(): pd.Float64Dtype(),
+              pa.bool_(): pd.BooleanDtype()}
+    return table.to_pandas(types_mapper=dtypes.get, self_destruct=True)
+
+
 def run_one(reader: str, path: Path) -> dict[str, object]:
     """In this (fresh) process: read ``path`` once with ``reader``; time, peak RSS, result."""
     import pandas as pd
@@ -113,6 +136,10 @@ def run_one(reader: str, path: Path) -> dict[str, object]:
         rows = pacsv.read_csv(path).num_rows
     elif reader == "pandas+pyarrow":
         rows = len(pd.read_csv(path, engine="pyarrow"))
+    elif reader == "pyarrow, final types":
+        df = _final_types(path)
+        rows = len(df)
+        out["frame_mib"] = round(df.memory_usage(deep=True).sum() / 2**20)
     else:
         try:
             df = load_table(path, "transactions")
@@ -189,17 +216,23 @@ def main() -> None:
         n = int(float(size.rstrip("Mm")) * 1_000_000)
         path = write_csv(args.folder / f"tx{size}.csv", n)
         mb = path.stat().st_size / 1e6
-        res, ratios = measure_interleaved(("pyarrow", "pandas+pyarrow", "load_table"), path,
-                                          args.root, args.rounds)
+        res, ratios = measure_interleaved(
+            ("pyarrow", "pandas+pyarrow", "pyarrow, final types", "load_table"), path, args.root,
+            args.rounds)
         pa_s = float(res["pyarrow"]["seconds"])  # type: ignore[arg-type]
         pa_cpu = float(res["pyarrow"]["cpu_seconds"])  # type: ignore[arg-type]
         for r, m in res.items():
-            print(f"{size:>3} ({mb:,.0f} MB) {r:<15} {m['seconds']:>7} s  CPU {m['cpu_seconds']:>6} s "
+            print(f"{size:>3} ({mb:,.0f} MB) {r:<20} {m['seconds']:>7} s  CPU {m['cpu_seconds']:>6} s "
                   f"(/ pyarrow {float(m['cpu_seconds']) / pa_cpu:.2f})  "  # type: ignore[arg-type]
                   f"peak {m['peak_mib']:>6,} "
                   f"MiB (baseline {m['baseline_mib']} MiB)  time / pyarrow "
                   f"{float(m['seconds']) / pa_s:.2f}" + (  # type: ignore[arg-type]
                       f"  frame {m['frame_mib']} MiB" if "frame_mib" in m else ""))
+        floor = res["pyarrow, final types"]
+        net = int(floor["peak_mib"]) - int(floor["baseline_mib"])  # type: ignore[call-overload]
+        print(f"    the floor, pyarrow into the same frame: {float(floor['seconds']) / pa_s:.2f}x "  # type: ignore[arg-type]
+              f"pyarrow's time; peak above baseline {net:,} MiB = "
+              f"{net / int(floor['frame_mib']):.2f}x its frame")  # type: ignore[call-overload]
         lt = res["load_table"]
         if "frame_mib" in lt:
             net = int(lt["peak_mib"]) - int(lt["baseline_mib"])  # type: ignore[call-overload]
