@@ -7,6 +7,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 
+from helpers._threads import threads
 from helpers.caveats import auc_caveat, caveat
 from helpers.errors import DataProblem, require_columns
 
@@ -256,13 +257,11 @@ def _imputed(frame: pd.DataFrame, cols: list[str], announced: bool) -> dict[str,
 def _fit_predict(model: Any, kind: str, parts: tuple[pd.DataFrame, pd.DataFrame], target: str,
                  features: tuple[list[str], list[str]], n_threads: int | None) -> np.ndarray:
     """Fit on the training part, score the test part; scikit-learn's refusals as DataProblem."""
-    from threadpoolctl import threadpool_limits
-
     (train, test), (cols, categorical) = parts, features
     # One native thread: on a shared or busy machine OpenMP threads competing for cores make
     # gradient boosting 10-20 times slower; these models are small enough for one core.
     try:
-        with threadpool_limits(limits=n_threads):
+        with threads(n_threads):
             model.fit(_prepare(train[cols], categorical), train[target])
             return model.predict_proba(_prepare(test[cols], categorical))[:, 1]
     except ValueError as exc:  # scikit-learn's own message, for a file no check above foresaw

@@ -6,8 +6,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
+from helpers._threads import one_thread
 from helpers.caveats import auc_caveat, caveat
 from helpers.errors import DataProblem, require_columns
 
@@ -146,12 +146,12 @@ def fit_pay_model(train: pd.DataFrame, test: pd.DataFrame | None = None,
                                            random_state=seed)
     # one thread: on a busy shared machine OpenMP threads oversubscribe the cores (50x slower
     # observed), and single-threaded fits are reproducible across runs
-    with threadpool_limits(1):
+    with one_thread():
         model.fit(tr[FEATURES], tr["paid_30d"].astype(int))
     metrics: dict[str, float] = {"n_train": float(len(tr))}
     if test is not None:
         te = test.dropna(subset=["paid_30d"])
-        with threadpool_limits(1):
+        with one_thread():
             p = model.predict_proba(te[FEATURES])[:, 1]
         y = te["paid_30d"].astype(int).to_numpy()
         metrics.update({
@@ -198,7 +198,7 @@ def predict_pay(model: Any, features: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(features, [*FEATURES, "balance"], "pay features")
     out = features.copy()
-    with threadpool_limits(1):
+    with one_thread():
         out["p_pay_30d"] = model.predict_proba(out[FEATURES])[:, 1] if len(out) else []
     out["expected_recovery"] = out["balance"] * out["p_pay_30d"]
     return out
