@@ -18,7 +18,7 @@ with one_thread("blas"):
 import sklearn.cluster  # brings scikit-learn's OpenMP runtime
 from threadpoolctl import threadpool_info
 def pools():
-    return sorted({p["user_api"]: p["num_threads"] for p in threadpool_info()}.items())
+    return sorted({(p["user_api"], p["num_threads"]) for p in threadpool_info()})
 with one_thread():
     print(pools())
 with threads(None):
