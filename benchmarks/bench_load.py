@@ -105,18 +105,25 @@ def _cpu_seconds() -> float:
 
 
 def _final_types(path: Path) -> pd.DataFrame:
-    """``path`` read by pyarrow with each column's type given, as the frame ``load_table`` gives."""
+    """``path`` read by pyarrow with each column's type given, as the frame ``load_table`` gives.
+
+    The types are the course table's (:data:`helpers.tables.TABLES`), for the file's columns.
+    """
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    from helpers.tables import TABLES
+
     text = pa.large_string()
-    types = {"customer_id": text, "transaction_id": text, "purchase_date": pa.timestamp("ns"),
-             "amount": pa.float64(), "is_return": pa.bool_(), "sales_channel": text}
+    arrow = {"string": text, "category": text, "datetime": pa.timestamp("ns"),
+             "float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
+    header = path.open(encoding="utf-8").readline().strip().replace('"', "").split(",")
+    types = {c.name: arrow[c.dtype] for c in TABLES["transactions"].columns if c.name in header}
     table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
     dtypes = {text: pd.StringDtype("pyarrow", na_value=np.nan), pa.float64(): pd.Float64Dtype(),
-              pa.bool_(): pd.BooleanDtype()}
+              pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
     return table.to_pandas(types_mapper=dtypes.get, self_destruct=True)
 
 
